@@ -1,0 +1,19 @@
+package io.assay.task;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Computes answers for a miner: a reference engine in process, or an adapter to a model server.
+ *
+ * <p>{@link #serve} must not block the calling thread; it runs its work on its own executor or
+ * on an asynchronous client. The stage fails with {@link TaskException} (or a subtype) when no
+ * answer can be made.
+ */
+public interface Backend extends AutoCloseable {
+
+  CompletionStage<TaskAnswer> serve(TaskRequest request);
+
+  /** Releases models, threads and connections. */
+  @Override
+  default void close() {}
+}

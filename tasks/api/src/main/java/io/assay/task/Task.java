@@ -1,0 +1,35 @@
+package io.assay.task;
+
+/**
+ * One configured task (a kind bound to a model and its limits), as the gateway and the checking
+ * server use it: counting work, reading and rendering answers, and making synthetic requests.
+ *
+ * <p>Implementations are thread-safe and do not block.
+ */
+public interface Task {
+
+  TaskSpec spec();
+
+  /** Work units a request will cost, known before it is served; used to reserve capacity. */
+  long estimateUnits(TaskRequest request);
+
+  /** The canonical body sent to a miner for {@code request}. */
+  byte[] minerRequestBody(TaskRequest request);
+
+  /**
+   * Parses and validates a miner's answer to {@code request}.
+   *
+   * @throws InvalidAnswerException when the answer is malformed or does not fit the request
+   *     (wrong count, wrong dimension, ...)
+   */
+  TaskAnswer readAnswer(TaskRequest request, byte[] body);
+
+  /** Work units actually done by {@code answer}; what the miner is credited with. */
+  long units(TaskRequest request, TaskAnswer answer);
+
+  /** The body returned to the user, in OpenAI's shape for the request's path. */
+  byte[] publicResponseBody(TaskRequest request, TaskAnswer answer);
+
+  /** Varied, realistic requests indistinguishable from a user's. */
+  SyntheticGenerator syntheticGenerator();
+}

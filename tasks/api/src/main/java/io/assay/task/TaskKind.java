@@ -1,0 +1,59 @@
+package io.assay.task;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * One kind of work the marketplace trades (embeddings, llm, image, zk-proof).
+ *
+ * <p>A kind is everything the gateway, the miner and the checking server need to handle its
+ * requests without naming it: the public routes it answers, how a request and an answer are
+ * parsed and validated, how work is counted, how synthetic requests are made, and the backends
+ * a miner can serve it from. Kinds are found through {@link TaskKinds} (a {@link
+ * java.util.ServiceLoader}), so adding a kind means adding a module to {@code tasks/} and
+ * registering it in {@code META-INF/services/io.assay.task.TaskKind}.
+ *
+ * <p>Implementations are stateless and thread-safe. Methods that parse or count may be called on
+ * an event loop, so they must not block; anything slow belongs in a {@link Backend} running on
+ * the executor it is given.
+ */
+public interface TaskKind {
+
+  /** Stable lower-case name, e.g. {@code "embeddings"}; the first half of a task id. */
+  String name();
+
+  /** The unit a miner declares capacity in and is paid for. */
+  WorkUnit workUnit();
+
+  /**
+   * The HTTP paths this kind answers, e.g. {@code /v1/embeddings}. The gateway serves them to
+   * users and a miner serves the same paths to validators, so requests and answers pass between
+   * them in OpenAI's shapes.
+   */
+  List<String> paths();
+
+  /**
+   * Parses and validates a request body received on {@code path}.
+   *
+   * @throws InvalidRequestException naming the offending parameter when the body is malformed
+   *     or violates the API's rules
+   */
+  TaskRequest parseRequest(String path, byte[] body);
+
+  /** Binds this kind to one configured task (a model and its limits). */
+  Task bind(TaskSpec spec);
+
+  /** Models this kind can serve and check without any external server. */
+  List<String> referenceModels();
+
+  /**
+   * A backend that computes answers in this process with the reference engine for {@code
+   * spec.model()}, running its work on {@code workers}; empty when there is no reference
+   * engine for that model.
+   */
+  Optional<Backend> referenceBackend(TaskSpec spec, Executor workers);
+
+  /** A backend that forwards to an OpenAI-compatible model server (vLLM, Ollama, TEI, ...). */
+  Backend upstreamBackend(TaskSpec spec, UpstreamConfig upstream);
+}
