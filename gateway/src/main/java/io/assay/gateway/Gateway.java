@@ -1,0 +1,260 @@
+package io.assay.gateway;
+
+import io.assay.config.ConfigException;
+import io.assay.gateway.api.ApiVerticle;
+import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.auth.RateLimiter;
+import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.config.GatewayConfig.MinerEntry;
+import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.gateway.miner.MinerClient;
+import io.assay.gateway.routing.CapacityPoller;
+import io.assay.gateway.routing.Dispatcher;
+import io.assay.gateway.routing.MinerDirectory;
+import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.state.PrivateRedis;
+import io.assay.gateway.state.Redis;
+import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.usage.UsageRecorder;
+import io.assay.protocol.Hotkey;
+import io.assay.protocol.Identity;
+import io.assay.protocol.SessionInitiator;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskKinds;
+import io.assay.task.TaskSpec;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: state, identity, miner directory, capacity polling and the public API,
+ * assembled from a {@link GatewayConfig}. {@link #start} blocks until the API listens (call it
+ * from a main thread, never from an event loop); {@link #close} stops everything it started.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final GatewayConfig config;
+  private final PrivateRedis privateRedis;
+  private final Redis redis;
+  private final Identity identity;
+  private final Vertx vertx;
+  private final HttpClient minerHttp;
+  private final MinerDirectory directory;
+  private final CapacityPoller poller;
+  private final ApiKeys keys;
+  private final Clock clock;
+  private final int port;
+
+  private Gateway(Builder b) throws Exception {
+    this.clock = b.clock;
+    GatewayConfig cfg = b.config;
+    PrivateRedis own = null;
+    String redisUrl = cfg.redisUrl();
+    if (redisUrl == null) {
+      own = PrivateRedis.start(cfg.dataDir().resolve("redis"));
+      redisUrl = own.url();
+    }
+    this.privateRedis = own;
+    try {
+      this.redis = Redis.connect(redisUrl);
+      this.identity = Identity.loadOrCreate(cfg.identityFile());
+      int listenPort = cfg.port() == 0 ? freePort() : cfg.port();
+      this.config = cfg.withPort(listenPort);
+      this.port = listenPort;
+
+      Map<String, Task> tasks = bindTasks(b.kinds, config.tasks());
+      Map<String, TaskConfig> taskConfigs = new LinkedHashMap<>();
+      config.tasks().forEach(t -> taskConfigs.put(t.id(), t));
+
+      this.vertx = Vertx.vertx();
+      this.minerHttp = vertx.createHttpClient(
+          new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+          new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(4096));
+      this.directory = new MinerDirectory();
+      SessionInitiator initiator = new SessionInitiator(identity, clock);
+      for (MinerEntry entry : config.miners()) {
+        directory.put(new MinerNode(client(entry, initiator)));
+      }
+      for (MinerEntry entry : b.extraMiners) {
+        directory.put(new MinerNode(client(entry, initiator)));
+      }
+      this.poller = new CapacityPoller(directory, taskConfigs, redis, clock, config.period());
+      this.keys = new ApiKeys(redis, Duration.ofSeconds(30));
+
+      GatewayMetrics metrics = new GatewayMetrics();
+      UsageRecorder usage = new UsageRecorder(redis, clock, config.period(), metrics);
+      Dispatcher dispatcher = new Dispatcher(directory, usage, clock,
+          config.routing().maxAttempts(), config.routing().failureCooldown().toMillis(),
+          new SplittableRandom());
+      AtomicBoolean ready = new AtomicBoolean();
+      ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
+          keys, new RateLimiter(redis, clock), dispatcher, usage, metrics,
+          () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
+
+      await(runOnContext(poller::pollAll), "first capacity poll");
+      long refresh = config.routing().capacityRefresh().toMillis();
+      vertx.setPeriodic(refresh, refresh, id -> poller.pollAll());
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      await(vertx.deployVerticle(() -> new ApiVerticle(components),
+          new DeploymentOptions().setInstances(instances)), "start the API server");
+      ready.set(true);
+      log.info("gateway {} listening on http://{}:{}/v1 with {} miners and tasks {}",
+          identity.hotkey(), config.host(), port, directory.all().size(), tasks.keySet());
+    } catch (Exception | Error e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  public static Builder builder(GatewayConfig config) {
+    return new Builder(config);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String baseUrl() {
+    return "http://" + config.host() + ":" + port + "/v1";
+  }
+
+  public Hotkey hotkey() {
+    return identity.hotkey();
+  }
+
+  public ApiKeys keys() {
+    return keys;
+  }
+
+  public Redis redis() {
+    return redis;
+  }
+
+  public MinerDirectory directory() {
+    return directory;
+  }
+
+  /** Runs {@code action} on the gateway's Vert.x and waits for it; for start-up and tools. */
+  public <T> T call(java.util.function.Supplier<Future<T>> action, String what) {
+    return await(runOnContext(action), what);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    try {
+      if (vertx != null) {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("stopping Vert.x: {}", e.getMessage());
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (privateRedis != null) {
+      privateRedis.close();
+    }
+  }
+
+  private MinerClient client(MinerEntry entry, SessionInitiator initiator) {
+    Hotkey hotkey;
+    try {
+      hotkey = Hotkey.parse(entry.hotkey());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("miner " + entry.name() + ": hotkey '" + entry.hotkey()
+          + "' is not valid: " + e.getMessage());
+    }
+    return new MinerClient(entry.name(), entry.url(), hotkey, initiator, minerHttp,
+        config.routing().minerTimeout(), clock);
+  }
+
+  private static Map<String, Task> bindTasks(TaskKinds kinds, List<TaskConfig> configured) {
+    Map<String, Task> tasks = new LinkedHashMap<>();
+    for (int i = 0; i < configured.size(); i++) {
+      TaskConfig t = configured.get(i);
+      int index = i;
+      TaskKind kind = kinds.byName(t.kind()).orElseThrow(() -> new ConfigException(
+          "config key 'tasks[" + index + "].kind': unknown task kind '" + t.kind()
+              + "'; known kinds: " + kinds.all().stream().map(TaskKind::name).toList()));
+      tasks.put(t.id(), kind.bind(new TaskSpec(t.kind(), t.model(), t.maxCapacity(),
+          t.unitsPerRequest())));
+    }
+    return tasks;
+  }
+
+  private <T> Future<T> runOnContext(java.util.function.Supplier<Future<T>> action) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private static <T> T await(Future<T> future, String what) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("gateway: timed out trying to " + what, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway: could not " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Start-up options beyond the configuration file. */
+  public static final class Builder {
+    private final GatewayConfig config;
+    private TaskKinds kinds = TaskKinds.discover();
+    private List<MinerEntry> extraMiners = List.of();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(GatewayConfig config) {
+      this.config = config;
+    }
+
+    public Builder kinds(TaskKinds kinds) {
+      this.kinds = kinds;
+      return this;
+    }
+
+    /** Miners to route to besides those in the configuration (the devnet's own). */
+    public Builder miners(List<MinerEntry> miners) {
+      this.extraMiners = List.copyOf(miners);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Gateway start() throws Exception {
+      return new Gateway(this);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.assay.gateway.api;
+
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.auth.RateLimiter;
+import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.routing.Dispatcher;
+import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.usage.UsageRecorder;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskKinds;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP server. One instance is deployed per event loop; all share the same port and
+ * the same (thread-safe) components, handed in through {@link Components}.
+ *
+ * <p>Routes: {@code /health/live}, {@code /health/ready} and {@code /metrics} without a key; under
+ * {@code /v1} a bearer key, the models list and every registered task kind's paths.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  /** Everything the routes need, shared by every instance. */
+  public record Components(
+      GatewayConfig config,
+      TaskKinds kinds,
+      Map<String, Task> tasksById,
+      ApiKeys keys,
+      RateLimiter limiter,
+      Dispatcher dispatcher,
+      UsageRecorder usage,
+      GatewayMetrics metrics,
+      BooleanSupplier ready,
+      long startedAtSeconds) {}
+
+  private final Components c;
+
+  public ApiVerticle(Components components) {
+    this.c = components;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.addEndHandler(ignored -> c.metrics().request(routeName(ctx),
+          ctx.response().getStatusCode()));
+      ctx.next();
+    });
+    router.get("/health/live").handler(ctx -> ctx.json(Map.of("status", "ok")));
+    router.get("/health/ready").handler(ctx -> {
+      boolean ready = c.ready().getAsBoolean();
+      ctx.response().setStatusCode(ready ? 200 : 503);
+      ctx.json(Map.of("status", ready ? "ready" : "starting"));
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4")
+        .end(c.metrics().render()));
+
+    router.route("/v1/*").handler(BodyHandler.create(false)
+        .setBodyLimit(c.config().maxBodyBytes()));
+    router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER));
+
+    ModelsEndpoint models = new ModelsEndpoint(c.config().tasks(), c.startedAtSeconds());
+    router.get("/v1/models").handler(models::list);
+    router.get("/v1/models/:id").handler(models::get);
+    for (TaskKind kind : c.kinds().all()) {
+      TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage());
+      for (String path : kind.paths()) {
+        router.post(path).handler(endpoint::handle);
+      }
+    }
+
+    router.errorHandler(404, ctx -> OpenAiError.notFound("Unknown request URL: "
+        + ctx.request().method() + " " + ctx.request().path() + ".").send(ctx.response()));
+    router.errorHandler(405, ctx -> new OpenAiError(405, "Method " + ctx.request().method()
+        + " is not allowed on " + ctx.request().path() + ".", "invalid_request_error", null,
+        "method_not_allowed", 0).send(ctx.response()));
+    router.errorHandler(413, ctx -> OpenAiError.tooLarge(c.config().maxBodyBytes())
+        .send(ctx.response()));
+    router.errorHandler(400, ctx -> OpenAiError.invalidRequest(
+        "We could not parse the body of your request.", null, null).send(ctx.response()));
+    router.errorHandler(500, ctx -> {
+      if (ctx.failure() != null) {
+        log.error("unhandled error on {}", ctx.request().path(), ctx.failure());
+      }
+      OpenAiError.internal().send(ctx.response());
+    });
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(c.config().host())
+        .setPort(c.config().port())
+        .setIdleTimeout(300)
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(16384);
+    return vertx.createHttpServer(options).requestHandler(router).listen();
+  }
+
+  private static String routeName(RoutingContext ctx) {
+    String path = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
+    return path == null ? "other" : path;
+  }
+}

@@ -1,0 +1,65 @@
+package io.assay.gateway.api;
+
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.auth.RateLimiter;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks {@code Authorization: Bearer <key>} and the key's request rate, then passes the request
+ * on with the {@link ApiKey} in the context under {@link #KEY}.
+ */
+final class Authenticator implements Handler<RoutingContext> {
+
+  static final String KEY = "assay.apiKey";
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+
+  private final ApiKeys keys;
+  private final RateLimiter limiter;
+  private final ApiKey.Role required;
+
+  Authenticator(ApiKeys keys, RateLimiter limiter, ApiKey.Role required) {
+    this.keys = keys;
+    this.limiter = limiter;
+    this.required = required;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || header.substring(7).isBlank()) {
+      OpenAiError.missingKey().send(ctx.response());
+      return;
+    }
+    String token = header.substring(7).trim();
+    keys.find(token).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("API key lookup failed: {}", ar.cause().getMessage());
+        OpenAiError.unavailable("Authentication is temporarily unavailable; try again shortly.", 1)
+            .send(ctx.response());
+        return;
+      }
+      if (ar.result().isEmpty()) {
+        OpenAiError.invalidKey().send(ctx.response());
+        return;
+      }
+      ApiKey key = ar.result().get();
+      if (required == ApiKey.Role.ADMIN && key.role() != ApiKey.Role.ADMIN) {
+        OpenAiError.forbidden("This endpoint needs an admin key.").send(ctx.response());
+        return;
+      }
+      long retryAfter = limiter.admit(key);
+      if (retryAfter > 0) {
+        OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
+            + key.requestsPerMinute() + " requests per minute.", retryAfter).send(ctx.response());
+        return;
+      }
+      ctx.put(KEY, key);
+      ctx.next();
+    });
+  }
+}

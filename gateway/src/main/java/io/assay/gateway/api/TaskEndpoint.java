@@ -1,0 +1,81 @@
+package io.assay.gateway.api;
+
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.routing.Dispatcher;
+import io.assay.gateway.routing.NoMinerAvailableException;
+import io.assay.gateway.usage.UsageRecorder;
+import io.assay.task.InvalidRequestException;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one task kind's public paths: parse and validate once, find the task by model, hand it
+ * to the {@link Dispatcher}, render the answer in OpenAI's shape and record usage.
+ *
+ * <p>Knows no kind by name: everything kind-specific comes through {@link TaskKind} and {@link
+ * Task}.
+ */
+final class TaskEndpoint {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskEndpoint.class);
+
+  private final TaskKind kind;
+  private final Map<String, Task> tasksById;
+  private final Dispatcher dispatcher;
+  private final UsageRecorder usage;
+
+  TaskEndpoint(TaskKind kind, Map<String, Task> tasksById, Dispatcher dispatcher,
+      UsageRecorder usage) {
+    this.kind = kind;
+    this.tasksById = tasksById;
+    this.dispatcher = dispatcher;
+    this.usage = usage;
+  }
+
+  void handle(RoutingContext ctx) {
+    ApiKey key = ctx.get(Authenticator.KEY);
+    Buffer raw = ctx.body().buffer();
+    byte[] body = raw == null ? new byte[0] : raw.getBytes();
+    TaskRequest request;
+    Task task;
+    long units;
+    try {
+      request = kind.parseRequest(ctx.request().path(), body);
+      task = tasksById.get(kind.name() + "/" + request.model());
+      if (task == null) {
+        OpenAiError.unknownModel(request.model()).send(ctx.response());
+        return;
+      }
+      units = task.estimateUnits(request);
+    } catch (InvalidRequestException e) {
+      OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
+      return;
+    }
+    dispatcher.dispatch(task, request, units).onComplete(ar -> {
+      if (ar.failed()) {
+        Throwable e = ar.cause();
+        if (e instanceof NoMinerAvailableException none) {
+          OpenAiError.unavailable(none.getMessage(), none.retryAfterSeconds())
+              .send(ctx.response());
+        } else {
+          log.error("{} {} failed", kind.name(), request.model(), e);
+          OpenAiError.internal().send(ctx.response());
+        }
+        return;
+      }
+      Dispatcher.Served served = ar.result();
+      byte[] out = task.publicResponseBody(request, served.answer());
+      usage.served(key, task, served.units());
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .putHeader("X-Assay-Miner", served.miner().name())
+          .end(Buffer.buffer(out));
+    });
+  }
+}

@@ -1,0 +1,59 @@
+package io.assay.gateway.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.assay.gateway.state.Keys;
+import io.assay.gateway.state.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Requests per minute per API key, in fixed one-minute windows.
+ *
+ * <p>The decision is taken in process, with no Redis round trip: each gateway counts its own
+ * admissions and also increments the shared counter in Redis asynchronously; the reply (the total
+ * across all gateways) raises the local estimate. One gateway alone is exact; several converge
+ * within one round trip of each other. Thread-safe.
+ */
+public final class RateLimiter {
+
+  private final Redis redis;
+  private final Clock clock;
+  private final Cache<String, AtomicLong> windows = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofMinutes(2))
+      .maximumSize(1_000_000)
+      .build();
+
+  public RateLimiter(Redis redis, Clock clock) {
+    this.redis = redis;
+    this.clock = clock;
+  }
+
+  /**
+   * Counts one request of {@code key}.
+   *
+   * @return 0 when admitted, else the seconds until the window resets (for Retry-After)
+   */
+  public long admit(ApiKey key) {
+    if (key.requestsPerMinute() <= 0) {
+      return 0;
+    }
+    long now = clock.millis();
+    long minute = now / 60_000;
+    String redisKey = Keys.rateWindow(key.hash(), minute);
+    AtomicLong count = windows.get(redisKey, k -> new AtomicLong());
+    long seen = count.incrementAndGet();
+    if (seen > key.requestsPerMinute()) {
+      count.decrementAndGet();
+      return Math.max(1, (60_000 - now % 60_000 + 999) / 1000);
+    }
+    redis.commands().incr(redisKey).thenAccept(total -> {
+      count.accumulateAndGet(total, Math::max);
+      if (total == 1) {
+        redis.commands().expire(redisKey, 120);
+      }
+    });
+    return 0;
+  }
+}

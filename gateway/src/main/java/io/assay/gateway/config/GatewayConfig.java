@@ -1,0 +1,139 @@
+package io.assay.gateway.config;
+
+import io.assay.config.ConfigException;
+import io.assay.config.ConfigNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the gateway is started with, immutable and checked once (see {@link #read}).
+ *
+ * @param host interface to listen on
+ * @param port port to listen on (0 picks a free one)
+ * @param dataDir where the identity, the private Redis' data and other state live
+ * @param redisUrl a Redis to use, or null to start a private redis-server in {@code dataDir}
+ * @param maxBodyBytes requests with larger bodies get 413
+ * @param identityFile the validator's Ed25519 key file (created on first start)
+ * @param routing how requests are spread over miners and retried
+ * @param period length of a scoring period
+ * @param tasks the configured tasks
+ * @param miners miners known at start (more can be registered at run time)
+ */
+public record GatewayConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String redisUrl,
+    int maxBodyBytes,
+    Path identityFile,
+    RoutingConfig routing,
+    Duration period,
+    List<TaskConfig> tasks,
+    List<MinerEntry> miners) {
+
+  /**
+   * @param maxAttempts miners tried for one request before the user sees 503
+   * @param minerTimeout how long a miner may stay silent before it counts as failed
+   * @param failureCooldown how long a failing miner is avoided
+   * @param capacityRefresh how often declared capacity is re-read from every miner
+   */
+  public record RoutingConfig(int maxAttempts, Duration minerTimeout, Duration failureCooldown,
+      Duration capacityRefresh) {}
+
+  /**
+   * A configured task.
+   *
+   * @param kind task kind name
+   * @param model public model id
+   * @param weight share of the final weights (all tasks sum to 1)
+   * @param maxCapacity the most a miner may declare per period; larger declarations are clamped
+   * @param unitsPerRequest typical work units of one request
+   */
+  public record TaskConfig(String kind, String model, double weight, long maxCapacity,
+      long unitsPerRequest) {
+
+    public String id() {
+      return kind + "/" + model;
+    }
+  }
+
+  /** A miner the gateway routes to. */
+  public record MinerEntry(String name, String url, String hotkey) {}
+
+  /** Reads {@code root}; relative paths are resolved against {@code baseDir}. */
+  public static GatewayConfig read(ConfigNode root, Path baseDir) {
+    ConfigNode gateway = root.section("gateway");
+    String host = gateway.string("host", "127.0.0.1");
+    int port = gateway.integer("port", 8080, 0, 65535);
+    Path dataDir = baseDir.resolve(gateway.string("data_dir", "data/gateway")).normalize();
+    int maxBody = gateway.integer("max_body_bytes", 2 * 1024 * 1024, 1024, 256 * 1024 * 1024);
+    Path identity = dataDir.resolve(gateway.string("identity_file", "validator.key"));
+
+    ConfigNode redis = root.section("redis");
+    String redisUrl = redis.string("url", "");
+    if (redisUrl.isBlank()) {
+      redisUrl = null;
+    } else if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new ConfigException("config key 'redis.url' (or ASSAY_REDIS_URL): expected"
+          + " redis://host:port, found '" + redisUrl + "'");
+    }
+
+    ConfigNode r = root.section("routing");
+    RoutingConfig routing = new RoutingConfig(
+        r.integer("max_attempts", 3, 1, 20),
+        r.duration("miner_timeout", Duration.ofSeconds(60)),
+        r.duration("failure_cooldown", Duration.ofSeconds(10)),
+        r.duration("capacity_refresh", Duration.ofSeconds(30)));
+
+    ConfigNode scoring = root.section("scoring");
+    Duration period = scoring.duration("period", Duration.ofMinutes(60));
+
+    List<TaskConfig> tasks = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode t : root.sections("tasks")) {
+      TaskConfig task = new TaskConfig(
+          t.requiredString("kind"),
+          t.requiredString("model"),
+          t.decimal("weight", 0, 0, 1),
+          t.longValue("max_capacity", 100_000_000L, 0, Long.MAX_VALUE),
+          t.longValue("units_per_request", 64, 1, Long.MAX_VALUE));
+      if (!ids.add(task.id())) {
+        throw new ConfigException("config key '" + t.path() + "': task " + task.id()
+            + " is configured twice");
+      }
+      tasks.add(task);
+    }
+    if (tasks.isEmpty()) {
+      throw new ConfigException("config key 'tasks' is empty: configure at least one task");
+    }
+    double sum = tasks.stream().mapToDouble(TaskConfig::weight).sum();
+    if (Math.abs(sum - 1.0) > 1e-9) {
+      throw new ConfigException("config key 'tasks[*].weight': task weights must sum to 1, they"
+          + " sum to " + sum + " (" + tasks.stream().map(t -> t.id() + "=" + t.weight()).toList()
+          + ")");
+    }
+
+    List<MinerEntry> miners = new ArrayList<>();
+    for (ConfigNode m : root.sections("miners")) {
+      miners.add(new MinerEntry(m.requiredString("name"), m.requiredString("url"),
+          m.requiredString("hotkey")));
+    }
+    root.rejectUnknownKeys();
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, routing, period,
+        List.copyOf(tasks), List.copyOf(miners));
+  }
+
+  public GatewayConfig withPort(int newPort) {
+    return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
+        period, tasks, miners);
+  }
+
+  public GatewayConfig withDataDir(Path dir) {
+    return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
+        dir.resolve(identityFile.getFileName()), routing, period, tasks, miners);
+  }
+}

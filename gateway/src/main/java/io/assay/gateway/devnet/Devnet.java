@@ -1,0 +1,171 @@
+package io.assay.gateway.devnet;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.assay.gateway.Gateway;
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.config.GatewayConfig.MinerEntry;
+import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.miner.Miner;
+import io.assay.miner.MinerConfig;
+import io.assay.miner.MinerFactory;
+import io.assay.miner.Workers;
+import io.assay.protocol.Identity;
+import io.assay.task.Json;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskKinds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole marketplace on loopback: a gateway with its private Redis and several reference miners,
+ * each with its own identity, all in this process (one copy of each model, shared).
+ *
+ * <p>State lives in the data directory: the validator's and miners' keys, Redis' append-only file
+ * and {@code devnet.json} with the base URL and keys. Starting again on the same directory keeps
+ * keys, identities and recorded usage.
+ */
+public final class Devnet implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Devnet.class);
+
+  /** What {@code devnet.json} holds; keys are reused on restart while Redis still knows them. */
+  public record Info(@JsonProperty("base_url") String baseUrl,
+      @JsonProperty("api_key") String apiKey,
+      @JsonProperty("admin_key") String adminKey) {}
+
+  private final Gateway gateway;
+  private final List<Miner> miners;
+  private final ExecutorService workers;
+  private final Info info;
+
+  private Devnet(Gateway gateway, List<Miner> miners, ExecutorService workers, Info info) {
+    this.gateway = gateway;
+    this.miners = miners;
+    this.workers = workers;
+    this.info = info;
+  }
+
+  /**
+   * Starts a devnet.
+   *
+   * @param config the gateway configuration (its tasks are what the miners serve)
+   * @param dataDir where all state lives
+   * @param minerCount how many reference miners to start
+   */
+  public static Devnet start(GatewayConfig config, Path dataDir, int minerCount) throws Exception {
+    Files.createDirectories(dataDir);
+    GatewayConfig cfg = config.withDataDir(dataDir.toAbsolutePath());
+    Identity validator = Identity.loadOrCreate(cfg.identityFile());
+    TaskKinds kinds = TaskKinds.discover();
+    ExecutorService workers = Workers.inference();
+    List<Miner> miners = new ArrayList<>();
+    Gateway gateway = null;
+    try {
+      MinerFactory factory = new MinerFactory(kinds, workers);
+      List<MinerEntry> entries = new ArrayList<>();
+      for (int i = 1; i <= minerCount; i++) {
+        String name = "miner-" + i;
+        MinerConfig mc = new MinerConfig(name,
+            cfg.dataDir().resolve("miners").resolve(name + ".key"), "127.0.0.1", 0, cfg.period(),
+            List.of(validator.hotkey()), false, referenceTasks(cfg, kinds));
+        Miner miner = factory.create(mc);
+        miner.start().toCompletableFuture().join();
+        miners.add(miner);
+        entries.add(new MinerEntry(name, "http://127.0.0.1:" + miner.port(),
+            miner.hotkey().value()));
+      }
+      gateway = Gateway.builder(cfg).kinds(kinds).miners(entries).start();
+      Info info = keys(gateway, cfg.dataDir().resolve("devnet.json"));
+      return new Devnet(gateway, miners, workers, info);
+    } catch (Exception | Error e) {
+      if (gateway != null) {
+        gateway.close();
+      }
+      miners.forEach(Miner::close);
+      workers.shutdownNow();
+      throw e;
+    }
+  }
+
+  public Info info() {
+    return info;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public List<Miner> miners() {
+    return List.copyOf(miners);
+  }
+
+  /** A ready-to-paste request against this devnet. */
+  public String curlExample() {
+    return "curl -s " + info.baseUrl() + "/embeddings -H 'Authorization: Bearer " + info.apiKey()
+        + "' -H 'Content-Type: application/json' -d '{\"model\":\"all-MiniLM-L6-v2\","
+        + "\"input\":\"Hello, marketplace\"}'";
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    for (Miner miner : miners) {
+      try {
+        miner.close();
+      } catch (RuntimeException e) {
+        log.warn("stopping {}: {}", miner.name(), e.getMessage());
+      }
+    }
+    workers.shutdownNow();
+  }
+
+  /** Every configured task that has a reference engine, with a generous capacity. */
+  private static List<MinerConfig.TaskConfig> referenceTasks(GatewayConfig cfg, TaskKinds kinds) {
+    List<MinerConfig.TaskConfig> tasks = new ArrayList<>();
+    for (TaskConfig t : cfg.tasks()) {
+      TaskKind kind = kinds.byName(t.kind()).orElse(null);
+      if (kind != null && kind.referenceModels().contains(t.model())) {
+        tasks.add(new MinerConfig.TaskConfig(t.kind(), t.model(),
+            Math.min(t.maxCapacity(), 10_000_000L), 8, null));
+      }
+    }
+    return tasks;
+  }
+
+  private static Info keys(Gateway gateway, Path file) throws IOException {
+    String baseUrl = gateway.baseUrl();
+    if (Files.exists(file)) {
+      Info old = Json.MAPPER.readValue(file.toFile(), Info.class);
+      boolean known = old.apiKey() != null && old.adminKey() != null
+          && gateway.call(() -> gateway.keys().find(old.apiKey()), "check the API key").isPresent()
+          && gateway.call(() -> gateway.keys().find(old.adminKey()), "check the admin key")
+              .isPresent();
+      if (known) {
+        Info info = new Info(baseUrl, old.apiKey(), old.adminKey());
+        write(file, info);
+        return info;
+      }
+    }
+    String api = gateway.call(() -> gateway.keys().create("devnet", ApiKey.Role.USER, 0),
+        "create the API key");
+    String admin = gateway.call(() -> gateway.keys().create("devnet-admin", ApiKey.Role.ADMIN, 0),
+        "create the admin key");
+    Info info = new Info(baseUrl, api, admin);
+    write(file, info);
+    return info;
+  }
+
+  private static void write(Path file, Info info) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), info);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

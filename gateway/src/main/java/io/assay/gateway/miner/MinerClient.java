@@ -1,0 +1,185 @@
+package io.assay.gateway.miner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.assay.protocol.Hotkey;
+import io.assay.protocol.ProtocolHeaders;
+import io.assay.protocol.Session;
+import io.assay.protocol.SessionAccept;
+import io.assay.protocol.SessionInitiator;
+import io.assay.protocol.SignedRequest;
+import io.assay.task.Json;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Talks to one miner over the Assay protocol: opens a session when there is none (or the miner
+ * forgot it), MACs every request, and checks the receipt of every answer.
+ *
+ * <p>Thread-safe; callbacks run on the caller's Vert.x context.
+ */
+public final class MinerClient {
+
+  private final String name;
+  private final String baseUrl;
+  private final Hotkey hotkey;
+  private final SessionInitiator initiator;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final Clock clock;
+  private volatile Future<Session> session;
+
+  public MinerClient(String name, String baseUrl, Hotkey hotkey, SessionInitiator initiator,
+      HttpClient http, Duration timeout, Clock clock) {
+    this.name = name;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.hotkey = hotkey;
+    this.initiator = initiator;
+    this.http = http;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Hotkey hotkey() {
+    return hotkey;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * Sends one authenticated request. Succeeds with any status the miner answered with a valid
+   * receipt; fails with {@link MinerCallException} when there is no attributable answer.
+   */
+  public Future<MinerReply> call(HttpMethod method, String path, byte[] body) {
+    return currentSession().compose(s -> send(s, method, path, body)).recover(e -> {
+      if (e instanceof SessionLost) {
+        session = null;
+        return currentSession().compose(s -> send(s, method, path, body));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Session> currentSession() {
+    Future<Session> current = session;
+    if (current != null && !current.failed()
+        && !(current.succeeded() && current.result().expired(clock.instant().plusSeconds(30)))) {
+      return current;
+    }
+    synchronized (this) {
+      if (session == current) {
+        session = openSession();
+      }
+      return session;
+    }
+  }
+
+  private Future<Session> openSession() {
+    SessionInitiator.Handshake handshake = initiator.start(hotkey);
+    byte[] hello;
+    try {
+      hello = Json.MAPPER.writeValueAsBytes(handshake.hello());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return exchange(HttpMethod.POST, "/session", hello, Map.of()).compose(reply -> {
+      if (reply.status() != 200) {
+        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
+            "miner " + name + " refused a session: " + reply.status() + " " + reply.errorText()));
+      }
+      try {
+        SessionAccept accept = Json.MAPPER.readValue(reply.body(), SessionAccept.class);
+        return Future.succeededFuture(handshake.complete(accept));
+      } catch (IOException | RuntimeException e) {
+        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
+            "miner " + name + " answered the session handshake wrongly: " + e.getMessage(), 0, e));
+      }
+    });
+  }
+
+  private Future<MinerReply> send(Session s, HttpMethod method, String path, byte[] body) {
+    SignedRequest signed = s.sign(method.name(), path, body);
+    return exchange(method, path, body, signed.headers()).compose(reply -> {
+      String receipt = reply.header(ProtocolHeaders.RECEIPT);
+      if (receipt == null && (reply.status() == 401 || reply.status() == 403)) {
+        String code = reply.errorCode();
+        if ("unknown_session".equals(code) || "expired_session".equals(code)) {
+          return Future.failedFuture(new SessionLost());
+        }
+        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
+            "miner " + name + " rejected the request: " + reply.status() + " " + code));
+      }
+      if (receipt == null || !signed.receiptMatches(receipt, reply.body())) {
+        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.BAD_RECEIPT,
+            "miner " + name + " answered " + path + " with a "
+                + (receipt == null ? "missing" : "non-matching") + " receipt"));
+      }
+      return Future.succeededFuture(reply.withReceipt(receipt));
+    });
+  }
+
+  private Future<MinerReply> exchange(HttpMethod method, String path, byte[] body,
+      Map<String, String> headers) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(method)
+        .setAbsoluteURI(baseUrl + path)
+        .setIdleTimeout(timeout.toMillis())
+        .putHeader("Content-Type", "application/json");
+    headers.forEach(options::putHeader);
+    return http.request(options)
+        .compose(request -> request.send(Buffer.buffer(body)))
+        .compose(response -> response.body().map(b -> toReply(response, b)))
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(translate(e, path)));
+  }
+
+  private static MinerReply toReply(HttpClientResponse response, Buffer body) {
+    return new MinerReply(response.statusCode(), response.headers(), body.getBytes(), null);
+  }
+
+  private Throwable translate(Throwable e, String path) {
+    if (e instanceof MinerCallException || e instanceof SessionLost) {
+      return e;
+    }
+    if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
+        || String.valueOf(e.getMessage()).contains("timeout")) {
+      return new MinerCallException(MinerCallException.Outcome.TIMEOUT,
+          "miner " + name + " was silent for " + timeout.toSeconds() + " s on " + path, 0, e);
+    }
+    return new MinerCallException(MinerCallException.Outcome.UNREACHABLE,
+        "miner " + name + " at " + baseUrl + " unreachable on " + path + ": " + e.getMessage(), 0,
+        e);
+  }
+
+  /** The miner no longer knows our session; open a new one and try once more. */
+  private static final class SessionLost extends RuntimeException {
+    SessionLost() {
+      super("session lost", null, false, false);
+    }
+  }
+
+  /** Reads the {@code error.code} of a miner's JSON error body, if any. */
+  static String errorCode(byte[] body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      JsonNode code = node.path("error").path("code");
+      return code.isTextual() ? code.asText() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

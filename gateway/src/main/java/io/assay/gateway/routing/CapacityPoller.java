@@ -1,0 +1,94 @@
+package io.assay.gateway.routing;
+
+import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.gateway.state.Keys;
+import io.assay.gateway.state.Redis;
+import io.assay.miner.CapacityDeclaration;
+import io.assay.task.Json;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks every miner {@code GET /capacity} and records what it declares per task, clamped to the
+ * task's {@code max_capacity}. A miner that does not answer, or answers nonsense, serves nothing
+ * until it declares again; tasks the validator does not configure are ignored.
+ */
+public final class CapacityPoller {
+
+  private static final Logger log = LoggerFactory.getLogger(CapacityPoller.class);
+
+  private final MinerDirectory directory;
+  private final Map<String, TaskConfig> tasks;
+  private final Redis redis;
+  private final Clock clock;
+  private final long periodMillis;
+
+  public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
+      Clock clock, Duration period) {
+    this.directory = directory;
+    this.tasks = tasks;
+    this.redis = redis;
+    this.clock = clock;
+    this.periodMillis = period.toMillis();
+  }
+
+  public long currentPeriod() {
+    return clock.millis() / periodMillis;
+  }
+
+  /** Polls every miner once; completes when all have answered or failed. */
+  public Future<Void> pollAll() {
+    List<Future<Void>> polls = new ArrayList<>();
+    for (MinerNode node : directory.all()) {
+      polls.add(poll(node));
+    }
+    return Future.join(polls).mapEmpty();
+  }
+
+  /** Polls one miner; never fails (a failure is recorded as "serves nothing"). */
+  public Future<Void> poll(MinerNode node) {
+    long period = currentPeriod();
+    return node.client().call(HttpMethod.GET, "/capacity", new byte[0])
+        .map(reply -> {
+          if (reply.status() != 200) {
+            throw new IllegalStateException("status " + reply.status() + " " + reply.errorText());
+          }
+          try {
+            return Json.MAPPER.readValue(reply.body(), CapacityDeclaration.class);
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable declaration: " + e.getMessage(), e);
+          }
+        })
+        .map(declaration -> {
+          record(node, period, declaration);
+          return (Void) null;
+        })
+        .recover(e -> {
+          log.warn("miner {} did not declare capacity: {}", node.name(), e.getMessage());
+          node.clearCapacity();
+          return Future.succeededFuture();
+        });
+  }
+
+  private void record(MinerNode node, long period, CapacityDeclaration declaration) {
+    if (declaration.tasks() == null) {
+      node.clearCapacity();
+      return;
+    }
+    for (Map.Entry<String, TaskConfig> e : tasks.entrySet()) {
+      CapacityDeclaration.TaskCapacity declared = declaration.tasks().get(e.getKey());
+      long volume = declared == null ? 0 : Math.max(0, Math.min(declared.volume(),
+          e.getValue().maxCapacity()));
+      node.declare(e.getKey(), period, volume);
+      redis.commands().hset(Keys.capacity(period), node.hotkey() + "|" + e.getKey(),
+          Long.toString(volume));
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package io.assay.miner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.protocol.AuthenticatedRequest;
+import io.assay.protocol.Hotkey;
+import io.assay.protocol.ProtocolException;
+import io.assay.protocol.ProtocolHeaders;
+import io.assay.protocol.ReceiptLog;
+import io.assay.protocol.RejectReason;
+import io.assay.protocol.RequestAuthenticator;
+import io.assay.protocol.SessionAccept;
+import io.assay.protocol.SessionHello;
+import io.assay.protocol.SessionResponder;
+import io.assay.task.InvalidRequestException;
+import io.assay.task.Json;
+import io.assay.task.Task;
+import io.assay.task.TaskAnswer;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The miner's HTTP side, on Vert.x (kept out of the SDK's public API).
+ *
+ * <p>Every handler runs on the server's event loop and does only cheap work there: protocol
+ * checks (HMAC), request parsing and capacity accounting. Answers come from {@link
+ * io.assay.task.Backend#serve}, which runs on the backend's own executor, and re-enter the loop
+ * through {@link Future#fromCompletionStage}.
+ */
+final class MinerServer implements Miner {
+
+  private static final Logger log = LoggerFactory.getLogger(MinerServer.class);
+
+  private final String name;
+  private final io.assay.protocol.Identity identity;
+  private final String host;
+  private final int requestedPort;
+  private final int maxBodyBytes;
+  private final SessionResponder sessions;
+  private final RequestAuthenticator authenticator;
+  private final Map<String, TaskKind> kindsByPath = new HashMap<>();
+  private final Map<String, ServedTask> tasks = new LinkedHashMap<>();
+  private final Map<Hotkey, ReceiptLog> receipts = new ConcurrentHashMap<>();
+  private final java.time.Duration periodLength;
+  private final java.time.Clock clock;
+  private volatile Vertx vertx;
+  private volatile HttpServer server;
+
+  MinerServer(Builder b) {
+    this.name = b.name;
+    this.identity = b.identity;
+    this.host = b.host;
+    this.requestedPort = b.port;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.periodLength = b.periodLength;
+    this.clock = b.clock;
+    this.sessions = new SessionResponder(
+        b.identity, b.acceptValidators, b.clock, b.sessionTtl, b.timestampWindow, 10_000);
+    this.authenticator = new RequestAuthenticator(sessions, b.clock, b.timestampWindow, 1_000_000);
+    for (TaskOffer offer : b.offers) {
+      Task task = offer.kind().bind(offer.spec());
+      ServedTask previous = tasks.put(offer.spec().id(), new ServedTask(offer, task,
+          new CapacityLedger(offer.capacityPerPeriod(), offer.maxConcurrency(), b.periodLength,
+              b.clock)));
+      if (previous != null) {
+        throw new IllegalStateException("miner " + name + " offers " + offer.spec().id() + " twice");
+      }
+      for (String path : offer.kind().paths()) {
+        kindsByPath.put(path, offer.kind());
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Hotkey hotkey() {
+    return identity.hotkey();
+  }
+
+  @Override
+  public int port() {
+    HttpServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("miner " + name + " is not started");
+    }
+    return s.actualPort();
+  }
+
+  @Override
+  public CompletionStage<Miner> start() {
+    vertx = Vertx.vertx();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(requestedPort)
+        .setIdleTimeout(120)
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(this::handle)
+        .listen()
+        .map(s -> {
+          server = s;
+          log.info("miner {} ({}) listening on {}:{} offering {}", name, hotkey(), host,
+              s.actualPort(), tasks.keySet());
+          return (Miner) this;
+        })
+        .toCompletionStage();
+  }
+
+  @Override
+  public CompletionStage<Void> stop() {
+    Vertx v = vertx;
+    if (v == null) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    vertx = null;
+    return v.close().<Void>map(ignored -> {
+      tasks.values().forEach(t -> closeQuietly(t.offer()));
+      log.info("miner {} stopped", name);
+      return null;
+    }).toCompletionStage();
+  }
+
+  private void handle(HttpServerRequest request) {
+    String path = request.path();
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET && path.equals("/health")) {
+      ObjectNode body = Json.MAPPER.createObjectNode()
+          .put("status", "ok").put("name", name).put("hotkey", hotkey().value());
+      sendJson(request.response(), 200, body);
+      return;
+    }
+    String contentLength = request.getHeader("Content-Length");
+    if (contentLength != null && parseLong(contentLength) > maxBodyBytes) {
+      sendError(request.response(), 413, "request_too_large",
+          "body exceeds " + maxBodyBytes + " bytes");
+      return;
+    }
+    request.body().onComplete(ar -> {
+      if (ar.failed()) {
+        sendError(request.response(), 400, "malformed", "could not read body");
+        return;
+      }
+      byte[] body = ar.result().getBytes();
+      try {
+        route(request, method, path, body);
+      } catch (ProtocolException e) {
+        sendError(request.response(), e.reason().status(), e.reason().code(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("miner {}: {} {} failed", name, method, path, e);
+        sendError(request.response(), 500, "internal_error", "miner error: " + e.getMessage());
+      }
+    });
+  }
+
+  private void route(HttpServerRequest request, HttpMethod method, String path, byte[] body) {
+    HttpServerResponse response = request.response();
+    if (method == HttpMethod.POST && path.equals("/session")) {
+      openSession(response, body);
+      return;
+    }
+    AuthenticatedRequest auth =
+        authenticator.verify(method.name(), path, request::getHeader, body);
+    if (method == HttpMethod.GET && path.equals("/capacity")) {
+      sendSigned(response, 200, auth, Json.MAPPER.valueToTree(capacity()));
+      return;
+    }
+    if (method == HttpMethod.POST && path.equals("/receipts/root")) {
+      Hotkey validator = auth.session().validator();
+      long period = clock.millis() / periodLength.toMillis();
+      var root = receiptLog(validator).seal(period, identity, validator);
+      sendSigned(response, 200, auth, Json.MAPPER.valueToTree(root));
+      return;
+    }
+    TaskKind kind = kindsByPath.get(path);
+    if (kind == null || method != HttpMethod.POST) {
+      sendSigned(response, 404, auth, errorBody("not_found", "no such endpoint: " + method + " " + path));
+      return;
+    }
+    serveTask(response, auth, kind, path, body);
+  }
+
+  private void openSession(HttpServerResponse response, byte[] body) {
+    SessionHello hello;
+    try {
+      hello = Json.MAPPER.readValue(body, SessionHello.class);
+    } catch (IOException e) {
+      throw new ProtocolException(RejectReason.MALFORMED, "session hello is not valid JSON");
+    }
+    SessionAccept accept = sessions.accept(hello);
+    sendJson(response, 200, Json.MAPPER.valueToTree(accept));
+  }
+
+  private void serveTask(HttpServerResponse response, AuthenticatedRequest auth, TaskKind kind,
+      String path, byte[] body) {
+    TaskRequest taskRequest;
+    long units;
+    ServedTask served;
+    try {
+      taskRequest = kind.parseRequest(path, body);
+      served = tasks.get(kind.name() + "/" + taskRequest.model());
+      if (served == null) {
+        sendSigned(response, 404, auth, errorBody("model_not_served",
+            "miner " + name + " does not serve " + kind.name() + "/" + taskRequest.model()));
+        return;
+      }
+      units = served.task().estimateUnits(taskRequest);
+    } catch (InvalidRequestException e) {
+      sendSigned(response, 400, auth, errorBody(e.code(), e.getMessage()));
+      return;
+    }
+    CapacityLedger.Refusal refusal = served.ledger().tryAdmit(units);
+    if (refusal != null) {
+      long retryAfter = refusal == CapacityLedger.Refusal.CAPACITY
+          ? Math.max(1, served.ledger().millisToNextPeriod() / 1000)
+          : 1;
+      response.putHeader("Retry-After", Long.toString(retryAfter));
+      sendSigned(response, 429, auth, errorBody("rate_limited",
+          "miner " + name + " is " + refusal.words + " for " + served.offer().spec().id()));
+      return;
+    }
+    CompletionStage<TaskAnswer> answer;
+    try {
+      answer = served.offer().backend().serve(taskRequest);
+    } catch (RuntimeException e) {
+      answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    Future.fromCompletionStage(answer, vertx.getOrCreateContext()).onComplete(ar -> {
+      if (ar.failed()) {
+        served.ledger().release(units);
+        log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(),
+            ar.cause().toString());
+        sendSigned(response, 502, auth, errorBody("backend_failed",
+            "miner " + name + " could not answer: " + ar.cause().getMessage()));
+        return;
+      }
+      TaskAnswer result = ar.result();
+      long done = served.task().units(taskRequest, result);
+      served.ledger().release(Math.max(0, units - done));
+      byte[] out = result.toMinerBody();
+      String receipt = auth.receipt(out);
+      receiptLog(auth.session().validator()).add(receipt);
+      response.putHeader(ProtocolHeaders.RECEIPT, receipt);
+      response.putHeader("Content-Type", "application/json");
+      response.setStatusCode(200).end(Buffer.buffer(out));
+    });
+  }
+
+  private CapacityDeclaration capacity() {
+    Map<String, CapacityDeclaration.TaskCapacity> out = new LinkedHashMap<>();
+    long period = 0;
+    for (Map.Entry<String, ServedTask> e : tasks.entrySet()) {
+      ServedTask t = e.getValue();
+      period = t.ledger().currentPeriod();
+      out.put(e.getKey(), new CapacityDeclaration.TaskCapacity(
+          t.offer().kind().name(), t.offer().spec().model(), t.offer().kind().workUnit().name(),
+          t.ledger().capacity(), t.ledger().consumed(), t.ledger().maxConcurrency()));
+    }
+    return new CapacityDeclaration(hotkey().value(), period, periodLength.toSeconds(), out);
+  }
+
+  private ReceiptLog receiptLog(Hotkey validator) {
+    return receipts.computeIfAbsent(validator, v -> new ReceiptLog());
+  }
+
+  /** Answers that belong to an authenticated exchange carry a receipt too, errors included. */
+  private void sendSigned(HttpServerResponse response, int status, AuthenticatedRequest auth,
+      com.fasterxml.jackson.databind.JsonNode body) {
+    byte[] bytes = toBytes(body);
+    response.putHeader(ProtocolHeaders.RECEIPT, auth.receipt(bytes));
+    response.putHeader("Content-Type", "application/json");
+    response.setStatusCode(status).end(Buffer.buffer(bytes));
+  }
+
+  private static void sendJson(HttpServerResponse response, int status,
+      com.fasterxml.jackson.databind.JsonNode body) {
+    response.putHeader("Content-Type", "application/json");
+    response.setStatusCode(status).end(Buffer.buffer(toBytes(body)));
+  }
+
+  private static void sendError(HttpServerResponse response, int status, String code,
+      String message) {
+    sendJson(response, status, errorBody(code, message));
+  }
+
+  static ObjectNode errorBody(String code, String message) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", message);
+    error.put("type", "miner_error");
+    error.putNull("param");
+    error.put("code", code);
+    return body;
+  }
+
+  private static byte[] toBytes(com.fasterxml.jackson.databind.JsonNode body) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise JSON", e);
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void closeQuietly(TaskOffer offer) {
+    try {
+      offer.backend().close();
+    } catch (RuntimeException e) {
+      log.warn("miner {}: closing backend of {} failed", name, offer.spec().id(), e);
+    }
+  }
+
+  private record ServedTask(TaskOffer offer, Task task, CapacityLedger ledger) {}
+}
