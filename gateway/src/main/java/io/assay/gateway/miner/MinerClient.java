@@ -1,6 +1,7 @@
 package io.assay.gateway.miner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.assay.protocol.Handshake;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.ProtocolHeaders;
 import io.assay.protocol.Session;
@@ -89,7 +90,7 @@ public final class MinerClient {
   }
 
   private Future<Session> openSession() {
-    SessionInitiator.Handshake handshake = initiator.start(hotkey);
+    Handshake handshake = initiator.start(hotkey);
     byte[] hello;
     try {
       hello = Json.MAPPER.writeValueAsBytes(handshake.hello());

@@ -119,19 +119,14 @@ public final class ConfigNode {
     read.add(key);
     List<String> out = new ArrayList<>();
     if (override != null) {
-      for (String part : override.split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.trim());
-        }
-      }
-      return out;
+      return splitCommas(override);
     }
     JsonNode child = node.get(key);
     if (child == null || child.isNull()) {
       return out;
     }
     if (child.isTextual()) {
-      return strings(child.asText());
+      return splitCommas(child.asText());
     }
     if (!child.isArray()) {
       throw new ConfigException(where(key) + ": expected a list of strings, found " + child);
@@ -145,7 +140,7 @@ public final class ConfigNode {
     return out;
   }
 
-  private static List<String> strings(String csv) {
+  private static List<String> splitCommas(String csv) {
     List<String> out = new ArrayList<>();
     for (String part : csv.split(",")) {
       if (!part.isBlank()) {

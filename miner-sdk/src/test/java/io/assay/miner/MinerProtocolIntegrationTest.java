@@ -1,0 +1,258 @@
+package io.assay.miner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.assay.protocol.Handshake;
+import io.assay.protocol.Hotkey;
+import io.assay.protocol.Identity;
+import io.assay.protocol.ProtocolHeaders;
+import io.assay.protocol.Session;
+import io.assay.protocol.SessionAccept;
+import io.assay.protocol.SessionHello;
+import io.assay.protocol.SessionInitiator;
+import io.assay.protocol.SignedRequest;
+import io.assay.task.Json;
+import io.assay.task.TaskSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A real miner on loopback, spoken to over HTTP with the protocol classes, as a validator would. */
+class MinerProtocolIntegrationTest {
+
+  private final Identity validator = Identity.generate();
+  private final Identity minerIdentity = Identity.generate();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicReference<Instant> minerNow = new AtomicReference<>(Instant.now());
+  private final Clock minerClock = new Clock() {
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return minerNow.get();
+    }
+  };
+  private Miner miner;
+
+  @AfterEach
+  void stop() {
+    if (miner != null) {
+      miner.close();
+    }
+  }
+
+  private void startMiner(long capacity, int concurrency, io.assay.task.Backend backend) {
+    EchoKind kind = new EchoKind();
+    miner = Miner.builder()
+        .name("test-miner")
+        .identity(minerIdentity)
+        .acceptValidators(validator.hotkey()::equals)
+        .clock(minerClock)
+        .offer(new TaskOffer(kind, new TaskSpec("echo", "echo-1", capacity, 1), backend, capacity,
+            concurrency))
+        .build();
+    miner.start().toCompletableFuture().join();
+  }
+
+  private void startMiner() {
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture));
+  }
+
+  @Test
+  void signedRequest_isAnsweredWithAMatchingReceipt() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "hello");
+    SignedRequest signed = session.sign("POST", "/v1/echo", body);
+    HttpResponse<byte[]> response = send("POST", "/v1/echo", body, signed.headers());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body())).contains("hello");
+    String receipt = response.headers().firstValue(ProtocolHeaders.RECEIPT).orElseThrow();
+    assertThat(signed.receiptMatches(receipt, response.body())).isTrue();
+    assertThat(signed.receiptMatches(receipt, "{\"text\":\"hellO\"}".getBytes())).isFalse();
+  }
+
+  @Test
+  void forgedHelloSignature_isRejectedAsBadSignature() throws Exception {
+    startMiner();
+    SessionHello hello = new SessionInitiator(validator, Clock.systemUTC())
+        .start(minerIdentity.hotkey()).hello();
+    SessionHello other = new SessionInitiator(validator, Clock.systemUTC())
+        .start(minerIdentity.hotkey()).hello();
+    SessionHello forged = new SessionHello(hello.validator(), hello.miner(), hello.ephemeralKey(),
+        hello.nonce(), hello.timestamp(), other.signature());
+    assertRejected(postHello(forged), 401, "bad_signature");
+  }
+
+  @Test
+  void replayedHello_isRejectedAsReplayedNonce() throws Exception {
+    startMiner();
+    SessionHello hello = new SessionInitiator(validator, Clock.systemUTC())
+        .start(minerIdentity.hotkey()).hello();
+    assertThat(postHello(hello).statusCode()).isEqualTo(200);
+    assertRejected(postHello(hello), 401, "replayed_nonce");
+  }
+
+  @Test
+  void helloWithStaleTimestamp_isRejected() throws Exception {
+    startMiner();
+    minerNow.set(Instant.now().plus(Duration.ofMinutes(10)));
+    SessionHello hello = new SessionInitiator(validator, Clock.systemUTC())
+        .start(minerIdentity.hotkey()).hello();
+    assertRejected(postHello(hello), 401, "stale_timestamp");
+  }
+
+  @Test
+  void helloForAnotherMiner_isRejectedAsWrongReceiver() throws Exception {
+    startMiner();
+    SessionHello hello = new SessionInitiator(validator, Clock.systemUTC())
+        .start(Identity.generate().hotkey()).hello();
+    assertRejected(postHello(hello), 403, "wrong_receiver");
+  }
+
+  @Test
+  void helloFromUnknownValidator_isRejected() throws Exception {
+    startMiner();
+    SessionHello hello = new SessionInitiator(Identity.generate(), Clock.systemUTC())
+        .start(minerIdentity.hotkey()).hello();
+    assertRejected(postHello(hello), 403, "unknown_validator");
+  }
+
+  @Test
+  void replayedRequest_isRejectedAsReplayedNonce() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "hello");
+    Map<String, String> headers = session.sign("POST", "/v1/echo", body).headers();
+    assertThat(send("POST", "/v1/echo", body, headers).statusCode()).isEqualTo(200);
+    assertRejected(send("POST", "/v1/echo", body, headers), 401, "replayed_nonce");
+  }
+
+  @Test
+  void tamperedBody_isRejectedAsBadMac() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    Map<String, String> headers =
+        session.sign("POST", "/v1/echo", EchoKind.body("echo-1", "hello")).headers();
+    assertRejected(send("POST", "/v1/echo", EchoKind.body("echo-1", "HELLO"), headers), 401,
+        "bad_mac");
+  }
+
+  @Test
+  void requestWithStaleTimestamp_isRejected() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "hello");
+    Map<String, String> headers = session.sign("POST", "/v1/echo", body).headers();
+    minerNow.set(Instant.now().plus(Duration.ofMinutes(2)));
+    assertRejected(send("POST", "/v1/echo", body, headers), 401, "stale_timestamp");
+  }
+
+  @Test
+  void unknownSession_isRejected() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    miner.close();
+    miner = null;
+    startMiner();
+    byte[] body = EchoKind.body("echo-1", "hello");
+    assertRejected(send("POST", "/v1/echo", body, session.sign("POST", "/v1/echo", body)
+        .headers()), 401, "unknown_session");
+  }
+
+  @Test
+  void capacity_isDeclaredPerTask() throws Exception {
+    startMiner();
+    Session session = openSession(validator, minerIdentity.hotkey());
+    HttpResponse<byte[]> response =
+        send("GET", "/capacity", new byte[0], session.sign("GET", "/capacity", new byte[0])
+            .headers());
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode task = Json.MAPPER.readTree(response.body()).path("tasks").path("echo/echo-1");
+    assertThat(task.path("volume").asLong()).isEqualTo(1_000);
+    assertThat(task.path("unit").asText()).isEqualTo("characters");
+  }
+
+  @Test
+  void requestBeyondDeclaredCapacity_gets429WithRetryAfter() throws Exception {
+    startMiner(10, 4, EchoKind.backend(CompletableFuture::completedFuture));
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "12345678");
+    assertThat(send("POST", "/v1/echo", body, session.sign("POST", "/v1/echo", body).headers())
+        .statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> full =
+        send("POST", "/v1/echo", body, session.sign("POST", "/v1/echo", body).headers());
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("Retry-After")).isPresent();
+  }
+
+  @Test
+  void requestBeyondConcurrency_gets429() throws Exception {
+    CompletableFuture<String> held = new CompletableFuture<>();
+    startMiner(1_000, 1, EchoKind.backend(text -> held));
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "a");
+    CompletableFuture<HttpResponse<byte[]>> first = sendAsync("POST", "/v1/echo", body,
+        session.sign("POST", "/v1/echo", body).headers());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      HttpResponse<byte[]> second =
+          send("POST", "/v1/echo", body, session.sign("POST", "/v1/echo", body).headers());
+      return second.statusCode() == 429 && second.headers().firstValue("Retry-After").isPresent();
+    });
+    held.complete("a");
+    assertThat(first.get().statusCode()).isEqualTo(200);
+  }
+
+  private Session openSession(Identity who, Hotkey target) throws Exception {
+    Handshake handshake = new SessionInitiator(who, Clock.systemUTC()).start(target);
+    HttpResponse<byte[]> response = postHello(handshake.hello());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return handshake.complete(Json.MAPPER.readValue(response.body(), SessionAccept.class));
+  }
+
+  private HttpResponse<byte[]> postHello(SessionHello hello) throws Exception {
+    return send("POST", "/session", Json.MAPPER.writeValueAsBytes(hello), Map.of());
+  }
+
+  private HttpResponse<byte[]> send(String method, String path, byte[] body,
+      Map<String, String> headers) throws Exception {
+    return sendAsync(method, path, body, headers).get();
+  }
+
+  private CompletableFuture<HttpResponse<byte[]>> sendAsync(String method, String path,
+      byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + miner.port() + path))
+        .method(method, body.length == 0 && method.equals("GET")
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static void assertRejected(HttpResponse<byte[]> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).isEqualTo(status);
+    JsonNode error = Json.MAPPER.readTree(response.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
+  }
+}
