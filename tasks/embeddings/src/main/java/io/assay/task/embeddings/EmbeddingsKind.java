@@ -1,0 +1,110 @@
+package io.assay.task.embeddings;
+
+import io.assay.task.Backend;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskRequest;
+import io.assay.task.TaskSpec;
+import io.assay.task.UpstreamConfig;
+import io.assay.task.WorkUnit;
+import io.assay.task.upstream.OpenAiHttp;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The {@code embeddings} task kind: OpenAI's {@code POST /v1/embeddings}, paid in input tokens,
+ * checked by recomputing vectors and comparing them by cosine similarity.
+ *
+ * <p>Requests are parsed by OpenAI's rules ({@link #parseRequest}); the model's limits (512-token
+ * context, 384 dimensions) are enforced by the bound task's {@link Task#estimateUnits}. The
+ * reference engine is all-MiniLM-L6-v2 on ONNX Runtime ({@link MiniLmEngine}); any
+ * OpenAI-compatible embeddings server can serve through {@link #upstreamBackend}.
+ *
+ * <p>Stateless and thread-safe; registered through {@code META-INF/services}.
+ */
+public final class EmbeddingsKind implements TaskKind {
+
+  public static final String NAME = "embeddings";
+
+  private static final WorkUnit UNIT = new WorkUnit("input_tokens",
+      "Tokens in the texts to embed, counted with the all-MiniLM-L6-v2 WordPiece tokenizer"
+          + " without [CLS] and [SEP].");
+
+  public EmbeddingsKind() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public WorkUnit workUnit() {
+    return UNIT;
+  }
+
+  @Override
+  public List<String> paths() {
+    return List.of(EmbeddingsRequest.PATH);
+  }
+
+  /** Parses a body without tokenising it: cheap enough for an event loop. */
+  @Override
+  public TaskRequest parseRequest(String path, byte[] body) {
+    if (!EmbeddingsRequest.PATH.equals(path)) {
+      throw new IllegalArgumentException("the embeddings kind does not answer " + path);
+    }
+    return RequestParser.parse(path, body);
+  }
+
+  /**
+   * Binds the kind to {@code spec}, loading the shared tokenizer now (a few hundred milliseconds
+   * the first time) so that counting tokens later never waits for it.
+   *
+   * @throws IllegalArgumentException when {@code spec} is not an embeddings task
+   * @throws io.assay.task.TaskException when the tokenizer cannot be loaded
+   */
+  @Override
+  public Task bind(TaskSpec spec) {
+    requireKind(spec);
+    return new EmbeddingsTask(spec, MiniLmTokenizer.shared());
+  }
+
+  @Override
+  public List<String> referenceModels() {
+    return List.of(MiniLmEngine.MODEL_ID);
+  }
+
+  /**
+   * A batching backend on the process-wide {@link MiniLmEngine} for {@code all-MiniLM-L6-v2};
+   * empty for any other model. The model starts loading on {@code workers} at once.
+   */
+  @Override
+  public Optional<Backend> referenceBackend(TaskSpec spec, Executor workers) {
+    requireKind(spec);
+    if (!MiniLmEngine.MODEL_ID.equals(spec.model())) {
+      return Optional.empty();
+    }
+    return Optional.of(new MiniLmBackend(spec, workers));
+  }
+
+  /**
+   * A backend forwarding to {@code POST {baseUrl}/embeddings} of an OpenAI-compatible server.
+   *
+   * @throws IllegalArgumentException when {@code upstream} is unusable (see {@link
+   *     OpenAiHttp#create(UpstreamConfig)})
+   */
+  @Override
+  public Backend upstreamBackend(TaskSpec spec, UpstreamConfig upstream) {
+    requireKind(spec);
+    EmbeddingsTask task = new EmbeddingsTask(spec, MiniLmTokenizer.shared());
+    return new UpstreamEmbeddingsBackend(spec, task, OpenAiHttp.create(upstream));
+  }
+
+  private static void requireKind(TaskSpec spec) {
+    if (!NAME.equals(spec.kind())) {
+      throw new IllegalArgumentException(
+          "the embeddings kind cannot bind task " + spec.id() + " of kind " + spec.kind());
+    }
+  }
+}
