@@ -234,6 +234,7 @@ public final class OpenAiHttp {
   }
 
   private static String clip(String s) {
-    return s.length() <= MAX_SERVER_MESSAGE_CHARS ? s : s.substring(0, MAX_SERVER_MESSAGE_CHARS) + "...";
+    return s.length() <= MAX_SERVER_MESSAGE_CHARS
+        ? s : s.substring(0, MAX_SERVER_MESSAGE_CHARS) + "...";
   }
 }

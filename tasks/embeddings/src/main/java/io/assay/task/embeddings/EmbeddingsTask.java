@@ -6,16 +6,19 @@ import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The embeddings kind bound to one model. Work is counted in input tokens under the MiniLM
  * WordPiece tokenizer, {@code [CLS]} and {@code [SEP]} not included, whatever backend serves it.
  *
- * <p>Thread-safe; holds no mutable state. Counting tokens is CPU work of about a microsecond per
- * token (a one-line input costs some 25 µs): cheap for ordinary requests, but a request at the
- * limits (2048 inputs of 510 tokens) costs about a second, so a caller on an event loop should
- * hand large bodies to a worker.
+ * <p>Thread-safe; its only state is a cache of token counts. Counting tokens is CPU work of about
+ * a microsecond per token (a one-line input costs some 25 µs): cheap for ordinary requests, but a
+ * request at the limits (2048 inputs of 510 tokens) costs about a second, so a caller on an event
+ * loop should hand large bodies to a worker.
  */
 final class EmbeddingsTask implements Task {
 
@@ -28,6 +31,13 @@ final class EmbeddingsTask implements Task {
   private final TaskSpec spec;
   private final MiniLmTokenizer tokenizer;
   private final SyntheticGenerator synthetic;
+  /**
+   * Token counts from {@link #estimateUnits}, so that {@link #readAnswer} on the same request does
+   * not tokenise it again (tokenising dominates this task's CPU cost). Keys are weak: an entry
+   * goes when its request is collected.
+   */
+  private final Map<EmbeddingsRequest, Integer> counted =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   EmbeddingsTask(TaskSpec spec, MiniLmTokenizer tokenizer) {
     this.spec = spec;
@@ -73,6 +83,7 @@ final class EmbeddingsTask implements Task {
       }
       total += tokens;
     }
+    counted.put(r, (int) total);
     return total;
   }
 
@@ -91,13 +102,15 @@ final class EmbeddingsTask implements Task {
 
   /**
    * Reads an OpenAI embedding list answering {@code request}. Usage in the body is ignored: the
-   * answer's {@code promptTokens} is recounted here, so a miner cannot inflate its credit.
+   * answer's {@code promptTokens} is the validator's own count (remembered from {@link
+   * #estimateUnits} or counted again), so a miner cannot inflate its credit.
    */
   @Override
   public EmbeddingsAnswer readAnswer(TaskRequest request, byte[] body) {
     EmbeddingsRequest r = cast(request);
     List<float[]> vectors = AnswerReader.read(body, r.input().size(), MiniLmEngine.DIMENSION);
-    return new EmbeddingsAnswer(vectors, countTokens(r.input()));
+    Integer tokens = counted.get(r);
+    return new EmbeddingsAnswer(vectors, tokens != null ? tokens : countTokens(r.input()));
   }
 
   @Override

@@ -69,7 +69,6 @@ final class MiniLmBackend implements Backend {
    */
   @Override
   public CompletionStage<TaskAnswer> serve(TaskRequest request) {
-    CompletableFuture<TaskAnswer> result = new CompletableFuture<>();
     if (!(request instanceof EmbeddingsRequest r)) {
       return CompletableFuture.failedFuture(new TaskException(spec.id() + " cannot serve a "
           + (request == null ? "null request" : request.getClass().getSimpleName())));
@@ -88,6 +87,7 @@ final class MiniLmBackend implements Backend {
           + " reference engine is overloaded: more than " + MAX_QUEUED_SEQUENCES
           + " inputs are waiting"));
     }
+    CompletableFuture<TaskAnswer> result = new CompletableFuture<>();
     if (!execute(() -> admit(r, result))) {
       pending.addAndGet(-n);
       result.completeExceptionally(new TaskException(
@@ -166,7 +166,9 @@ final class MiniLmBackend implements Backend {
   private void run(List<Item> items) {
     try {
       MiniLmEngine engine = MiniLmEngine.shared();
-      for (List<Integer> call : MiniLmEngine.plan(items.size(), i -> items.get(i).sequence().length())) {
+      List<List<Integer>> calls =
+          MiniLmEngine.plan(items.size(), i -> items.get(i).sequence().length());
+      for (List<Integer> call : calls) {
         List<MiniLmEngine.Sequence> sequences = new ArrayList<>(call.size());
         for (int i : call) {
           sequences.add(items.get(i).sequence());

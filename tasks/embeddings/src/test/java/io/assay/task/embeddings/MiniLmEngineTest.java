@@ -29,6 +29,16 @@ class MiniLmEngineTest {
   }
 
   @Test
+  void exampleSentence_matchesSentenceTransformersOutput() {
+    // model.encode("This is an example sentence") with sentence-transformers, first five floats.
+    float[] v = ENGINE.embed(List.of("This is an example sentence")).get(0);
+    float[] expected = {0.0676569f, 0.0634958f, 0.0487131f, 0.0793050f, 0.0374480f};
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(v[i]).isCloseTo(expected[i], within(1e-5f));
+    }
+  }
+
+  @Test
   void vectors_have384DimensionsAndUnitLength() {
     for (float[] v : ENGINE.embed(List.of("a", "hello world", "x ".repeat(300)))) {
       assertThat(v).hasSize(MiniLmEngine.DIMENSION);
