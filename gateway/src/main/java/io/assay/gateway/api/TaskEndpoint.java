@@ -38,23 +38,55 @@ final class TaskEndpoint {
     this.usage = usage;
   }
 
+  /**
+   * Bodies above this size are parsed and counted on a worker thread: counting tokens costs
+   * about a microsecond per token, too long for an event loop on a large request.
+   */
+  private static final int INLINE_PARSE_LIMIT = 64 * 1024;
+
   void handle(RoutingContext ctx) {
-    ApiKey key = ctx.get(Authenticator.KEY);
     Buffer raw = ctx.body().buffer();
     byte[] body = raw == null ? new byte[0] : raw.getBytes();
-    TaskRequest request;
-    Task task;
-    long units;
-    try {
-      request = kind.parseRequest(ctx.request().path(), body);
-      task = tasksById.get(kind.name() + "/" + request.model());
-      if (task == null) {
-        OpenAiError.unknownModel(request.model()).send(ctx.response());
+    String path = ctx.request().path();
+    if (body.length <= INLINE_PARSE_LIMIT) {
+      Prepared prepared;
+      try {
+        prepared = prepare(path, body);
+      } catch (InvalidRequestException e) {
+        OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
         return;
       }
-      units = task.estimateUnits(request);
-    } catch (InvalidRequestException e) {
-      OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
+      serve(ctx, prepared);
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> prepare(path, body), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        serve(ctx, ar.result());
+      } else if (ar.cause() instanceof InvalidRequestException e) {
+        OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
+      } else {
+        log.error("{}: preparing a request failed", kind.name(), ar.cause());
+        OpenAiError.internal().send(ctx.response());
+      }
+    });
+  }
+
+  /** A validated request, its task (null for an unknown model) and its expected work. */
+  private record Prepared(TaskRequest request, Task task, long units) {}
+
+  private Prepared prepare(String path, byte[] body) {
+    TaskRequest request = kind.parseRequest(path, body);
+    Task task = tasksById.get(kind.name() + "/" + request.model());
+    return new Prepared(request, task, task == null ? 0 : task.estimateUnits(request));
+  }
+
+  private void serve(RoutingContext ctx, Prepared prepared) {
+    ApiKey key = ctx.get(Authenticator.KEY);
+    TaskRequest request = prepared.request();
+    Task task = prepared.task();
+    long units = prepared.units();
+    if (task == null) {
+      OpenAiError.unknownModel(request.model()).send(ctx.response());
       return;
     }
     dispatcher.dispatch(task, request, units).onComplete(ar -> {

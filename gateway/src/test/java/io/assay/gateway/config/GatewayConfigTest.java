@@ -1,0 +1,126 @@
+package io.assay.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.assay.config.ConfigException;
+import io.assay.config.ConfigNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+  private static final String TASKS = """
+      tasks:
+        - kind: embeddings
+          model: all-MiniLM-L6-v2
+          weight: 1.0
+      """;
+
+  private static GatewayConfig read(String yaml, Map<String, String> env) {
+    return GatewayConfig.read(ConfigNode.parse(yaml, env), Path.of("/srv/assay"));
+  }
+
+  @Test
+  void bundledDefault_isValid() {
+    GatewayConfig config = ConfigFiles.load(null, Map.of());
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.redisUrl()).isNull();
+    assertThat(config.tasks()).extracting(GatewayConfig.TaskConfig::id)
+        .contains("embeddings/all-MiniLM-L6-v2");
+  }
+
+  @Test
+  void defaults_applyWhenKeysAreAbsent() {
+    GatewayConfig config = read(TASKS, Map.of());
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/assay/data/gateway"));
+    assertThat(config.routing().maxAttempts()).isEqualTo(3);
+    assertThat(config.period()).isEqualTo(Duration.ofMinutes(60));
+  }
+
+  @Test
+  void environmentVariables_overrideFileValues() {
+    GatewayConfig config = read("gateway:\n  port: 9000\n" + TASKS, Map.of(
+        "ASSAY_GATEWAY_PORT", "9100",
+        "ASSAY_REDIS_URL", "redis://10.0.0.5:6379",
+        "ASSAY_ROUTING_MINER_TIMEOUT", "5s",
+        "ASSAY_TASKS_0_MAX_CAPACITY", "1234"));
+    assertThat(config.port()).isEqualTo(9100);
+    assertThat(config.redisUrl()).isEqualTo("redis://10.0.0.5:6379");
+    assertThat(config.routing().minerTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.tasks().get(0).maxCapacity()).isEqualTo(1234);
+  }
+
+  @Test
+  void badPort_isRefusedNamingTheKey() {
+    assertThatThrownBy(() -> read("gateway:\n  port: eighty\n" + TASKS, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.port").hasMessageContaining("eighty");
+  }
+
+  @Test
+  void badDuration_isRefusedNamingTheKey() {
+    assertThatThrownBy(() -> read("routing:\n  miner_timeout: soon\n" + TASKS, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("routing.miner_timeout").hasMessageContaining("soon");
+  }
+
+  @Test
+  void unknownKey_isRefused() {
+    assertThatThrownBy(() -> read("gateway:\n  prot: 80\n" + TASKS, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.prot").hasMessageContaining("not a known setting");
+  }
+
+  @Test
+  void taskWeightsNotSummingToOne_areRefused() {
+    String yaml = """
+        tasks:
+          - kind: embeddings
+            model: a
+            weight: 0.5
+          - kind: embeddings
+            model: b
+            weight: 0.2
+        """;
+    assertThatThrownBy(() -> read(yaml, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sum to 1").hasMessageContaining("embeddings/b=0.2");
+  }
+
+  @Test
+  void negativeTaskWeight_isRefusedNamingTheTask() {
+    String yaml = """
+        tasks:
+          - kind: embeddings
+            model: a
+            weight: -0.5
+        """;
+    assertThatThrownBy(() -> read(yaml, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tasks[0].weight");
+  }
+
+  @Test
+  void redisUrlWithoutScheme_isRefused() {
+    assertThatThrownBy(() -> read("redis:\n  url: localhost:6379\n" + TASKS, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("redis.url");
+  }
+
+  @Test
+  void duplicateTask_isRefused() {
+    String yaml = """
+        tasks:
+          - kind: embeddings
+            model: a
+            weight: 0.5
+          - kind: embeddings
+            model: a
+            weight: 0.5
+        """;
+    assertThatThrownBy(() -> read(yaml, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("configured twice");
+  }
+}
