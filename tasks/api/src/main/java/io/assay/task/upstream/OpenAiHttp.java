@@ -11,21 +11,28 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A small asynchronous JSON client for OpenAI-compatible model servers (vLLM, Ollama's
  * {@code /v1}, Hugging Face TEI, llama.cpp server), shared by the task kinds' upstream backends.
  *
  * <p>It does one thing: {@link #postJson} sends a JSON body to {@code baseUrl + path} with the
- * configured bearer key and returns the response body, or fails with {@link UpstreamException}.
- * Task kinds keep their own request building and answer parsing.
+ * configured bearer key and returns the response body, or fails with {@link UpstreamException};
+ * {@link #postJsonStream} does the same for a streamed answer, handing over each server-sent
+ * event's data as it arrives. Task kinds keep their own request building and answer parsing.
  *
  * <p>Built on the JDK's {@link HttpClient} over HTTP/1.1 (plain-text HTTP/2 upgrade attempts
  * confuse several of these servers). Every call has a deadline of {@link UpstreamConfig#timeout()}
@@ -140,6 +147,79 @@ public final class OpenAiHttp {
     return result;
   }
 
+  /**
+   * POSTs {@code body} as {@code application/json} to {@code baseUrl + path} and reads the answer
+   * as server-sent events ({@code stream: true} in OpenAI's API), passing the data of each event
+   * to {@code onData} as soon as the event is complete: the payload without the {@code data:}
+   * prefix, the lines of a multi-line event joined with {@code \n}. Comments ({@code :} lines,
+   * used as keep-alives), {@code event:}/{@code id:}/{@code retry:} fields and blank lines are not
+   * passed on; lines may end in LF, CRLF or CR, and events and UTF-8 characters may be split
+   * across network reads anyhow. The {@code [DONE]} sentinel is not passed on either.
+   *
+   * <p>Never blocks. {@code onData} runs on the HTTP client's threads, one call at a time, in
+   * order; the response is read no faster than it returns (backpressure), so it should not block
+   * for long. The future completes normally after {@code [DONE]} (anything after it is read and
+   * dropped, so the connection can be reused) or at a clean end of the body, and exceptionally
+   * with:
+   *
+   * <ul>
+   *   <li>{@link UpstreamException} for a non-2xx answer (with the status and the server's error
+   *       message), an error sent in the stream ({@code event: error}, llama.cpp's {@code error:}
+   *       line, or an event whose data is an object with an {@code error} member), a failure to
+   *       connect, a broken connection, a line over the size limit, or no complete answer within
+   *       the timeout, which covers the whole stream;
+   *   <li>whatever {@code onData} threw, unchanged: the exchange is then aborted.
+   * </ul>
+   *
+   * <p>Whenever the future fails or is cancelled the exchange is aborted and its connection
+   * closed; {@code onData} is not called after the future completes.
+   */
+  public CompletableFuture<Void> postJsonStream(String path, byte[] body,
+      Consumer<String> onData) {
+    URI uri = config.resolve(path);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+        .timeout(config.timeout())
+        .header("Content-Type", "application/json")
+        .header("Accept", "text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (config.apiKey() != null && !config.apiKey().isBlank()) {
+      builder.header("Authorization", "Bearer " + config.apiKey());
+    }
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    EventStreamBody events = new EventStreamBody(uri, onData, result);
+    CompletableFuture<HttpResponse<Void>> call;
+    try {
+      call = client.sendAsync(builder.build(), info -> info.statusCode() / 100 == 2
+          ? events
+          : HttpResponse.BodySubscribers.mapping(new BoundedBody(maxResponseBytes,
+              info.headers().firstValueAsLong("content-length").orElse(-1)), refused -> {
+                throw refusal(uri, info.statusCode(), refused);
+              }));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(failure(uri, e));
+      return result;
+    }
+    // The exchange may outlive the result (draining after [DONE]); the deadline bounds both.
+    call.copy()
+        .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((response, error) -> {
+          if (error != null) {
+            events.abort();
+            call.cancel(true);
+            result.completeExceptionally(failure(uri, error));
+          } else {
+            result.complete(null);
+          }
+        });
+    result.whenComplete((ignored, error) -> {
+      if (error != null) {
+        events.abort();
+        call.cancel(true);
+      }
+    });
+    return result;
+  }
+
   private UpstreamException refusal(URI uri, int status, byte[] body) {
     String serverMessage = serverMessage(body);
     String message = "upstream POST " + uri + " answered HTTP " + status
@@ -236,5 +316,245 @@ public final class OpenAiHttp {
   private static String clip(String s) {
     return s.length() <= MAX_SERVER_MESSAGE_CHARS
         ? s : s.substring(0, MAX_SERVER_MESSAGE_CHARS) + "...";
+  }
+
+  /**
+   * Decodes a {@code text/event-stream} body as it arrives, following the WHATWG server-sent
+   * events parsing rules for the fields OpenAI-compatible servers use.
+   *
+   * <p>Bytes are gathered per line and a line is decoded only once its terminator has arrived;
+   * terminators are ASCII and never occur inside a multi-byte UTF-8 sequence, so characters split
+   * across reads come out whole without a streaming decoder. A CR seen at the end of one read may
+   * be followed by the LF of a CRLF at the start of the next, hence {@code skipLf}. One line or
+   * event may not exceed the response size limit.
+   *
+   * <p>Flow calls are serialized by the HTTP client; {@link #abort} may come from any thread.
+   */
+  private final class EventStreamBody implements HttpResponse.BodySubscriber<Void> {
+
+    private final URI uri;
+    private final Consumer<String> onData;
+    private final CompletableFuture<Void> result;
+    private final CompletableFuture<Void> body = new CompletableFuture<>();
+    private volatile Flow.Subscription subscription;
+    private volatile boolean aborted;
+    private byte[] line = new byte[512];
+    private int lineLength;
+    private boolean skipLf;
+    private boolean firstLine = true;
+    private final StringBuilder data = new StringBuilder();
+    private boolean hasData;
+    private String event = "";
+    /** [DONE] was seen or the stream failed: drain what is left without interpreting it. */
+    private boolean finished;
+
+    EventStreamBody(URI uri, Consumer<String> onData, CompletableFuture<Void> result) {
+      this.uri = uri;
+      this.onData = onData;
+      this.result = result;
+    }
+
+    @Override
+    public CompletionStage<Void> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (aborted) {
+        s.cancel();
+        return;
+      }
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      if (aborted) {
+        return;
+      }
+      try {
+        for (ByteBuffer buffer : buffers) {
+          while (buffer.hasRemaining() && !finished) {
+            feed(buffer);
+          }
+        }
+      } catch (RuntimeException e) {
+        // onData (or the sink behind it) failed: the caller gets its exception unchanged.
+        fail(e);
+        return;
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      body.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      try {
+        if (!finished && !aborted) {
+          // Lenient on a clean end without the final blank line: a whole data line is an event.
+          // A partial last line (no terminator) may be a cut-off payload and is dropped.
+          dispatch();
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      body.complete(null);
+    }
+
+    /** Stops reading and closes the connection; safe from any thread, at any time. */
+    void abort() {
+      aborted = true;
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      body.cancel(false);
+    }
+
+    private void fail(RuntimeException error) {
+      finished = true;
+      result.completeExceptionally(error);
+      abort();
+    }
+
+    /** Consumes bytes up to and including the next line terminator, or all of them. */
+    private void feed(ByteBuffer buffer) {
+      if (skipLf) {
+        skipLf = false;
+        if (buffer.get(buffer.position()) == '\n') {
+          buffer.get();
+          return;
+        }
+      }
+      int start = buffer.position();
+      int end = buffer.limit();
+      for (int i = start; i < end; i++) {
+        byte b = buffer.get(i);
+        if (b == '\n' || b == '\r') {
+          append(buffer, start, i);
+          buffer.position(i + 1);
+          skipLf = b == '\r';
+          line(new String(line, 0, lineLength, StandardCharsets.UTF_8));
+          lineLength = 0;
+          return;
+        }
+      }
+      append(buffer, start, end);
+      buffer.position(end);
+    }
+
+    private void append(ByteBuffer buffer, int from, int to) {
+      int n = to - from;
+      if (n == 0) {
+        return;
+      }
+      if ((long) lineLength + n + data.length() > maxResponseBytes) {
+        throw new UpstreamException("upstream POST " + uri + " streamed a line or event longer"
+            + " than " + maxResponseBytes + " bytes", UpstreamException.NO_RESPONSE, false, null,
+            null);
+      }
+      if (lineLength + n > line.length) {
+        line = Arrays.copyOf(line, Math.max(lineLength + n, line.length * 2));
+      }
+      buffer.get(from, line, lineLength, n);
+      lineLength += n;
+    }
+
+    private void line(String text) {
+      if (firstLine) {
+        firstLine = false;
+        if (text.startsWith("\uFEFF")) {
+          text = text.substring(1);
+        }
+      }
+      if (text.isEmpty()) {
+        dispatch();
+        return;
+      }
+      if (text.charAt(0) == ':') {
+        return;
+      }
+      int colon = text.indexOf(':');
+      String field = colon < 0 ? text : text.substring(0, colon);
+      String value = colon < 0 ? "" : text.substring(
+          colon + 1 < text.length() && text.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1);
+      switch (field) {
+        case "data" -> {
+          if (hasData) {
+            data.append('\n');
+          }
+          data.append(value);
+          hasData = true;
+        }
+        case "event" -> event = value;
+        // llama.cpp's server reports a failure mid-stream as an "error: {json}" line.
+        case "error" -> throw streamError(value);
+        default -> { } // id, retry and unknown fields mean nothing here
+      }
+    }
+
+    private void dispatch() {
+      if (!hasData) {
+        event = "";
+        return;
+      }
+      String payload = data.toString();
+      String type = event;
+      data.setLength(0);
+      hasData = false;
+      event = "";
+      if (payload.strip().equals("[DONE]")) {
+        finished = true;
+        result.complete(null);
+        return;
+      }
+      if (type.equals("error") || inBandError(payload)) {
+        throw streamError(payload);
+      }
+      if (!result.isDone()) {
+        onData.accept(payload);
+      }
+    }
+
+    private UpstreamException streamError(String payload) {
+      byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+      String serverMessage = serverMessage(bytes);
+      int status = UpstreamException.NO_RESPONSE;
+      try {
+        JsonNode code = Json.MAPPER.readTree(bytes).path("error").path("code");
+        if (code.canConvertToInt() && code.asInt() >= 400 && code.asInt() <= 599) {
+          status = code.asInt();
+        }
+      } catch (IOException | RuntimeException notJson) {
+        // No status to report.
+      }
+      return new UpstreamException("upstream POST " + uri + " failed mid-stream"
+          + (serverMessage == null ? "" : ": " + serverMessage), status, false, serverMessage,
+          null);
+    }
+  }
+
+  /**
+   * Whether an event's data is an error object rather than a chunk, as vLLM and OpenAI send when
+   * generation fails after the 200 went out. Chunks are only parsed here when they mention an
+   * error member at all, which content tokens rarely do.
+   */
+  private static boolean inBandError(String payload) {
+    if (!payload.contains("\"error\"")) {
+      return false;
+    }
+    try {
+      JsonNode root = Json.MAPPER.readTree(payload);
+      return root != null && root.isObject() && root.hasNonNull("error") && !root.has("choices");
+    } catch (IOException | RuntimeException notJson) {
+      return false;
+    }
   }
 }
