@@ -40,6 +40,14 @@ final class GatewayHttp {
     }
   }
 
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return Json.MAPPER.readTree(response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static float[] vector(HttpResponse<String> response) {
     try {
       JsonNode embedding = Json.MAPPER.readTree(response.body()).at("/data/0/embedding");

@@ -17,6 +17,9 @@ import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskRequest;
+import io.assay.task.ChunkSink;
+import io.assay.task.Sse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +29,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -237,19 +244,20 @@ final class MinerServer implements Miner {
           "miner " + name + " is " + refusal.words + " for " + served.offer().spec().id()));
       return;
     }
+    if (taskRequest.stream()) {
+      streamTask(response, auth, served, taskRequest, units);
+      return;
+    }
     CompletionStage<TaskAnswer> answer;
     try {
       answer = served.offer().backend().serve(taskRequest);
     } catch (RuntimeException e) {
-      answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+      answer = CompletableFuture.failedFuture(e);
     }
     Future.fromCompletionStage(answer, vertx.getOrCreateContext()).onComplete(ar -> {
       if (ar.failed()) {
         served.ledger().release(units);
-        log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(),
-            ar.cause().toString());
-        sendSigned(response, 502, auth, errorBody("backend_failed",
-            "miner " + name + " could not answer: " + ar.cause().getMessage()));
+        backendFailed(response, auth, served, ar.cause());
         return;
       }
       TaskAnswer result = ar.result();
@@ -262,6 +270,77 @@ final class MinerServer implements Miner {
       response.putHeader("Content-Type", "application/json");
       response.setStatusCode(200).end(Buffer.buffer(out));
     });
+  }
+
+  /**
+   * Streams an answer as server-sent events: one {@code data:} event per chunk, then the receipt
+   * over every byte streamed before it ({@code event: receipt}), then {@code data: [DONE]}. The
+   * status line is sent with the first chunk, so a backend that fails before it still gets a
+   * plain error answer; one that fails later ends the stream with an {@code error} event.
+   */
+  private void streamTask(HttpServerResponse response, AuthenticatedRequest auth,
+      ServedTask served, TaskRequest taskRequest, long units) {
+    Context context = vertx.getOrCreateContext();
+    MessageDigest digest = sha256();
+    boolean[] started = {false};
+    ChunkSink sink = json -> context.runOnContext(v -> {
+      if (response.ended() || response.closed()) {
+        return;
+      }
+      if (!started[0]) {
+        started[0] = true;
+        response.setChunked(true)
+            .putHeader("Content-Type", "text/event-stream")
+            .putHeader("Cache-Control", "no-cache");
+      }
+      byte[] event = Sse.dataEvent(json);
+      digest.update(event);
+      response.write(Buffer.buffer(event));
+    });
+    CompletionStage<TaskAnswer> answer;
+    try {
+      answer = served.offer().backend().stream(taskRequest, sink);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    Future.fromCompletionStage(answer, context).onComplete(ar -> {
+      if (ar.failed()) {
+        served.ledger().release(units);
+        if (!started[0]) {
+          backendFailed(response, auth, served, ar.cause());
+        } else if (!response.ended() && !response.closed()) {
+          log.warn("miner {}: stream of {} failed: {}", name, served.offer().spec().id(),
+              ar.cause().toString());
+          response.end(Buffer.buffer(Sse.dataEvent(toBytes(errorBody("backend_failed",
+              "miner " + name + " failed mid-stream: " + ar.cause().getMessage())))));
+        }
+        return;
+      }
+      long done = served.task().units(taskRequest, ar.result());
+      served.ledger().release(Math.max(0, units - done));
+      if (response.ended() || response.closed()) {
+        return;
+      }
+      String receipt = auth.receiptForDigest(digest.digest());
+      receiptLog(auth.session().validator()).add(receipt);
+      response.write(Buffer.buffer("event: receipt\ndata: " + receipt + "\n\n"));
+      response.end(Buffer.buffer("data: [DONE]\n\n"));
+    });
+  }
+
+  private void backendFailed(HttpServerResponse response, AuthenticatedRequest auth,
+      ServedTask served, Throwable cause) {
+    log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(), cause.toString());
+    sendSigned(response, 502, auth, errorBody("backend_failed",
+        "miner " + name + " could not answer: " + cause.getMessage()));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private CapacityDeclaration capacity() {

@@ -89,25 +89,42 @@ final class TaskEndpoint {
       OpenAiError.unknownModel(request.model()).send(ctx.response());
       return;
     }
+    if (request.stream()) {
+      dispatcher.openStream(task, request, units).onComplete(ar -> {
+        if (ar.failed()) {
+          dispatchFailed(ctx, request, ar.cause());
+        } else {
+          new StreamForwarder(ctx.response(), task, request, ar.result(),
+              (answer, done) -> usage.served(key, task, done, task.usage(request, answer)))
+              .start();
+        }
+      });
+      return;
+    }
     dispatcher.dispatch(task, request, units).onComplete(ar -> {
       if (ar.failed()) {
-        Throwable e = ar.cause();
-        if (e instanceof NoMinerAvailableException none) {
-          OpenAiError.unavailable(none.getMessage(), none.retryAfterSeconds())
-              .send(ctx.response());
-        } else {
-          log.error("{} {} failed", kind.name(), request.model(), e);
-          OpenAiError.internal().send(ctx.response());
-        }
+        dispatchFailed(ctx, request, ar.cause());
         return;
       }
       Dispatcher.Served served = ar.result();
       byte[] out = task.publicResponseBody(request, served.answer());
-      usage.served(key, task, served.units());
+      usage.served(key, task, served.units(), task.usage(request, served.answer()));
       ctx.response()
           .putHeader("Content-Type", "application/json")
-          .putHeader("X-Assay-Miner", served.miner().name())
+          .putHeader(MINER_HEADER, served.miner().name())
           .end(Buffer.buffer(out));
     });
+  }
+
+  /** Names the miner that answered, for operators and tests. */
+  static final String MINER_HEADER = "X-Assay-Miner";
+
+  private void dispatchFailed(RoutingContext ctx, TaskRequest request, Throwable e) {
+    if (e instanceof NoMinerAvailableException none) {
+      OpenAiError.unavailable(none.getMessage(), none.retryAfterSeconds()).send(ctx.response());
+    } else {
+      log.error("{} {} failed", kind.name(), request.model(), e);
+      OpenAiError.internal().send(ctx.response());
+    }
   }
 }

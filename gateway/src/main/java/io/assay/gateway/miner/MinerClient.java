@@ -75,6 +75,52 @@ public final class MinerClient {
     });
   }
 
+  /**
+   * Sends one authenticated request whose answer is streamed. Completes when the response
+   * headers arrive: with a paused {@link MinerStream} for a 200 event stream, or with a {@link
+   * MinerReply} for any other (receipted) answer, such as a 429. Fails like {@link #call}.
+   */
+  public Future<StreamOrReply> callStream(String path, byte[] body) {
+    return currentSession().compose(s -> openStream(s, path, body)).recover(e -> {
+      if (e instanceof SessionLost) {
+        session = null;
+        return currentSession().compose(s -> openStream(s, path, body));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** Either a stream (status 200) or a whole reply (anything else). */
+  public record StreamOrReply(MinerStream stream, MinerReply reply) {}
+
+  private Future<StreamOrReply> openStream(Session s, String path, byte[] body) {
+    SignedRequest signed = s.sign("POST", path, body);
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(baseUrl + path)
+        .setIdleTimeout(timeout.toMillis())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "text/event-stream");
+    signed.headers().forEach(options::putHeader);
+    return http.request(options)
+        .compose(request -> request.send(Buffer.buffer(body)))
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .compose(response -> {
+          String type = response.getHeader("Content-Type");
+          if (response.statusCode() == 200 && type != null
+              && type.startsWith("text/event-stream")) {
+            response.pause();
+            return Future.succeededFuture(
+                new StreamOrReply(new MinerStream(name, response, signed), null));
+          }
+          return response.body()
+              .map(b -> toReply(response, b))
+              .compose(reply -> verified(signed, path, reply))
+              .map(reply -> new StreamOrReply(null, reply));
+        })
+        .recover(e -> Future.failedFuture(translate(e, path)));
+  }
+
   private Future<Session> currentSession() {
     Future<Session> current = session;
     if (current != null && !current.failed()
@@ -114,23 +160,27 @@ public final class MinerClient {
 
   private Future<MinerReply> send(Session s, HttpMethod method, String path, byte[] body) {
     SignedRequest signed = s.sign(method.name(), path, body);
-    return exchange(method, path, body, signed.headers()).compose(reply -> {
-      String receipt = reply.header(ProtocolHeaders.RECEIPT);
-      if (receipt == null && (reply.status() == 401 || reply.status() == 403)) {
-        String code = reply.errorCode();
-        if ("unknown_session".equals(code) || "expired_session".equals(code)) {
-          return Future.failedFuture(new SessionLost());
-        }
-        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
-            "miner " + name + " rejected the request: " + reply.status() + " " + code));
+    return exchange(method, path, body, signed.headers())
+        .compose(reply -> verified(signed, path, reply));
+  }
+
+  /** The reply if its receipt matches; protocol rejections (no receipt) become failures. */
+  private Future<MinerReply> verified(SignedRequest signed, String path, MinerReply reply) {
+    String receipt = reply.header(ProtocolHeaders.RECEIPT);
+    if (receipt == null && (reply.status() == 401 || reply.status() == 403)) {
+      String code = reply.errorCode();
+      if ("unknown_session".equals(code) || "expired_session".equals(code)) {
+        return Future.failedFuture(new SessionLost());
       }
-      if (receipt == null || !signed.receiptMatches(receipt, reply.body())) {
-        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.BAD_RECEIPT,
-            "miner " + name + " answered " + path + " with a "
-                + (receipt == null ? "missing" : "non-matching") + " receipt"));
-      }
-      return Future.succeededFuture(reply.withReceipt(receipt));
-    });
+      return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
+          "miner " + name + " rejected the request: " + reply.status() + " " + code));
+    }
+    if (receipt == null || !signed.receiptMatches(receipt, reply.body())) {
+      return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.BAD_RECEIPT,
+          "miner " + name + " answered " + path + " with a "
+              + (receipt == null ? "missing" : "non-matching") + " receipt"));
+    }
+    return Future.succeededFuture(reply.withReceipt(receipt));
   }
 
   private Future<MinerReply> exchange(HttpMethod method, String path, byte[] body,

@@ -3,14 +3,18 @@ package io.assay.gateway.routing;
 import io.assay.gateway.miner.MinerCallException;
 import io.assay.gateway.miner.MinerCallException.Outcome;
 import io.assay.gateway.miner.MinerReply;
+import io.assay.gateway.miner.MinerStream;
 import io.assay.task.InvalidAnswerException;
+import io.assay.task.StreamRelay;
 import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -22,6 +26,10 @@ import java.util.random.RandomGenerator;
  * released on failure), so concurrent requests never send a miner more than it declared. Every
  * attempt's outcome goes to the {@link DispatchListener}, which is where usage and scoring inputs
  * are recorded.
+ *
+ * <p>A streamed request counts as answered once the miner's first chunk arrived and was valid:
+ * until then it is retried like any other; after it, the stream is the caller's ({@link
+ * ActiveStream}) and a failure can only end it.
  */
 public final class Dispatcher {
 
@@ -54,11 +62,76 @@ public final class Dispatcher {
    */
   public Future<Served> dispatch(Task task, TaskRequest request, long units) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, body, new HashSet<>(), 1);
+    return attempt(task, request, units, new HashSet<>(), 1, (node, cap, started) ->
+        node.client().call(HttpMethod.POST, request.path(), body)
+            .compose(reply -> {
+              if (reply.status() != 200) {
+                return Future.failedFuture(failure(node, reply));
+              }
+              TaskAnswer answer;
+              try {
+                answer = task.readAnswer(request, reply.body());
+              } catch (InvalidAnswerException e) {
+                return Future.failedFuture(new MinerCallException(Outcome.BAD_ANSWER,
+                    "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e));
+              }
+              long done = task.units(request, answer);
+              long millis = settleSuccess(node, task, cap, units, done, started);
+              return Future.succeededFuture(
+                  new Served(answer, node, done, millis, reply.receipt()));
+            }));
   }
 
-  private Future<Served> attempt(Task task, TaskRequest request, long units, byte[] body,
-      Set<String> tried, int attempt) {
+  /**
+   * Opens a streamed answer on some miner: completes once a miner's first chunk arrived and its
+   * relay accepted it, with the stream paused for the caller to resume.
+   */
+  public Future<ActiveStream> openStream(Task task, TaskRequest request, long units) {
+    byte[] body = task.minerRequestBody(request);
+    return attempt(task, request, units, new HashSet<>(), 1, (node, cap, started) ->
+        node.client().callStream(request.path(), body).compose(opened -> {
+          if (opened.reply() != null) {
+            return Future.failedFuture(opened.reply().status() == 200
+                ? new MinerCallException(Outcome.BAD_ANSWER,
+                    "miner " + node.name() + " did not stream a streamed request")
+                : failure(node, opened.reply()));
+          }
+          return firstChunk(task, request, node, cap, units, started, opened.stream());
+        }));
+  }
+
+  private Future<ActiveStream> firstChunk(Task task, TaskRequest request, MinerNode node,
+      MinerNode.TaskCapacity cap, long units, long started, MinerStream stream) {
+    Promise<ActiveStream> first = Promise.promise();
+    StreamRelay relay = task.streamRelay(request);
+    stream.exceptionHandler(first::tryFail);
+    stream.endHandler(v -> first.tryFail(new MinerCallException(Outcome.BAD_ANSWER,
+        "miner " + node.name() + " ended its stream without any chunk")));
+    stream.handler(chunk -> {
+      stream.pause();
+      List<byte[]> out;
+      try {
+        out = relay.accept(chunk);
+      } catch (InvalidAnswerException e) {
+        stream.cancel();
+        first.tryFail(new MinerCallException(Outcome.BAD_ANSWER,
+            "miner " + node.name() + " streamed a bad first chunk: " + e.getMessage(), 0, e));
+        return;
+      }
+      first.tryComplete(new ActiveStream(this, task, node, cap, units, started, stream, relay,
+          out));
+    });
+    stream.resume();
+    return first.future();
+  }
+
+  /** One call to one miner, resolving with a result or failing with why. */
+  private interface Call<T> {
+    Future<T> run(MinerNode node, MinerNode.TaskCapacity cap, long startedNanos);
+  }
+
+  private <T> Future<T> attempt(Task task, TaskRequest request, long units, Set<String> tried,
+      int attempt, Call<T> call) {
     String taskId = task.spec().id();
     long now = clock.millis();
     MinerNode node = selector.choose(directory.all(), taskId, units, tried, now);
@@ -70,64 +143,65 @@ public final class Dispatcher {
                   + " tried); try again shortly.",
           1));
     }
+    tried.add(node.hotkey());
     MinerNode.TaskCapacity cap = node.capacity(taskId);
     if (cap == null || !cap.tryReserve(units)) {
-      tried.add(node.hotkey());
-      return attempt(task, request, units, body, tried, attempt);
+      return attempt(task, request, units, tried, attempt, call);
     }
-    tried.add(node.hotkey());
     node.started();
     long started = System.nanoTime();
-    return node.client().call(HttpMethod.POST, request.path(), body)
-        .compose(reply -> read(task, request, node, reply, cap, units, started))
-        .eventually(() -> {
-          node.finished();
-          return Future.succeededFuture();
-        })
-        .recover(e -> {
-          Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
-          cap.consumed().addAndGet(-units);
-          long millis = (System.nanoTime() - started) / 1_000_000;
-          if (outcome == Outcome.RATE_LIMITED) {
-            long retry = ((MinerCallException) e).retryAfterSeconds();
-            cap.rateLimitedUntilMillis().set(clock.millis() + Math.max(1, retry) * 1000);
-          } else {
-            node.failed(clock.millis(), cooldownMillis);
-          }
-          listener.attemptFailed(node, task, outcome, millis, e.getMessage());
-          if (attempt >= maxAttempts) {
-            return Future.failedFuture(new NoMinerAvailableException(
-                "No miner could serve " + request.model() + " after " + attempt
-                    + " attempts; try again shortly.", 1));
-          }
-          return attempt(task, request, units, body, tried, attempt + 1);
-        });
+    Future<T> result;
+    try {
+      result = call.run(node, cap, started);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(e -> {
+      Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
+      long retryAfter = e instanceof MinerCallException m ? m.retryAfterSeconds() : 0;
+      settleFailure(node, task, cap, units, started, outcome, retryAfter, e.getMessage());
+      if (attempt >= maxAttempts) {
+        return Future.failedFuture(new NoMinerAvailableException(
+            "No miner could serve " + request.model() + " after " + attempt
+                + " attempts; try again shortly.", 1));
+      }
+      return attempt(task, request, units, tried, attempt + 1, call);
+    });
   }
 
-  private Future<Served> read(Task task, TaskRequest request, MinerNode node, MinerReply reply,
-      MinerNode.TaskCapacity cap, long reserved, long started) {
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    if (reply.status() == 429) {
-      return Future.failedFuture(new MinerCallException(Outcome.RATE_LIMITED,
-          "miner " + node.name() + " is full: " + reply.errorText(),
-          parseSeconds(reply.header("Retry-After")), null));
-    }
-    if (reply.status() != 200) {
-      return Future.failedFuture(new MinerCallException(Outcome.ERROR,
-          "miner " + node.name() + " answered " + reply.status() + ": " + reply.errorText()));
-    }
-    TaskAnswer answer;
-    try {
-      answer = task.readAnswer(request, reply.body());
-    } catch (InvalidAnswerException e) {
-      return Future.failedFuture(new MinerCallException(Outcome.BAD_ANSWER,
-          "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e));
-    }
-    long done = task.units(request, answer);
+  /** Books a successful attempt; returns how long it took in milliseconds. */
+  long settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
+      long done, long startedNanos) {
+    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(done - reserved);
     node.succeeded(millis);
+    node.finished();
     listener.attemptSucceeded(node, task, done, millis);
-    return Future.succeededFuture(new Served(answer, node, done, millis, reply.receipt()));
+    return millis;
+  }
+
+  /** Books a failed attempt: capacity back, back-off, and the listener told. */
+  void settleFailure(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
+      long startedNanos, Outcome outcome, long retryAfterSeconds, String message) {
+    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+    cap.consumed().addAndGet(-reserved);
+    if (outcome == Outcome.RATE_LIMITED) {
+      cap.rateLimitedUntilMillis().set(clock.millis() + Math.max(1, retryAfterSeconds) * 1000);
+    } else {
+      node.failed(clock.millis(), cooldownMillis);
+    }
+    node.finished();
+    listener.attemptFailed(node, task, outcome, millis, message);
+  }
+
+  private static MinerCallException failure(MinerNode node, MinerReply reply) {
+    if (reply.status() == 429) {
+      return new MinerCallException(Outcome.RATE_LIMITED,
+          "miner " + node.name() + " is full: " + reply.errorText(),
+          parseSeconds(reply.header("Retry-After")), null);
+    }
+    return new MinerCallException(Outcome.ERROR,
+        "miner " + node.name() + " answered " + reply.status() + ": " + reply.errorText());
   }
 
   private static long parseSeconds(String header) {

@@ -30,11 +30,15 @@ public final class UsageRecorder implements DispatchListener {
     this.metrics = metrics;
   }
 
-  /** A user's request was served: {@code units} of the task's work unit. */
-  public void served(ApiKey key, Task task, long units) {
+  /**
+   * A user's request was served: {@code units} of the task's work unit, and the kind's own counts
+   * ({@code prompt_tokens}, {@code completion_tokens}, ...).
+   */
+  public void served(ApiKey key, Task task, long units, java.util.Map<String, Long> counts) {
     RedisAsyncCommands<String, String> cmd = redis.commands();
     String usage = Keys.usage(key.hash());
     cmd.hincrby(usage, "requests", 1);
+    counts.forEach((name, n) -> cmd.hincrby(usage, name, n));
     cmd.hincrby(usage, task.spec().id() + "|requests", 1);
     cmd.hincrby(usage, task.spec().id() + "|units", units);
     metrics.served(task.spec().id(), units);

@@ -13,6 +13,16 @@ public interface Backend extends AutoCloseable {
 
   CompletionStage<TaskAnswer> serve(TaskRequest request);
 
+  /**
+   * Answers a request that asked for streaming ({@link TaskRequest#stream()}): sends chunks to
+   * {@code sink} as they are made and completes with the whole answer after the last one.
+   * Backends of kinds that never stream need not implement it.
+   */
+  default CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new TaskException("this backend does not stream"));
+  }
+
   /** Releases models, threads and connections. */
   @Override
   default void close() {}

@@ -30,6 +30,22 @@ public interface Task {
   /** The body returned to the user, in OpenAI's shape for the request's path. */
   byte[] publicResponseBody(TaskRequest request, TaskAnswer answer);
 
+  /**
+   * A relay for one streamed request ({@link TaskRequest#stream()}); kinds that never stream need
+   * not implement it.
+   */
+  default StreamRelay streamRelay(TaskRequest request) {
+    throw new UnsupportedOperationException(spec().kind() + " does not stream");
+  }
+
+  /**
+   * Usage to record for a served answer, by name ({@code prompt_tokens}, {@code
+   * completion_tokens}, ...); empty when the kind has no such counts.
+   */
+  default java.util.Map<String, Long> usage(TaskRequest request, TaskAnswer answer) {
+    return java.util.Map.of();
+  }
+
   /** Varied, realistic requests indistinguishable from a user's. */
   SyntheticGenerator syntheticGenerator();
 }

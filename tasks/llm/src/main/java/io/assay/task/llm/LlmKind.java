@@ -1,0 +1,66 @@
+package io.assay.task.llm;
+
+import io.assay.task.Backend;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskRequest;
+import io.assay.task.TaskSpec;
+import io.assay.task.UpstreamConfig;
+import io.assay.task.WorkUnit;
+import io.assay.task.llm.model.ReferenceLm;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The llm task kind: {@code /v1/chat/completions} and {@code /v1/completions}, streamed or not,
+ * with per-token log-probabilities on every answer. Work unit: output tokens.
+ */
+public final class LlmKind implements TaskKind {
+
+  public static final String NAME = "llm";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public WorkUnit workUnit() {
+    return new WorkUnit("output_tokens", "tokens generated (completion tokens)");
+  }
+
+  @Override
+  public List<String> paths() {
+    return List.of(LlmRequest.CHAT_PATH, LlmRequest.COMPLETIONS_PATH);
+  }
+
+  @Override
+  public TaskRequest parseRequest(String path, byte[] body) {
+    return LlmRequestParser.parse(path, body);
+  }
+
+  @Override
+  public Task bind(TaskSpec spec) {
+    return new LlmTask(spec, Clock.systemUTC());
+  }
+
+  @Override
+  public List<String> referenceModels() {
+    return List.of(ReferenceLm.MODEL_ID);
+  }
+
+  @Override
+  public Optional<Backend> referenceBackend(TaskSpec spec, Executor workers) {
+    if (!spec.model().equals(ReferenceLm.MODEL_ID)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ReferenceLmBackend(workers));
+  }
+
+  @Override
+  public Backend upstreamBackend(TaskSpec spec, UpstreamConfig upstream) {
+    return new LlmUpstreamBackend(upstream);
+  }
+}
