@@ -303,20 +303,23 @@ final class MinerServer implements Miner {
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
-    Future.fromCompletionStage(answer, context).onComplete(ar -> {
-      if (ar.failed()) {
+    // Completion is queued on the context like the chunks, so it runs after every chunk the
+    // backend sent before completing (a listener added to an already-completed future would run
+    // at once, ahead of chunks still queued).
+    answer.whenComplete((result, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
         served.ledger().release(units);
         if (!started[0]) {
-          backendFailed(response, auth, served, ar.cause());
+          backendFailed(response, auth, served, failure);
         } else if (!response.ended() && !response.closed()) {
           log.warn("miner {}: stream of {} failed: {}", name, served.offer().spec().id(),
-              ar.cause().toString());
+              failure.toString());
           response.end(Buffer.buffer(Sse.dataEvent(toBytes(errorBody("backend_failed",
-              "miner " + name + " failed mid-stream: " + ar.cause().getMessage())))));
+              "miner " + name + " failed mid-stream: " + failure.getMessage())))));
         }
         return;
       }
-      long done = served.task().units(taskRequest, ar.result());
+      long done = served.task().units(taskRequest, result);
       served.ledger().release(Math.max(0, units - done));
       if (response.ended() || response.closed()) {
         return;
@@ -325,7 +328,7 @@ final class MinerServer implements Miner {
       receiptLog(auth.session().validator()).add(receipt);
       response.write(Buffer.buffer("event: receipt\ndata: " + receipt + "\n\n"));
       response.end(Buffer.buffer("data: [DONE]\n\n"));
-    });
+    }));
   }
 
   private void backendFailed(HttpServerResponse response, AuthenticatedRequest auth,

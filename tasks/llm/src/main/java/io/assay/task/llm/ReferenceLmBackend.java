@@ -49,15 +49,17 @@ final class ReferenceLmBackend implements Backend {
       sink.chunk(LlmJson.chunk(true, id, 0, r.model(), "assistant", List.of(), null,
           LlmJson.LOGPROBS_ALL, true, 0));
     }
+    boolean[] first = {r.chat()};
     Generation g = lm.generate(prompt, params, sink == null ? token -> { } : token -> {
-      List<LlmAnswer.TokenLogprob> one = List.of(toLogprob(token));
+      List<LlmAnswer.TokenLogprob> one = List.of(toLogprob(token, first[0]));
+      first[0] = false;
       sink.chunk(LlmJson.chunk(r.chat(), id, 0, r.model(), null, one, null, LlmJson.LOGPROBS_ALL,
           true, offset[0]));
-      offset[0] += token.text().length();
+      offset[0] += one.get(0).token().length();
     });
     List<LlmAnswer.TokenLogprob> tokens = new ArrayList<>(g.tokens().size());
     for (TokenChoice t : g.tokens()) {
-      tokens.add(toLogprob(t));
+      tokens.add(toLogprob(t, r.chat() && tokens.isEmpty()));
     }
     LlmAnswer answer = new LlmAnswer(r.chat(), r.model(), LlmJson.join(tokens),
         List.copyOf(tokens), g.finishReason(), g.promptTokens());
@@ -78,9 +80,20 @@ final class ReferenceLmBackend implements Backend {
     return out;
   }
 
-  private static LlmAnswer.TokenLogprob toLogprob(TokenChoice t) {
+  /**
+   * A token as the API shows it. A chat answer's first token loses its leading space, as
+   * {@link ReferenceLm#chatContent} does for the content, so the tokens still spell the content
+   * exactly; {@link ReferenceLm#chatTokens} rebuilds the ids from that content.
+   */
+  private static LlmAnswer.TokenLogprob toLogprob(TokenChoice t, boolean firstOfChat) {
     List<LlmAnswer.Alternative> top = new ArrayList<>(t.top().size());
-    t.top().forEach(a -> top.add(new LlmAnswer.Alternative(a.text(), a.logprob())));
-    return new LlmAnswer.TokenLogprob(t.text(), t.logprob(), List.copyOf(top));
+    t.top().forEach(a -> top.add(
+        new LlmAnswer.Alternative(firstOfChat ? strip(a.text()) : a.text(), a.logprob())));
+    return new LlmAnswer.TokenLogprob(firstOfChat ? strip(t.text()) : t.text(), t.logprob(),
+        List.copyOf(top));
+  }
+
+  private static String strip(String token) {
+    return token.startsWith(" ") ? token.substring(1) : token;
   }
 }
