@@ -106,11 +106,15 @@ public final class Devnet implements AutoCloseable {
     return List.copyOf(miners);
   }
 
-  /** A ready-to-paste request against this devnet. */
+  /** Ready-to-paste requests against this devnet: a streamed chat and an embedding. */
   public String curlExample() {
-    return "curl -s " + info.baseUrl() + "/embeddings -H 'Authorization: Bearer " + info.apiKey()
-        + "' -H 'Content-Type: application/json' -d '{\"model\":\"all-MiniLM-L6-v2\","
-        + "\"input\":\"Hello, marketplace\"}'";
+    String auth = " -H 'Authorization: Bearer " + info.apiKey()
+        + "' -H 'Content-Type: application/json'";
+    return "curl -sN " + info.baseUrl() + "/chat/completions" + auth
+        + " -d '{\"model\":\"reference-lm\",\"stream\":true,\"messages\":[{\"role\":"
+        + "\"user\",\"content\":\"Tell me about cooking.\"}]}'\n  curl -s "
+        + info.baseUrl() + "/embeddings" + auth
+        + " -d '{\"model\":\"all-MiniLM-L6-v2\",\"input\":\"Hello, marketplace\"}'";
   }
 
   @Override
