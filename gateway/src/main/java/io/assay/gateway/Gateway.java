@@ -1,6 +1,17 @@
 package io.assay.gateway;
 
 import io.assay.config.ConfigException;
+import io.assay.gateway.admin.AdminRoutes;
+import io.assay.gateway.audit.EventStream;
+import io.assay.gateway.audit.OutcomeRecorder;
+import io.assay.gateway.config.ScoringConfig;
+import io.assay.gateway.scoring.ScoringParams;
+import io.assay.gateway.state.Keys;
+import io.assay.gateway.synthetic.SyntheticScheduler;
+import io.assay.gateway.synthetic.TestFractions;
+import io.assay.gateway.weights.TaskWeights;
+import io.assay.gateway.weights.TaskWeightsFile;
+import io.assay.gateway.weights.WeightsService;
 import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
@@ -60,6 +71,9 @@ public final class Gateway implements AutoCloseable {
   private final MinerDirectory directory;
   private final CapacityPoller poller;
   private final ApiKeys keys;
+  private final EventStream events;
+  private final TaskWeights taskWeights;
+  private final WeightsService weights;
   private final Clock clock;
   private final int port;
 
@@ -96,22 +110,43 @@ public final class Gateway implements AutoCloseable {
       for (MinerEntry entry : b.extraMiners) {
         directory.put(new MinerNode(client(entry, initiator)));
       }
-      this.poller = new CapacityPoller(directory, taskConfigs, redis, clock, config.period());
+      this.events = new EventStream(redis);
+      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, clock,
+          config.period());
       this.keys = new ApiKeys(redis, Duration.ofSeconds(30));
 
       GatewayMetrics metrics = new GatewayMetrics();
-      UsageRecorder usage = new UsageRecorder(redis, clock, config.period(), metrics);
-      Dispatcher dispatcher = new Dispatcher(directory, usage, clock,
+      UsageRecorder usage = new UsageRecorder(redis, metrics);
+      OutcomeRecorder outcomes = new OutcomeRecorder(events, metrics, clock, config.period());
+      Dispatcher dispatcher = new Dispatcher(directory, outcomes, clock,
           config.routing().maxAttempts(), config.routing().failureCooldown().toMillis(),
           new SplittableRandom());
+      this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
+      this.weights = new WeightsService(vertx, events, redis, scoringParams(config.scoring()),
+          clock);
+      await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
+          .compose(v -> weights.loadLatest())), "record the task weights");
+
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics,
+          new AdminRoutes(directory, weights, taskWeights, keys),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
 
       await(runOnContext(poller::pollAll), "first capacity poll");
       long refresh = config.routing().capacityRefresh().toMillis();
       vertx.setPeriodic(refresh, refresh, id -> poller.pollAll());
+      SyntheticScheduler scheduler = config.scoring().synthetic()
+          ? new SyntheticScheduler(vertx, directory, tasks, dispatcher, outcomes,
+              TestFractions.defaults(), new SplittableRandom(), config.period().toMillis())
+          : null;
+      startPeriodClock(scheduler, outcomes);
+      long cadence = config.scoring().cadence().toMillis();
+      vertx.setPeriodic(cadence, cadence, id -> weights.compute()
+          .onFailure(e -> log.debug("weights not computed: {}", e.getMessage())));
+      if (b.configFile != null) {
+        new TaskWeightsFile(vertx, b.configFile, taskWeights).watch(Duration.ofSeconds(2));
+      }
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       await(vertx.deployVerticle(() -> new ApiVerticle(components),
           new DeploymentOptions().setInstances(instances)), "start the API server");
@@ -150,6 +185,73 @@ public final class Gateway implements AutoCloseable {
 
   public MinerDirectory directory() {
     return directory;
+  }
+
+  public WeightsService weights() {
+    return weights;
+  }
+
+  public TaskWeights taskWeights() {
+    return taskWeights;
+  }
+
+  public EventStream events() {
+    return events;
+  }
+
+  /**
+   * Watches for period starts: at each, asks every miner for its capacity, then plans the
+   * period's synthetic requests. The current period is planned at once for what is left of it.
+   */
+  private void startPeriodClock(SyntheticScheduler scheduler, OutcomeRecorder outcomes) {
+    long periodMillis = config.period().toMillis();
+    long[] current = {clock.millis() / periodMillis};
+    if (scheduler != null) {
+      vertx.runOnContext(v -> scheduler.plan(current[0], clock.millis()));
+    }
+    long tick = Math.max(100, Math.min(1000, periodMillis / 20));
+    vertx.setPeriodic(tick, id -> {
+      long period = clock.millis() / periodMillis;
+      if (period == current[0]) {
+        return;
+      }
+      current[0] = period;
+      outcomes.forgetBefore(period - 1);
+      poller.pollAll().onComplete(ar -> {
+        if (scheduler != null) {
+          scheduler.plan(period, clock.millis());
+        }
+      });
+    });
+  }
+
+  /** The task weights last recorded in Redis ({@code new} of the newest change), or null. */
+  private static Future<Map<String, Double>> lastTaskWeights(Redis redis) {
+    return Redis.on(redis.commands().lindex(Keys.taskWeightChanges(), 0)).map(json -> {
+      if (json == null) {
+        return null;
+      }
+      try {
+        com.fasterxml.jackson.databind.JsonNode node =
+            io.assay.task.Json.MAPPER.readTree(json).get("new");
+        Map<String, Double> out = new java.util.TreeMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+        return out;
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    });
+  }
+
+  private static ScoringParams scoringParams(ScoringConfig s) {
+    return new ScoringParams(s.period(), s.qualityWindow(), s.minAnswers(), s.qualityThreshold(),
+        s.qualityExponent(), s.speedPercentile(), s.bonusSpan(), s.npsWindow(),
+        s.establishedPeriods(), s.newMinerMultiplier(), s.periodDecay(), s.taskExponent());
+  }
+
+  /** The scoring constants this gateway computes with. */
+  public static ScoringParams scoringParamsOf(GatewayConfig config) {
+    return scoringParams(config.scoring());
   }
 
   /** Runs {@code action} on the gateway's Vert.x and waits for it; for start-up and tools. */
@@ -232,6 +334,7 @@ public final class Gateway implements AutoCloseable {
     private TaskKinds kinds = TaskKinds.discover();
     private List<MinerEntry> extraMiners = List.of();
     private Clock clock = Clock.systemUTC();
+    private java.nio.file.Path configFile;
 
     private Builder(GatewayConfig config) {
       this.config = config;
@@ -250,6 +353,12 @@ public final class Gateway implements AutoCloseable {
 
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** The file the configuration came from: its task weights are reloaded when it changes. */
+    public Builder configFile(java.nio.file.Path file) {
+      this.configFile = file;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.assay.gateway.api;
 
+import io.assay.gateway.admin.AdminRoutes;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
@@ -32,6 +33,9 @@ public final class ApiVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
 
+  /** Where the authenticated {@link ApiKey} is kept in a request's routing context. */
+  public static final String API_KEY = "assay.apiKey";
+
   /** Everything the routes need, shared by every instance. */
   public record Components(
       GatewayConfig config,
@@ -42,6 +46,7 @@ public final class ApiVerticle extends VerticleBase {
       Dispatcher dispatcher,
       UsageRecorder usage,
       GatewayMetrics metrics,
+      AdminRoutes admin,
       BooleanSupplier ready,
       long startedAtSeconds) {}
 
@@ -72,6 +77,10 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(BodyHandler.create(false)
         .setBodyLimit(c.config().maxBodyBytes()));
     router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER));
+
+    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+    router.route("/admin/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.ADMIN));
+    c.admin().mount(router);
 
     ModelsEndpoint models = new ModelsEndpoint(c.config().tasks(), c.startedAtSeconds());
     router.get("/v1/models").handler(models::list);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Authenticator implements Handler<RoutingContext> {
 
-  static final String KEY = "assay.apiKey";
+  static final String KEY = ApiVerticle.API_KEY;
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
   private final ApiKeys keys;

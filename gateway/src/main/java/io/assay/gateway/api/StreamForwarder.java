@@ -5,9 +5,7 @@ import io.assay.gateway.routing.ActiveStream;
 import io.assay.task.InvalidAnswerException;
 import io.assay.task.Sse;
 import io.assay.task.StreamRelay;
-import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
-import io.assay.task.TaskRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,18 +26,14 @@ final class StreamForwarder {
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final HttpServerResponse response;
-  private final Task task;
-  private final TaskRequest request;
   private final ActiveStream active;
   private final StreamRelay relay;
   private final BiConsumer<TaskAnswer, Long> onServed;
   private boolean ended;
 
-  StreamForwarder(HttpServerResponse response, Task task, TaskRequest request,
-      ActiveStream active, BiConsumer<TaskAnswer, Long> onServed) {
+  StreamForwarder(HttpServerResponse response, ActiveStream active,
+      BiConsumer<TaskAnswer, Long> onServed) {
     this.response = response;
-    this.task = task;
-    this.request = request;
     this.active = active;
     this.relay = active.relay();
     this.onServed = onServed;
@@ -97,7 +91,7 @@ final class StreamForwarder {
     }
     ended = true;
     response.end(Buffer.buffer(DONE));
-    long units = task.units(request, answer);
+    long units = active.task().units(active.request(), answer);
     active.succeeded(units);
     onServed.accept(answer, units);
   }

@@ -3,6 +3,7 @@ package io.assay.gateway.api;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
+import io.assay.gateway.routing.Origin;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.Task;
@@ -90,18 +91,18 @@ final class TaskEndpoint {
       return;
     }
     if (request.stream()) {
-      dispatcher.openStream(task, request, units).onComplete(ar -> {
+      dispatcher.openStream(task, request, units, Origin.ORGANIC).onComplete(ar -> {
         if (ar.failed()) {
           dispatchFailed(ctx, request, ar.cause());
         } else {
-          new StreamForwarder(ctx.response(), task, request, ar.result(),
+          new StreamForwarder(ctx.response(), ar.result(),
               (answer, done) -> usage.served(key, task, done, task.usage(request, answer)))
               .start();
         }
       });
       return;
     }
-    dispatcher.dispatch(task, request, units).onComplete(ar -> {
+    dispatcher.dispatch(task, request, units, Origin.ORGANIC).onComplete(ar -> {
       if (ar.failed()) {
         dispatchFailed(ctx, request, ar.cause());
         return;

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param maxBodyBytes requests with larger bodies get 413
  * @param identityFile the validator's Ed25519 key file (created on first start)
  * @param routing how requests are spread over miners and retried
- * @param period length of a scoring period
+ * @param scoring scoring periods, cadence and constants
  * @param tasks the configured tasks
  * @param miners miners known at start (more can be registered at run time)
  */
@@ -31,7 +31,7 @@ public record GatewayConfig(
     int maxBodyBytes,
     Path identityFile,
     RoutingConfig routing,
-    Duration period,
+    ScoringConfig scoring,
     List<TaskConfig> tasks,
     List<MinerEntry> miners) {
 
@@ -89,8 +89,7 @@ public record GatewayConfig(
         r.duration("failure_cooldown", Duration.ofSeconds(10)),
         r.duration("capacity_refresh", Duration.ofSeconds(30)));
 
-    ConfigNode scoring = root.section("scoring");
-    Duration period = scoring.duration("period", Duration.ofMinutes(60));
+    ScoringConfig scoring = ScoringConfig.read(root.section("scoring"));
 
     List<TaskConfig> tasks = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -123,17 +122,35 @@ public record GatewayConfig(
           m.requiredString("hotkey")));
     }
     root.rejectUnknownKeys();
-    return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, routing, period,
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, routing, scoring,
         List.copyOf(tasks), List.copyOf(miners));
+  }
+
+  /** Length of a scoring period. */
+  public Duration period() {
+    return scoring.period();
+  }
+
+  /** Configured task weights by task id. */
+  public java.util.Map<String, Double> taskWeights() {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    tasks.forEach(t -> out.put(t.id(), t.weight()));
+    return out;
   }
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
-        period, tasks, miners);
+        scoring, tasks, miners);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
-        dir.resolve(identityFile.getFileName()), routing, period, tasks, miners);
+        dir.resolve(identityFile.getFileName()), routing, scoring, tasks, miners);
+  }
+
+  /** This configuration with scoring compressed to periods of {@code period}. */
+  public GatewayConfig withPeriod(Duration period) {
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
+        scoring.compressed(period), tasks, miners);
   }
 }

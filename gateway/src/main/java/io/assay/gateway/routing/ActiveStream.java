@@ -4,6 +4,7 @@ import io.assay.gateway.miner.MinerCallException.Outcome;
 import io.assay.gateway.miner.MinerStream;
 import io.assay.task.StreamRelay;
 import io.assay.task.Task;
+import io.assay.task.TaskRequest;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ public final class ActiveStream {
 
   private final Dispatcher dispatcher;
   private final Task task;
+  private final TaskRequest request;
   private final MinerNode miner;
   private final MinerNode.TaskCapacity capacity;
   private final long reserved;
@@ -23,13 +25,15 @@ public final class ActiveStream {
   private final MinerStream stream;
   private final StreamRelay relay;
   private final List<byte[]> firstChunks;
+  private final Origin origin;
   private boolean settled;
 
-  ActiveStream(Dispatcher dispatcher, Task task, MinerNode miner,
+  ActiveStream(Dispatcher dispatcher, Task task, TaskRequest request, MinerNode miner,
       MinerNode.TaskCapacity capacity, long reserved, long startedNanos, MinerStream stream,
-      StreamRelay relay, List<byte[]> firstChunks) {
+      StreamRelay relay, List<byte[]> firstChunks, Origin origin) {
     this.dispatcher = dispatcher;
     this.task = task;
+    this.request = request;
     this.miner = miner;
     this.capacity = capacity;
     this.reserved = reserved;
@@ -37,10 +41,19 @@ public final class ActiveStream {
     this.stream = stream;
     this.relay = relay;
     this.firstChunks = firstChunks;
+    this.origin = origin;
   }
 
   public MinerNode miner() {
     return miner;
+  }
+
+  public Task task() {
+    return task;
+  }
+
+  public TaskRequest request() {
+    return request;
   }
 
   public MinerStream stream() {
@@ -60,7 +73,8 @@ public final class ActiveStream {
   public void succeeded(long units) {
     if (!settled) {
       settled = true;
-      dispatcher.settleSuccess(miner, task, capacity, reserved, units, startedNanos);
+      dispatcher.settleSuccess(miner, task, capacity, reserved, units, startedNanos,
+          stream.receipt(), origin);
     }
   }
 
@@ -69,7 +83,7 @@ public final class ActiveStream {
     if (!settled) {
       settled = true;
       dispatcher.settleFailure(miner, task, capacity, reserved, startedNanos, outcome, 0,
-          message);
+          message, origin);
     }
   }
 
@@ -78,7 +92,8 @@ public final class ActiveStream {
     if (!settled) {
       settled = true;
       stream.cancel();
-      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, startedNanos);
+      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, startedNanos, null,
+          origin);
     }
   }
 }

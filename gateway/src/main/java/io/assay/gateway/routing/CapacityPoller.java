@@ -1,6 +1,8 @@
 package io.assay.gateway.routing;
 
+import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.Redis;
 import io.assay.miner.CapacityDeclaration;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks every miner {@code GET /capacity} and records what it declares per task, clamped to the
  * task's {@code max_capacity}. A miner that does not answer, or answers nonsense, serves nothing
- * until it declares again; tasks the validator does not configure are ignored.
+ * until it declares again; tasks the validator does not configure are ignored. The first
+ * declaration a miner makes in a period is the one scored (a {@link CapacityDeclared} event,
+ * written once across all gateways by {@code HSETNX}); later polls only refresh routing.
  */
 public final class CapacityPoller {
 
@@ -27,14 +31,16 @@ public final class CapacityPoller {
   private final MinerDirectory directory;
   private final Map<String, TaskConfig> tasks;
   private final Redis redis;
+  private final EventStream events;
   private final Clock clock;
   private final long periodMillis;
 
   public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
-      Clock clock, Duration period) {
+      EventStream events, Clock clock, Duration period) {
     this.directory = directory;
     this.tasks = tasks;
     this.redis = redis;
+    this.events = events;
     this.clock = clock;
     this.periodMillis = period.toMillis();
   }
@@ -87,8 +93,13 @@ public final class CapacityPoller {
       long volume = declared == null ? 0 : Math.max(0, Math.min(declared.volume(),
           e.getValue().maxCapacity()));
       node.declare(e.getKey(), period, volume);
-      redis.commands().hset(Keys.capacity(period), node.hotkey() + "|" + e.getKey(),
-          Long.toString(volume));
+      String task = e.getKey();
+      redis.commands().hsetnx(Keys.capacity(period), node.hotkey() + "|" + task,
+          Long.toString(volume)).thenAccept(first -> {
+            if (Boolean.TRUE.equals(first)) {
+              events.append(new CapacityDeclared(period, node.hotkey(), task, volume));
+            }
+          });
     }
   }
 }

@@ -60,9 +60,23 @@ public final class Dispatcher {
    * @param units work units the request is expected to cost (reserved up front)
    * @return the answer, or a failed future with {@link NoMinerAvailableException}
    */
-  public Future<Served> dispatch(Task task, TaskRequest request, long units) {
+  public Future<Served> dispatch(Task task, TaskRequest request, long units, Origin origin) {
+    return dispatch(null, task, request, units, origin);
+  }
+
+  /**
+   * Serves {@code request} on {@code miner} only, with no retry elsewhere: how synthetic
+   * requests test one miner. Same path, headers and body as any other request.
+   */
+  public Future<Served> dispatchTo(MinerNode miner, Task task, TaskRequest request, long units) {
+    return dispatch(miner, task, request, units, Origin.SYNTHETIC);
+  }
+
+  private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
+      Origin origin) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, new HashSet<>(), 1, (node, cap, started) ->
+    return attempt(task, request, units, pinned, origin, new HashSet<>(), 1,
+        (node, cap, started) ->
         node.client().call(HttpMethod.POST, request.path(), body)
             .compose(reply -> {
               if (reply.status() != 200) {
@@ -76,7 +90,8 @@ public final class Dispatcher {
                     "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e));
               }
               long done = task.units(request, answer);
-              long millis = settleSuccess(node, task, cap, units, done, started);
+              long millis = settleSuccess(node, task, cap, units, done, started, reply.receipt(),
+                  origin);
               return Future.succeededFuture(
                   new Served(answer, node, done, millis, reply.receipt()));
             }));
@@ -86,9 +101,22 @@ public final class Dispatcher {
    * Opens a streamed answer on some miner: completes once a miner's first chunk arrived and its
    * relay accepted it, with the stream paused for the caller to resume.
    */
-  public Future<ActiveStream> openStream(Task task, TaskRequest request, long units) {
+  public Future<ActiveStream> openStream(Task task, TaskRequest request, long units,
+      Origin origin) {
+    return openStream(null, task, request, units, origin);
+  }
+
+  /** Like {@link #dispatchTo}, for a streamed request. */
+  public Future<ActiveStream> openStreamTo(MinerNode miner, Task task, TaskRequest request,
+      long units) {
+    return openStream(miner, task, request, units, Origin.SYNTHETIC);
+  }
+
+  private Future<ActiveStream> openStream(MinerNode pinned, Task task, TaskRequest request,
+      long units, Origin origin) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, new HashSet<>(), 1, (node, cap, started) ->
+    return attempt(task, request, units, pinned, origin, new HashSet<>(), 1,
+        (node, cap, started) ->
         node.client().callStream(request.path(), body).compose(opened -> {
           if (opened.reply() != null) {
             return Future.failedFuture(opened.reply().status() == 200
@@ -96,12 +124,12 @@ public final class Dispatcher {
                     "miner " + node.name() + " did not stream a streamed request")
                 : failure(node, opened.reply()));
           }
-          return firstChunk(task, request, node, cap, units, started, opened.stream());
+          return firstChunk(task, request, node, cap, units, started, opened.stream(), origin);
         }));
   }
 
   private Future<ActiveStream> firstChunk(Task task, TaskRequest request, MinerNode node,
-      MinerNode.TaskCapacity cap, long units, long started, MinerStream stream) {
+      MinerNode.TaskCapacity cap, long units, long started, MinerStream stream, Origin origin) {
     Promise<ActiveStream> first = Promise.promise();
     StreamRelay relay = task.streamRelay(request);
     stream.exceptionHandler(first::tryFail);
@@ -118,8 +146,8 @@ public final class Dispatcher {
             "miner " + node.name() + " streamed a bad first chunk: " + e.getMessage(), 0, e));
         return;
       }
-      first.tryComplete(new ActiveStream(this, task, node, cap, units, started, stream, relay,
-          out));
+      first.tryComplete(new ActiveStream(this, task, request, node, cap, units, started, stream,
+          relay, out, origin));
     });
     stream.resume();
     return first.future();
@@ -130,11 +158,13 @@ public final class Dispatcher {
     Future<T> run(MinerNode node, MinerNode.TaskCapacity cap, long startedNanos);
   }
 
-  private <T> Future<T> attempt(Task task, TaskRequest request, long units, Set<String> tried,
-      int attempt, Call<T> call) {
+  private <T> Future<T> attempt(Task task, TaskRequest request, long units, MinerNode pinned,
+      Origin origin, Set<String> tried, int attempt, Call<T> call) {
     String taskId = task.spec().id();
     long now = clock.millis();
-    MinerNode node = selector.choose(directory.all(), taskId, units, tried, now);
+    MinerNode node = pinned != null
+        ? (tried.isEmpty() ? pinned : null)
+        : selector.choose(directory.all(), taskId, units, tried, now);
     if (node == null) {
       return Future.failedFuture(new NoMinerAvailableException(
           tried.isEmpty()
@@ -146,7 +176,7 @@ public final class Dispatcher {
     tried.add(node.hotkey());
     MinerNode.TaskCapacity cap = node.capacity(taskId);
     if (cap == null || !cap.tryReserve(units)) {
-      return attempt(task, request, units, tried, attempt, call);
+      return attempt(task, request, units, pinned, origin, tried, attempt, call);
     }
     node.started();
     long started = System.nanoTime();
@@ -159,30 +189,30 @@ public final class Dispatcher {
     return result.recover(e -> {
       Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
       long retryAfter = e instanceof MinerCallException m ? m.retryAfterSeconds() : 0;
-      settleFailure(node, task, cap, units, started, outcome, retryAfter, e.getMessage());
-      if (attempt >= maxAttempts) {
+      settleFailure(node, task, cap, units, started, outcome, retryAfter, e.getMessage(), origin);
+      if (attempt >= maxAttempts || pinned != null) {
         return Future.failedFuture(new NoMinerAvailableException(
             "No miner could serve " + request.model() + " after " + attempt
                 + " attempts; try again shortly.", 1));
       }
-      return attempt(task, request, units, tried, attempt + 1, call);
+      return attempt(task, request, units, pinned, origin, tried, attempt + 1, call);
     });
   }
 
   /** Books a successful attempt; returns how long it took in milliseconds. */
   long settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long done, long startedNanos) {
+      long done, long startedNanos, String answerId, Origin origin) {
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(done - reserved);
     node.succeeded(millis);
     node.finished();
-    listener.attemptSucceeded(node, task, done, millis);
+    listener.attemptSucceeded(node, task, origin, answerId, done, millis);
     return millis;
   }
 
   /** Books a failed attempt: capacity back, back-off, and the listener told. */
   void settleFailure(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long startedNanos, Outcome outcome, long retryAfterSeconds, String message) {
+      long startedNanos, Outcome outcome, long retryAfterSeconds, String message, Origin origin) {
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(-reserved);
     if (outcome == Outcome.RATE_LIMITED) {
@@ -191,7 +221,7 @@ public final class Dispatcher {
       node.failed(clock.millis(), cooldownMillis);
     }
     node.finished();
-    listener.attemptFailed(node, task, outcome, millis, message);
+    listener.attemptFailed(node, task, origin, outcome, millis, message);
   }
 
   private static MinerCallException failure(MinerNode node, MinerReply reply) {

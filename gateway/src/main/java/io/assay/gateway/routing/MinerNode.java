@@ -79,13 +79,17 @@ public final class MinerNode {
   }
 
   /**
-   * Records what the miner declared for {@code period}. Consumption carries over within a period
-   * and starts from zero in a new one.
+   * Records what the miner declared for {@code period}. The first declaration of a period stands
+   * (it is the one scored); consumption carries over within a period and starts from zero in a
+   * new one.
    */
   void declare(String taskId, long period, long declared) {
-    capacity.compute(taskId, (id, old) -> old != null && old.period == period
-        ? old.withDeclared(declared)
-        : new TaskCapacity(period, declared, new AtomicLong(), new AtomicLong()));
+    capacity.compute(taskId, (id, old) -> {
+      if (old == null || old.period != period) {
+        return new TaskCapacity(period, declared, new AtomicLong(), new AtomicLong());
+      }
+      return old.declared > 0 ? old : old.withDeclared(declared);
+    });
   }
 
   /** Forgets every declaration: the miner serves nothing until it declares again. */

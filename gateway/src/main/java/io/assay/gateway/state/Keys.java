@@ -27,17 +27,25 @@ public final class Keys {
     return PREFIX + "rate:" + keyHash + ":" + minute;
   }
 
-  /** Hash: miner directory, hotkey to JSON {name, url, hotkey}. */
-  public static String miners() {
-    return PREFIX + "miners";
+  /** List (newest first): every weight computation, as JSON. */
+  public static String weightsHistory() {
+    return PREFIX + "weights:history";
   }
 
-  /** Hash: work done in a period, field {@code hotkey|task|units} or {@code |requests}. */
-  public static String work(long period) {
-    return PREFIX + "work:" + period;
+  /** String: the latest weight report, as JSON. */
+  public static String weightsLatest() {
+    return PREFIX + "weights:latest";
   }
 
-  /** Hash: declared capacity in a period, field {@code hotkey|task}. */
+  /** List (newest first): every task-weight change, as JSON. */
+  public static String taskWeightChanges() {
+    return PREFIX + "task-weights:changes";
+  }
+
+  /**
+   * Hash: declared capacity in a period, field {@code hotkey|task}; the first declaration of a
+   * period is the one scored.
+   */
   public static String capacity(long period) {
     return PREFIX + "capacity:" + period;
   }

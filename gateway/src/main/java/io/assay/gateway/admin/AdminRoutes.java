@@ -1,0 +1,231 @@
+package io.assay.gateway.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.gateway.api.ApiVerticle;
+import io.assay.gateway.api.OpenAiError;
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.routing.MinerDirectory;
+import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.scoring.WeightReport;
+import io.assay.gateway.weights.TaskWeights;
+import io.assay.gateway.weights.WeightsService;
+import io.assay.task.Json;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The operator API under {@code /admin} (admin key required, checked before these handlers):
+ * miners and their per-task scores, current weights and their history, task weights (read and
+ * change), a forced recomputation, and API keys.
+ */
+public final class AdminRoutes {
+
+  private final MinerDirectory directory;
+  private final WeightsService weights;
+  private final TaskWeights taskWeights;
+  private final ApiKeys keys;
+
+  public AdminRoutes(MinerDirectory directory, WeightsService weights, TaskWeights taskWeights,
+      ApiKeys keys) {
+    this.directory = directory;
+    this.weights = weights;
+    this.taskWeights = taskWeights;
+    this.keys = keys;
+  }
+
+  /** Adds the routes to {@code router}; authentication and body parsing come before. */
+  public void mount(Router router) {
+    router.get("/admin/miners").handler(this::miners);
+    router.get("/admin/weights").handler(this::weights);
+    router.get("/admin/weights/history").handler(this::history);
+    router.post("/admin/weights/compute").handler(this::compute);
+    router.get("/admin/task-weights").handler(this::getTaskWeights);
+    router.put("/admin/task-weights").handler(this::putTaskWeights);
+    router.post("/admin/keys").handler(this::createKey);
+  }
+
+  private void miners(RoutingContext ctx) {
+    WeightReport report = weights.latest();
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode miners = body.putArray("miners");
+    Map<String, MinerNode> byHotkey = new TreeMap<>();
+    directory.all().forEach(n -> byHotkey.put(n.hotkey(), n));
+    for (MinerNode node : byHotkey.values()) {
+      ObjectNode m = miners.addObject();
+      m.put("hotkey", node.hotkey());
+      m.put("name", node.name());
+      ObjectNode tasks = m.putObject("tasks");
+      WeightReport.MinerReport scored = report == null ? null : report.miners().get(node.hotkey());
+      for (String task : taskWeights.current().keySet()) {
+        ObjectNode t = tasks.putObject(task);
+        MinerNode.TaskCapacity live = node.capacity(task);
+        WeightReport.TaskReport r = scored == null ? null : scored.tasks().get(task);
+        t.put("declared", live == null ? 0 : live.declared());
+        t.put("consumed", live == null ? 0 : live.consumed().get());
+        putNumber(t, "requests", r == null ? null : (Number) r.requests());
+        putNumber(t, "rate_limited", r == null ? null : (Number) r.rateLimited());
+        putNumber(t, "failed", r == null ? null : (Number) r.failed());
+        putNumber(t, "period_score", r == null ? null : r.periodScore());
+        putNumber(t, "quality", r == null ? null : r.quality());
+        putNumber(t, "checked", r == null ? null : (Number) r.checked());
+        putNumber(t, "speed", r == null ? null : r.speed());
+        putNumber(t, "task_score", r == null ? null : (Number) r.taskScore());
+        putNumber(t, "nps", r == null ? null : (Number) r.nps());
+      }
+    }
+    body.put("computed_at", report == null ? null : report.computedAt());
+    send(ctx, 200, body);
+  }
+
+  private void weights(RoutingContext ctx) {
+    WeightReport report = weights.latest();
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    if (report == null) {
+      body.putNull("computed_at");
+      body.putObject("weights");
+      body.putObject("weights_u16");
+    } else {
+      body.put("computed_at", report.computedAt());
+      body.set("weights", Json.MAPPER.valueToTree(report.weights()));
+      body.set("weights_u16", Json.MAPPER.valueToTree(report.weightsU16()));
+    }
+    send(ctx, 200, body);
+  }
+
+  private void history(RoutingContext ctx) {
+    int limit = 100;
+    String asked = ctx.request().getParam("limit");
+    if (asked != null) {
+      try {
+        limit = Math.max(1, Math.min(10_000, Integer.parseInt(asked)));
+      } catch (NumberFormatException e) {
+        OpenAiError.invalidRequest("limit must be a whole number", "limit", "invalid_value")
+            .send(ctx.response());
+        return;
+      }
+    }
+    weights.history(limit).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("history", Json.MAPPER.valueToTree(ar.result()));
+      send(ctx, 200, body);
+    });
+  }
+
+  private void compute(RoutingContext ctx) {
+    weights.compute().onComplete(ar -> {
+      if (ar.failed()) {
+        new OpenAiError(409, "Weights cannot be computed yet: " + ar.cause().getMessage(),
+            "invalid_request_error", null, "not_ready", 0).send(ctx.response());
+        return;
+      }
+      weights(ctx);
+    });
+  }
+
+  private void getTaskWeights(RoutingContext ctx) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("weights", Json.MAPPER.valueToTree(taskWeights.current()));
+    send(ctx, 200, body);
+  }
+
+  private void putTaskWeights(RoutingContext ctx) {
+    Map<String, Double> proposed;
+    try {
+      JsonNode root = Json.MAPPER.readTree(bytes(ctx));
+      JsonNode w = root == null ? null : root.get("weights");
+      if (w == null || !w.isObject()) {
+        throw new IOException("expected {\"weights\": {\"<task>\": <number>, ...}}");
+      }
+      proposed = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) w::fields) {
+        if (!e.getValue().isNumber()) {
+          throw new IOException("the weight of task '" + e.getKey() + "' is not a number");
+        }
+        proposed.put(e.getKey(), e.getValue().asDouble());
+      }
+    } catch (IOException e) {
+      OpenAiError.invalidRequest(e.getMessage(), "weights", "invalid_value").send(ctx.response());
+      return;
+    }
+    ApiKey admin = ctx.get(ApiVerticle.API_KEY);
+    Future<TaskWeights.Change> change;
+    try {
+      change = taskWeights.change(proposed, "api:" + (admin == null ? "admin" : admin.name()));
+    } catch (TaskWeights.InvalidWeightsException e) {
+      OpenAiError.invalidRequest(e.getMessage(), "weights", "invalid_value").send(ctx.response());
+      return;
+    }
+    change.onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      send(ctx, 200, Json.MAPPER.valueToTree(ar.result()));
+    });
+  }
+
+  private void createKey(RoutingContext ctx) {
+    String name;
+    int rpm;
+    try {
+      JsonNode root = Json.MAPPER.readTree(bytes(ctx));
+      if (root == null || !root.path("name").isTextual() || root.path("name").asText().isBlank()) {
+        throw new IOException("name is required");
+      }
+      name = root.get("name").asText();
+      rpm = root.path("requests_per_minute").asInt(0);
+      if (rpm < 0) {
+        throw new IOException("requests_per_minute must be >= 0");
+      }
+    } catch (IOException e) {
+      OpenAiError.invalidRequest(e.getMessage(), "name", "invalid_value").send(ctx.response());
+      return;
+    }
+    keys.create(name, ApiKey.Role.USER, rpm).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.put("name", name).put("key", ar.result()).put("requests_per_minute", rpm);
+      send(ctx, 201, body);
+    });
+  }
+
+  private static byte[] bytes(RoutingContext ctx) {
+    Buffer b = ctx.body().buffer();
+    return b == null ? new byte[0] : b.getBytes();
+  }
+
+  private static void putNumber(ObjectNode node, String field, Number value) {
+    if (value == null) {
+      node.putNull(field);
+    } else if (value instanceof Double d) {
+      node.put(field, d);
+    } else {
+      node.put(field, value.longValue());
+    }
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonNode body) {
+    try {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(Json.MAPPER.writeValueAsBytes(body)));
+    } catch (IOException e) {
+      OpenAiError.internal().send(ctx.response());
+    }
+  }
+}
