@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tracks one task's work against what the miner declared for the current scoring period, and its
- * requests in flight against its concurrency limit. Both limits are enforced by compare-and-set,
- * so concurrent requests never overshoot. Thread-safe.
+ * Tracks one task's work against the capacity the miner serves in the current scoring period
+ * (which is what it declares, unless it overclaims), and its requests in flight against its
+ * concurrency limit. Both limits are enforced by compare-and-set, so concurrent requests never
+ * overshoot. Thread-safe.
  *
  * <p>Periods are aligned to the epoch ({@code floor(now / length)}), the same arithmetic the
  * gateway uses, so both agree on when a period starts without talking.
@@ -104,7 +105,7 @@ final class CapacityLedger {
 
   enum Refusal {
     CONCURRENCY("at its concurrency limit"),
-    CAPACITY("out of declared capacity for this period");
+    CAPACITY("out of capacity for this period");
 
     final String words;
 

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * <p>Build one with {@link #builder()}, then {@link #start()} it. The miner answers {@code POST
  * /session}, {@code GET /capacity}, {@code GET /health}, {@code POST /receipts/root} and the
  * paths of every task kind it offers; everything but the session handshake and health must carry
- * a valid session MAC. A request over the task's concurrency limit or declared capacity is
- * answered 429 with {@code Retry-After}.
+ * a valid session MAC. A request over the task's concurrency limit or the capacity it serves
+ * this period is answered 429 with {@code Retry-After}.
  *
  * <pre>{@code
  * Miner miner = Miner.builder()

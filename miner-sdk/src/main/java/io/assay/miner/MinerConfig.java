@@ -2,12 +2,14 @@ package io.assay.miner;
 
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
+import io.assay.miner.sim.Behaviour;
 import io.assay.protocol.Hotkey;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The reference miner's configuration file, checked once at start.
@@ -19,6 +21,8 @@ import java.util.List;
  * port: 9001
  * period: 60m                     # scoring period; must match the validator's
  * accept_validators: ["*"]        # or a list of validator hotkeys
+ * behaviour: honest               # simulations only: overclaim, slow, flaky, random-output,
+ *                                 # other-model (see Behaviour)
  * tasks:
  *   - kind: embeddings
  *     model: all-MiniLM-L6-v2
@@ -31,6 +35,9 @@ import java.util.List;
  *       api_key: ""
  *       timeout: 60s
  * }</pre>
+ *
+ * @param behaviour how the miner behaves; anything but {@link Behaviour#HONEST} is for
+ *     simulations that check cheaters earn less, and is applied by {@link MinerFactory}
  */
 public record MinerConfig(
     String name,
@@ -40,7 +47,25 @@ public record MinerConfig(
     Duration period,
     List<Hotkey> acceptValidators,
     boolean acceptAnyValidator,
-    List<TaskConfig> tasks) {
+    List<TaskConfig> tasks,
+    Behaviour behaviour) {
+
+  public MinerConfig {
+    Objects.requireNonNull(behaviour, "behaviour");
+  }
+
+  /** An honest miner's configuration. */
+  public MinerConfig(String name, Path identityFile, String host, int port, Duration period,
+      List<Hotkey> acceptValidators, boolean acceptAnyValidator, List<TaskConfig> tasks) {
+    this(name, identityFile, host, port, period, acceptValidators, acceptAnyValidator, tasks,
+        Behaviour.HONEST);
+  }
+
+  /** The same configuration for a miner that behaves as {@code behaviour}. */
+  public MinerConfig withBehaviour(Behaviour behaviour) {
+    return new MinerConfig(name, identityFile, host, port, period, acceptValidators,
+        acceptAnyValidator, tasks, behaviour);
+  }
 
   /** One offered task. {@code upstream} is null for the reference backend. */
   public record TaskConfig(
@@ -100,8 +125,18 @@ public record MinerConfig(
     if (tasks.isEmpty()) {
       throw new ConfigException("config key 'tasks' is empty: a miner must offer a task");
     }
+    Behaviour behaviour = behaviour(root);
     root.rejectUnknownKeys();
     return new MinerConfig(name, identity, host, port, period, List.copyOf(validators), any,
-        List.copyOf(tasks));
+        List.copyOf(tasks), behaviour);
+  }
+
+  private static Behaviour behaviour(ConfigNode root) {
+    String value = root.string("behaviour", Behaviour.HONEST.id());
+    try {
+      return Behaviour.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key 'behaviour': " + e.getMessage());
+    }
   }
 }

@@ -1,34 +1,71 @@
 package io.assay.miner;
 
 import io.assay.config.ConfigException;
+import io.assay.miner.sim.Behaviour;
+import io.assay.miner.sim.SimulatedBackends;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.Identity;
 import io.assay.task.Backend;
+import io.assay.task.ChunkSink;
+import io.assay.task.TaskAnswer;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
+import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import io.assay.task.UpstreamConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
-/** Turns a {@link MinerConfig} into a {@link Miner}: finds task kinds and builds backends. */
+/**
+ * Turns a {@link MinerConfig} into a {@link Miner}: finds task kinds, builds backends and applies
+ * the configured {@link Behaviour} to every offered task (see {@link #create}).
+ */
 public final class MinerFactory {
 
   private final TaskKinds kinds;
   private final ExecutorService workers;
+  private final ScheduledExecutorService timer;
 
   /**
+   * A factory that gives each {@link Behaviour#SLOW} task a timer thread of its own, stopped
+   * when its miner stops.
+   *
    * @param kinds where task kinds are looked up
    * @param workers runs reference-engine inference; owned by the caller
    */
   public MinerFactory(TaskKinds kinds, ExecutorService workers) {
-    this.kinds = kinds;
-    this.workers = workers;
+    this(kinds, workers, null);
   }
 
+  /**
+   * @param kinds where task kinds are looked up
+   * @param workers runs reference-engine inference; owned by the caller
+   * @param timer delays the answers of {@link Behaviour#SLOW} miners; owned by the caller, or
+   *     null for a timer thread per slow task
+   */
+  public MinerFactory(TaskKinds kinds, ExecutorService workers, ScheduledExecutorService timer) {
+    this.kinds = kinds;
+    this.workers = workers;
+    this.timer = timer;
+  }
+
+  /**
+   * Builds the configured miner, not yet started. Its behaviour applies to every task: an
+   * {@link Behaviour#OVERCLAIM overclaiming} miner declares {@link Behaviour#declaredFactor()}
+   * times the capacity it serves; the others wrap each backend with {@link
+   * SimulatedBackends#wrap}, drawing from a generator seeded with the miner's name and task id.
+   *
+   * @throws ConfigException when a task kind, a reference engine or the behaviour is unavailable
+   */
   public Miner create(MinerConfig config) {
     Identity identity;
     try {
@@ -45,15 +82,26 @@ public final class MinerFactory {
         .port(config.port())
         .periodLength(config.period())
         .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains);
-    for (MinerConfig.TaskConfig t : config.tasks()) {
-      TaskKind kind = kinds.byName(t.kind()).orElseThrow(() -> new ConfigException(
-          "miner " + config.name() + ": unknown task kind '" + t.kind() + "'; known kinds: "
-              + kinds.all().stream().map(TaskKind::name).toList()));
-      TaskSpec spec = new TaskSpec(kind.name(), t.model(), t.capacity(), 1);
-      builder.offer(new TaskOffer(kind, spec, backend(kind, spec, t), t.capacity(),
-          t.maxConcurrency()));
+    List<Backend> built = new ArrayList<>();
+    try {
+      for (MinerConfig.TaskConfig t : config.tasks()) {
+        TaskKind kind = kinds.byName(t.kind()).orElseThrow(() -> new ConfigException(
+            "miner " + config.name() + ": unknown task kind '" + t.kind() + "'; known kinds: "
+                + kinds.all().stream().map(TaskKind::name).toList()));
+        TaskSpec spec = new TaskSpec(kind.name(), t.model(), t.capacity(), 1);
+        Backend honest = backend(kind, spec, t);
+        built.add(honest);
+        Backend served = simulated(config, spec, honest);
+        built.set(built.size() - 1, served);
+        long declared = saturatedTimes(t.capacity(), config.behaviour().declaredFactor());
+        builder.offer(new TaskOffer(kind, spec, served, t.capacity(), t.maxConcurrency())
+            .withDeclared(declared));
+      }
+      return builder.build();
+    } catch (RuntimeException e) {
+      built.forEach(MinerFactory::closeQuietly);
+      throw e;
     }
-    return builder.build();
   }
 
   private Backend backend(TaskKind kind, TaskSpec spec, MinerConfig.TaskConfig t) {
@@ -66,5 +114,70 @@ public final class MinerFactory {
         "task " + spec.id() + ": there is no reference engine for model '" + spec.model()
             + "' (reference models: " + kind.referenceModels()
             + "); use backend: upstream to forward to a model server"));
+  }
+
+  private Backend simulated(MinerConfig config, TaskSpec spec, Backend honest) {
+    Behaviour behaviour = config.behaviour();
+    if (behaviour == Behaviour.HONEST || behaviour == Behaviour.OVERCLAIM) {
+      return honest;
+    }
+    String who = config.name() + "/" + spec.id();
+    Random random = new Random(who.hashCode());
+    try {
+      if (behaviour != Behaviour.SLOW || timer != null) {
+        return SimulatedBackends.wrap(behaviour, honest, timer, random);
+      }
+      ScheduledExecutorService own = ownTimer(who);
+      return new OwningTimer(SimulatedBackends.wrap(behaviour, honest, own, random), own);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("miner " + config.name() + ": config key 'behaviour': "
+          + e.getMessage());
+    }
+  }
+
+  private static ScheduledExecutorService ownTimer(String who) {
+    ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "slow-timer-" + who);
+      t.setDaemon(true);
+      return t;
+    });
+    own.setRemoveOnCancelPolicy(true);
+    own.prestartAllCoreThreads();
+    return own;
+  }
+
+  private static long saturatedTimes(long value, int factor) {
+    return value > Long.MAX_VALUE / factor ? Long.MAX_VALUE : value * factor;
+  }
+
+  private static void closeQuietly(Backend backend) {
+    try {
+      backend.close();
+    } catch (RuntimeException ignored) {
+      // already failing; the first error is the one to report
+    }
+  }
+
+  /** A slow backend that stops the timer made for it when it is closed. */
+  private record OwningTimer(Backend slow, ScheduledExecutorService timer) implements Backend {
+
+    @Override
+    public CompletionStage<TaskAnswer> serve(TaskRequest request) {
+      return slow.serve(request);
+    }
+
+    @Override
+    public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
+      return slow.stream(request, sink);
+    }
+
+    @Override
+    public void close() {
+      try {
+        slow.close();
+      } finally {
+        timer.shutdownNow();
+      }
+    }
   }
 }

@@ -346,6 +346,10 @@ final class MinerServer implements Miner {
     }
   }
 
+  /**
+   * What the miner declares: each offer's declared volume, which an overclaiming offer sets above
+   * the capacity its ledger enforces.
+   */
   private CapacityDeclaration capacity() {
     Map<String, CapacityDeclaration.TaskCapacity> out = new LinkedHashMap<>();
     long period = 0;
@@ -354,7 +358,7 @@ final class MinerServer implements Miner {
       period = t.ledger().currentPeriod();
       out.put(e.getKey(), new CapacityDeclaration.TaskCapacity(
           t.offer().kind().name(), t.offer().spec().model(), t.offer().kind().workUnit().name(),
-          t.ledger().capacity(), t.ledger().consumed(), t.ledger().maxConcurrency()));
+          t.offer().declaredPerPeriod(), t.ledger().consumed(), t.ledger().maxConcurrency()));
     }
     return new CapacityDeclaration(hotkey().value(), period, periodLength.toSeconds(), out);
   }

@@ -1,0 +1,72 @@
+package io.assay.miner.sim;
+
+import io.assay.task.Backend;
+import io.assay.task.TaskException;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * Backends that misbehave on purpose, for marketplace simulations that check honest miners
+ * out-earn cheaters. Each behaviour is a decorator over an honest backend:
+ *
+ * <ul>
+ *   <li>{@link Behaviour#HONEST} and {@link Behaviour#OVERCLAIM}: the honest backend itself (an
+ *       overclaiming miner lies in {@code GET /capacity}, see {@link
+ *       io.assay.miner.TaskOffer#withDeclared}, not in its answers);
+ *   <li>{@link Behaviour#SLOW}: completes (and, streaming, sends each chunk) ten times as late as
+ *       the honest backend did, measured per request and waited out on the timer;
+ *   <li>{@link Behaviour#FLAKY}: fails 30% of requests at random with {@code simulated failure},
+ *       without computing them;
+ *   <li>{@link Behaviour#RANDOM_OUTPUT}: answers of the right shape with random content (random
+ *       unit vectors; random words with made-up but well-formed log-probabilities);
+ *   <li>{@link Behaviour#OTHER_MODEL}: answers another request: an llm request with another seed
+ *       and a higher temperature, an embeddings request for a perturbed input.
+ * </ul>
+ *
+ * <p>The decorators are thread-safe, never block the caller and stream consistently with what
+ * they serve. Closing one closes the honest backend, not the timer.
+ */
+public final class SimulatedBackends {
+
+  /** The share of requests a {@link Behaviour#FLAKY} backend fails. */
+  public static final double FLAKY_FAILURE_RATE = 0.3;
+  /** How many times the honest time a {@link Behaviour#SLOW} backend takes. */
+  public static final int SLOWDOWN = 10;
+
+  private SimulatedBackends() {}
+
+  /**
+   * The honest backend made to behave as {@code behaviour}.
+   *
+   * @param behaviour how to misbehave
+   * @param honest computes the real answers; closed when the result is closed
+   * @param timer delays {@link Behaviour#SLOW} answers; owned by the caller, may be null for
+   *     every other behaviour
+   * @param random draws failures and fake content; used under a lock, so any generator will do
+   *     (seed it for repeatable runs); may be null for behaviours that draw nothing
+   * @throws IllegalArgumentException for {@link Behaviour#BAD_PROOF}, which needs the zk-proof
+   *     task
+   * @throws NullPointerException when the behaviour needs a timer or a generator it lacks
+   */
+  public static Backend wrap(Behaviour behaviour, Backend honest, ScheduledExecutorService timer,
+      RandomGenerator random) {
+    Objects.requireNonNull(behaviour, "behaviour");
+    Objects.requireNonNull(honest, "honest");
+    return switch (behaviour) {
+      case HONEST, OVERCLAIM -> honest;
+      case SLOW -> new SlowBackend(honest, Objects.requireNonNull(timer, "timer"), SLOWDOWN);
+      case FLAKY -> new FlakyBackend(honest, new LockedRandom(random), FLAKY_FAILURE_RATE);
+      case RANDOM_OUTPUT -> new RandomOutputBackend(honest, new FakeContent(new LockedRandom(random)));
+      case OTHER_MODEL -> new OtherModelBackend(honest);
+      case BAD_PROOF -> throw new IllegalArgumentException(
+          "bad-proof needs the zk-proof task, which this build does not have yet");
+    };
+  }
+
+  /** Why a behaviour cannot handle a request or answer of this type. */
+  static TaskException notSimulated(Behaviour behaviour, Object what) {
+    return new TaskException(
+        behaviour.id() + " is not simulated for " + what.getClass().getName());
+  }
+}

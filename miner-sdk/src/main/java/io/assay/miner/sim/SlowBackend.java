@@ -1,0 +1,108 @@
+package io.assay.miner.sim;
+
+import io.assay.task.Backend;
+import io.assay.task.ChunkSink;
+import io.assay.task.TaskAnswer;
+import io.assay.task.TaskException;
+import io.assay.task.TaskRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers {@code slowdown} times as late as the honest backend.
+ *
+ * <p>Every event of a request (each streamed chunk, then the completion or failure) that the
+ * honest backend produced {@code t} after the request started is passed on at {@code slowdown *
+ * t}, waited out on the timer rather than on any thread. Events pass through one chain per
+ * request, so chunks keep their order and reach the sink one at a time, and the completion
+ * follows the last chunk. Chunks and completions are delivered on the timer's thread.
+ */
+final class SlowBackend implements Backend {
+
+  private final Backend honest;
+  private final ScheduledExecutorService timer;
+  private final int slowdown;
+
+  SlowBackend(Backend honest, ScheduledExecutorService timer, int slowdown) {
+    this.honest = honest;
+    this.timer = timer;
+    this.slowdown = slowdown;
+  }
+
+  @Override
+  public CompletionStage<TaskAnswer> serve(TaskRequest request) {
+    Pacer pacer = new Pacer(System.nanoTime());
+    return pacer.finish(Stages.call(() -> honest.serve(request)));
+  }
+
+  @Override
+  public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
+    Pacer pacer = new Pacer(System.nanoTime());
+    return pacer.finish(Stages.call(() -> honest.stream(request, json -> pacer.then(
+        () -> sink.chunk(json)))));
+  }
+
+  @Override
+  public void close() {
+    honest.close();
+  }
+
+  /** The events of one request, each delayed to {@code slowdown} times its honest time. */
+  private final class Pacer {
+
+    private final long start;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    Pacer(long start) {
+      this.start = start;
+    }
+
+    /** Runs {@code event} after the events before it, at the slowed-down time of now. */
+    synchronized void then(Runnable event) {
+      long due = dueNow();
+      tail = tail.thenCompose(v -> at(due)).thenRun(event);
+    }
+
+    CompletableFuture<TaskAnswer> finish(CompletionStage<TaskAnswer> honestAnswer) {
+      CompletableFuture<TaskAnswer> out = new CompletableFuture<>();
+      honestAnswer.whenComplete((answer, failure) -> {
+        long due = dueNow();
+        CompletableFuture<Void> last;
+        synchronized (this) {
+          last = tail.thenCompose(v -> at(due));
+        }
+        last.whenComplete((v, chunkFailure) -> {
+          Throwable error = failure != null ? failure : chunkFailure;
+          if (error != null) {
+            out.completeExceptionally(Stages.unwrap(error));
+          } else {
+            out.complete(answer);
+          }
+        });
+      });
+      return out;
+    }
+
+    private long dueNow() {
+      return start + slowdown * (System.nanoTime() - start);
+    }
+
+    private CompletableFuture<Void> at(long dueNanos) {
+      long wait = dueNanos - System.nanoTime();
+      if (wait <= 0) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> fired = new CompletableFuture<>();
+      try {
+        timer.schedule(() -> fired.complete(null), wait, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        fired.completeExceptionally(
+            new TaskException("cannot delay a slow answer: the timer is shut down", e));
+      }
+      return fired;
+    }
+  }
+}

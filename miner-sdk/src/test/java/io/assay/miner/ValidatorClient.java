@@ -1,0 +1,49 @@
+package io.assay.miner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assay.protocol.Handshake;
+import io.assay.protocol.Identity;
+import io.assay.protocol.Session;
+import io.assay.protocol.SessionAccept;
+import io.assay.protocol.SessionInitiator;
+import io.assay.task.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+
+/** Speaks to a started miner over HTTP as a validator would: one session, signed requests. */
+final class ValidatorClient {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Miner miner;
+  private final Session session;
+
+  /** Opens a session with {@code miner} as {@code validator}. */
+  ValidatorClient(Identity validator, Miner miner) throws Exception {
+    this.miner = miner;
+    Handshake handshake = new SessionInitiator(validator, Clock.systemUTC()).start(miner.hotkey());
+    HttpResponse<byte[]> accepted = send("POST", "/session",
+        Json.MAPPER.writeValueAsBytes(handshake.hello()), Map.of());
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    this.session = handshake.complete(Json.MAPPER.readValue(accepted.body(), SessionAccept.class));
+  }
+
+  /** Sends a request signed with the session. */
+  HttpResponse<byte[]> signed(String method, String path, byte[] body) throws Exception {
+    return send(method, path, body, session.sign(method, path, body).headers());
+  }
+
+  private HttpResponse<byte[]> send(String method, String path, byte[] body,
+      Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + miner.port() + path))
+        .method(method, body.length == 0 && method.equals("GET")
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+}

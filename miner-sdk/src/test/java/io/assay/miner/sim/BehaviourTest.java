@@ -1,0 +1,39 @@
+package io.assay.miner.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class BehaviourTest {
+
+  @Test
+  void everyId_parsesBackToItsBehaviour() {
+    for (Behaviour b : Behaviour.values()) {
+      assertThat(Behaviour.parse(b.id())).isSameAs(b);
+    }
+    assertThat(Behaviour.values()).extracting(Behaviour::id).containsExactly("honest",
+        "overclaim", "slow", "flaky", "random-output", "other-model", "bad-proof");
+  }
+
+  @Test
+  void parse_ignoresCaseAndSurroundingSpace() {
+    assertThat(Behaviour.parse("  Random-Output ")).isSameAs(Behaviour.RANDOM_OUTPUT);
+  }
+
+  @Test
+  void unknownId_isRefusedListingTheValidIds() {
+    assertThatThrownBy(() -> Behaviour.parse("random_output"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown behaviour 'random_output'; expected one of honest, overclaim, slow,"
+            + " flaky, random-output, other-model, bad-proof");
+    assertThatThrownBy(() -> Behaviour.parse(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onlyOverclaim_declaresMoreThanItServes() {
+    for (Behaviour b : Behaviour.values()) {
+      assertThat(b.declaredFactor()).isEqualTo(b == Behaviour.OVERCLAIM ? 5 : 1);
+    }
+  }
+}
