@@ -119,8 +119,9 @@ public final class Gateway implements AutoCloseable {
       UsageRecorder usage = new UsageRecorder(redis, metrics);
       OutcomeRecorder outcomes = new OutcomeRecorder(events, metrics, clock, config.period());
       Dispatcher dispatcher = new Dispatcher(directory, outcomes, clock,
-          config.routing().maxAttempts(), config.routing().failureCooldown().toMillis(),
-          new SplittableRandom());
+          config.routing().maxAttempts(),
+          Math.min(config.routing().failureCooldown().toMillis(), config.period().toMillis() / 4),
+          Math.max(100, Math.min(2_000, config.period().toMillis() / 30)), new SplittableRandom());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       this.weights = new WeightsService(vertx, events, redis, scoringParams(config.scoring()),
           clock);

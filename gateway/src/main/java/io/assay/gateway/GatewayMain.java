@@ -3,7 +3,9 @@ package io.assay.gateway;
 import io.assay.config.ConfigException;
 import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.audit.AuditFiles;
 import io.assay.gateway.devnet.Devnet;
+import io.assay.gateway.devnet.Simulation;
 import io.assay.protocol.Identity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +15,17 @@ import java.util.concurrent.CountDownLatch;
  * The gateway's command line.
  *
  * <pre>
- * assay-gateway [serve] [--config FILE]                         run a gateway
- * assay-gateway devnet [--port P] [--data-dir D] [--miners N]   gateway + reference miners
- * assay-gateway keygen --out FILE                               new identity, prints hotkey
+ * assay-gateway [serve] [--config FILE]              run a gateway
+ * assay-gateway devnet [--port P] [--data-dir D] [--miners N|SPEC] [--period-seconds S]
+ *                                                    gateway + reference miners on loopback
+ * assay-gateway simulate --miners SPEC --periods N --period-seconds S
+ *                                                    a time-compressed market; prints weights
+ * assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
+ * assay-gateway recompute-weights --events FILE      recompute every computation bit for bit
+ * assay-gateway keygen --out FILE                    new identity, prints hotkey
  * </pre>
+ *
+ * <p>SPEC names miner behaviours and counts, e.g. {@code honest:3,overclaim:1,slow:1}.
  */
 public final class GatewayMain {
 
@@ -41,8 +50,13 @@ public final class GatewayMain {
   private static final String USAGE = """
       usage:
         assay-gateway [serve] [--config FILE]
-        assay-gateway devnet [--port P] [--data-dir D] [--miners N] [--config FILE]
-        assay-gateway keygen --out FILE""";
+        assay-gateway devnet [--port P] [--data-dir D] [--miners N|SPEC] [--period-seconds S]
+                             [--config FILE]
+        assay-gateway simulate --miners SPEC --periods N --period-seconds S [--data-dir D]
+        assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
+        assay-gateway recompute-weights --events FILE
+        assay-gateway keygen --out FILE
+      SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1""";
 
   static int run(String[] args) throws Exception {
     String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
@@ -51,14 +65,18 @@ public final class GatewayMain {
     return switch (command) {
       case "serve" -> serve(options);
       case "devnet" -> devnet(options);
+      case "simulate" -> simulate(options);
+      case "export-events" -> exportEvents(options);
+      case "recompute-weights" -> recomputeWeights(options);
       case "keygen" -> keygen(options);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
   }
 
   private static int serve(Args options) throws Exception {
-    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
-    Gateway gateway = Gateway.builder(config).start();
+    Path file = options.path("--config");
+    GatewayConfig config = ConfigFiles.load(file, System.getenv());
+    Gateway gateway = Gateway.builder(config).configFile(file).start();
     System.out.println("assay gateway " + gateway.hotkey() + " serving " + gateway.baseUrl());
     return runUntilStopped(gateway);
   }
@@ -67,9 +85,18 @@ public final class GatewayMain {
     GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
     int port = options.integer("--port", 8080);
     Path dataDir = options.path("--data-dir");
-    int miners = options.integer("--miners", 3);
-    Devnet devnet = Devnet.start(config.withPort(port),
-        dataDir == null ? Path.of("data", "devnet") : dataDir, miners);
+    String miners = options.values().getOrDefault("--miners", "3");
+    int periodSeconds = options.integer("--period-seconds", 0);
+    if (periodSeconds < 0) {
+      throw new UsageException("--period-seconds must be positive");
+    }
+    if (periodSeconds > 0) {
+      config = config.withPeriod(java.time.Duration.ofSeconds(periodSeconds));
+    }
+    Path dir = dataDir == null ? Path.of("data", "devnet") : dataDir;
+    Devnet devnet = miners.matches("\\d+")
+        ? Devnet.start(config.withPort(port), dir, Integer.parseInt(miners))
+        : Devnet.start(config.withPort(port), dir, specs(miners), t -> Devnet.DEFAULT_CAPACITY);
     System.out.println();
     System.out.println("Assay devnet is up: " + devnet.miners().size() + " miners behind "
         + devnet.info().baseUrl());
@@ -79,6 +106,54 @@ public final class GatewayMain {
     System.out.println("  " + devnet.curlExample());
     System.out.println();
     return runUntilStopped(devnet);
+  }
+
+  private static int simulate(Args options) throws Exception {
+    String miners = options.values().get("--miners");
+    if (miners == null) {
+      throw new UsageException("simulate needs --miners SPEC");
+    }
+    int periods = options.integer("--periods", 10);
+    int seconds = options.integer("--period-seconds", 10);
+    if (periods < 1 || seconds < 1) {
+      throw new UsageException("--periods and --period-seconds must be positive");
+    }
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dir = options.path("--data-dir");
+    Simulation.run(config, specs(miners), periods, java.time.Duration.ofSeconds(seconds),
+        dir == null ? Files.createTempDirectory("assay-simulation") : dir, System.out);
+    return 0;
+  }
+
+  private static int exportEvents(Args options) throws Exception {
+    Path out = options.path("--out");
+    if (out == null) {
+      throw new UsageException("export-events needs --out FILE");
+    }
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dataDir = options.path("--data-dir");
+    if (dataDir != null) {
+      config = config.withDataDir(dataDir.toAbsolutePath());
+    }
+    int written = AuditFiles.export(config, out);
+    System.out.println("wrote " + written + " events to " + out);
+    return 0;
+  }
+
+  private static int recomputeWeights(Args options) throws Exception {
+    Path file = options.path("--events");
+    if (file == null) {
+      throw new UsageException("recompute-weights needs --events FILE");
+    }
+    return AuditFiles.recompute(file, System.out);
+  }
+
+  private static java.util.List<io.assay.miner.sim.MinerSpec> specs(String spec) {
+    try {
+      return io.assay.miner.sim.MinerSpecs.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--miners: " + e.getMessage());
+    }
   }
 
   private static int keygen(Args options) throws Exception {

@@ -10,6 +10,8 @@ import io.assay.miner.Miner;
 import io.assay.miner.MinerConfig;
 import io.assay.miner.MinerFactory;
 import io.assay.miner.Workers;
+import io.assay.miner.sim.Behaviour;
+import io.assay.miner.sim.MinerSpec;
 import io.assay.protocol.Identity;
 import io.assay.task.Json;
 import io.assay.task.TaskKind;
@@ -53,13 +55,31 @@ public final class Devnet implements AutoCloseable {
   }
 
   /**
-   * Starts a devnet.
+   * Starts a devnet of honest reference miners named {@code miner-1} ... {@code miner-N}.
    *
    * @param config the gateway configuration (its tasks are what the miners serve)
    * @param dataDir where all state lives
    * @param minerCount how many reference miners to start
    */
   public static Devnet start(GatewayConfig config, Path dataDir, int minerCount) throws Exception {
+    List<MinerSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= minerCount; i++) {
+      specs.add(new MinerSpec(Behaviour.HONEST, "miner-" + i));
+    }
+    return start(config, dataDir, specs, task -> DEFAULT_CAPACITY);
+  }
+
+  /** What each reference miner declares per task and period, unless told otherwise. */
+  public static final long DEFAULT_CAPACITY = 10_000_000L;
+
+  /**
+   * Starts a devnet whose miners behave as {@code specs} say (honest, overclaim, slow, ...).
+   *
+   * @param capacity work units each miner really serves per task and period (an overclaiming
+   *     miner declares more)
+   */
+  public static Devnet start(GatewayConfig config, Path dataDir, List<MinerSpec> specs,
+      java.util.function.ToLongFunction<TaskConfig> capacity) throws Exception {
     Files.createDirectories(dataDir);
     GatewayConfig cfg = config.withDataDir(dataDir.toAbsolutePath());
     Identity validator = Identity.loadOrCreate(cfg.identityFile());
@@ -70,11 +90,12 @@ public final class Devnet implements AutoCloseable {
     try {
       MinerFactory factory = new MinerFactory(kinds, workers);
       List<MinerEntry> entries = new ArrayList<>();
-      for (int i = 1; i <= minerCount; i++) {
-        String name = "miner-" + i;
+      for (MinerSpec spec : specs) {
+        String name = spec.name();
         MinerConfig mc = new MinerConfig(name,
             cfg.dataDir().resolve("miners").resolve(name + ".key"), "127.0.0.1", 0, cfg.period(),
-            List.of(validator.hotkey()), false, referenceTasks(cfg, kinds));
+            List.of(validator.hotkey()), false, referenceTasks(cfg, kinds, capacity))
+            .withBehaviour(spec.behaviour());
         Miner miner = factory.create(mc);
         miner.start().toCompletableFuture().join();
         miners.add(miner);
@@ -130,14 +151,15 @@ public final class Devnet implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  /** Every configured task that has a reference engine, with a generous capacity. */
-  private static List<MinerConfig.TaskConfig> referenceTasks(GatewayConfig cfg, TaskKinds kinds) {
+  /** Every configured task that has a reference engine, with the given capacity. */
+  private static List<MinerConfig.TaskConfig> referenceTasks(GatewayConfig cfg, TaskKinds kinds,
+      java.util.function.ToLongFunction<TaskConfig> capacity) {
     List<MinerConfig.TaskConfig> tasks = new ArrayList<>();
     for (TaskConfig t : cfg.tasks()) {
       TaskKind kind = kinds.byName(t.kind()).orElse(null);
       if (kind != null && kind.referenceModels().contains(t.model())) {
         tasks.add(new MinerConfig.TaskConfig(t.kind(), t.model(),
-            Math.min(t.maxCapacity(), 10_000_000L), 8, null));
+            Math.min(t.maxCapacity(), capacity.applyAsLong(t)), 8, null));
       }
     }
     return tasks;

@@ -109,7 +109,6 @@ public final class MinerClient {
           String type = response.getHeader("Content-Type");
           if (response.statusCode() == 200 && type != null
               && type.startsWith("text/event-stream")) {
-            response.pause();
             return Future.succeededFuture(
                 new StreamOrReply(new MinerStream(name, response, signed), null));
           }

@@ -4,7 +4,8 @@ import io.assay.protocol.SignedRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,12 +25,18 @@ public final class MinerStream {
   private static final String DATA = "data: ";
   private static final String RECEIPT_EVENT = "event: receipt";
   private static final byte[] NEWLINE = {'\n'};
+  private static final int MAX_LINE = 16 * 1024 * 1024;
+  private static final Object END = new Object();
 
   private final String minerName;
   private final HttpClientResponse response;
   private final SignedRequest signed;
-  private final RecordParser lines;
   private final MessageDigest digest;
+  /** Lines (Buffers), then END or a Throwable: kept in order while the stream is paused. */
+  private final Deque<Object> pending = new ArrayDeque<>();
+  private Buffer partial;
+  private boolean paused = true;
+  private boolean draining;
   private Handler<byte[]> dataHandler = data -> { };
   private Handler<Void> endHandler = v -> { };
   private Handler<Throwable> exceptionHandler = e -> { };
@@ -38,21 +45,21 @@ public final class MinerStream {
   private boolean receiptChecked;
   private boolean done;
 
+  /** Starts paused: nothing is delivered until {@link #resume()}. */
   MinerStream(String minerName, HttpClientResponse response, SignedRequest signed) {
     this.minerName = minerName;
     this.response = response;
     this.signed = signed;
     this.digest = sha256();
-    this.lines = RecordParser.newDelimited("\n", response);
-    lines.maxRecordSize(16 * 1024 * 1024);
-    lines.handler(this::line);
-    lines.exceptionHandler(e -> fail(new MinerCallException(MinerCallException.Outcome.UNREACHABLE,
-        "miner " + minerName + "'s stream broke: " + e.getMessage(), 0, e)));
-    lines.endHandler(v -> {
-      if (!done) {
-        fail(new MinerCallException(MinerCallException.Outcome.ERROR,
-            "miner " + minerName + "'s stream ended before [DONE]"));
-      }
+    response.pause();
+    response.handler(this::bytes);
+    response.endHandler(v -> {
+      pending.add(END);
+      drain();
+    });
+    response.exceptionHandler(e -> {
+      pending.add(e);
+      drain();
     });
   }
 
@@ -71,17 +78,24 @@ public final class MinerStream {
     return this;
   }
 
+  /** Stops delivering; lines that arrive meanwhile are kept in order. */
   public void pause() {
-    lines.pause();
+    paused = true;
+    response.pause();
   }
 
   public void resume() {
-    lines.resume();
+    paused = false;
+    drain();
+    if (!paused && !done) {
+      response.resume();
+    }
   }
 
   /** Abandons the stream (the user went away): closes the connection to the miner. */
   public void cancel() {
     done = true;
+    pending.clear();
     response.request().reset();
   }
 
@@ -90,10 +104,50 @@ public final class MinerStream {
     return receipt;
   }
 
-  private void line(Buffer buffer) {
-    if (done) {
+  private void bytes(Buffer chunk) {
+    Buffer data = partial == null ? chunk : partial.appendBuffer(chunk);
+    int from = 0;
+    for (int i = 0; i < data.length(); i++) {
+      if (data.getByte(i) == '\n') {
+        pending.add(data.getBuffer(from, i));
+        from = i + 1;
+      }
+    }
+    partial = from == data.length() ? null : data.getBuffer(from, data.length());
+    if (partial != null && partial.length() > MAX_LINE) {
+      pending.add(new IllegalStateException("a line longer than " + MAX_LINE + " bytes"));
+      partial = null;
+    }
+    drain();
+  }
+
+  private void drain() {
+    if (draining) {
       return;
     }
+    draining = true;
+    try {
+      while (!paused && !done && !pending.isEmpty()) {
+        Object item = pending.poll();
+        if (item instanceof Buffer line) {
+          line(line);
+        } else if (item == END) {
+          if (!done) {
+            fail(new MinerCallException(MinerCallException.Outcome.ERROR,
+                "miner " + minerName + "'s stream ended before [DONE]"));
+          }
+        } else {
+          Throwable e = (Throwable) item;
+          fail(new MinerCallException(MinerCallException.Outcome.UNREACHABLE,
+              "miner " + minerName + "'s stream broke: " + e.getMessage(), 0, e));
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void line(Buffer buffer) {
     String line = buffer.toString(StandardCharsets.UTF_8);
     if (line.equals(RECEIPT_EVENT)) {
       inReceipt = true;
@@ -121,6 +175,7 @@ public final class MinerStream {
         return;
       }
       done = true;
+      pending.clear();
       endHandler.handle(null);
       return;
     }
@@ -141,6 +196,7 @@ public final class MinerStream {
       return;
     }
     done = true;
+    pending.clear();
     response.request().reset();
     exceptionHandler.handle(e);
   }

@@ -39,15 +39,23 @@ public final class Dispatcher {
   private final Clock clock;
   private final int maxAttempts;
   private final long cooldownMillis;
+  private final long maxRateLimitPauseMillis;
 
+  /**
+   * @param cooldownMillis how long a failing miner is avoided (times its run of failures)
+   * @param maxRateLimitPauseMillis the longest a 429 keeps a miner from being asked again for the
+   *     same task, whatever its Retry-After says
+   */
   public Dispatcher(MinerDirectory directory, DispatchListener listener, Clock clock,
-      int maxAttempts, long cooldownMillis, RandomGenerator random) {
+      int maxAttempts, long cooldownMillis, long maxRateLimitPauseMillis,
+      RandomGenerator random) {
     this.directory = directory;
     this.selector = new MinerSelector(random);
     this.listener = listener;
     this.clock = clock;
     this.maxAttempts = maxAttempts;
     this.cooldownMillis = cooldownMillis;
+    this.maxRateLimitPauseMillis = maxRateLimitPauseMillis;
   }
 
   /** A served request: the validated answer, who gave it and the work it counts for. */
@@ -216,7 +224,11 @@ public final class Dispatcher {
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(-reserved);
     if (outcome == Outcome.RATE_LIMITED) {
-      cap.rateLimitedUntilMillis().set(clock.millis() + Math.max(1, retryAfterSeconds) * 1000);
+      // Honour Retry-After only briefly: a miner that is full by its own declaration has no
+      // capacity left in our books anyway, and one that claims a long pause must not escape
+      // being asked for what it declared.
+      long pause = Math.min(Math.max(1, retryAfterSeconds) * 1000, maxRateLimitPauseMillis);
+      cap.rateLimitedUntilMillis().set(clock.millis() + pause);
     } else {
       node.failed(clock.millis(), cooldownMillis);
     }

@@ -48,9 +48,24 @@ final class MinerSelector {
     if (eligible.size() == 1) {
       return eligible.get(0);
     }
-    MinerNode a = eligible.get(random.nextInt(eligible.size()));
-    MinerNode b = eligible.get(random.nextInt(eligible.size()));
+    MinerNode a = drawByCapacity(eligible, taskId);
+    MinerNode b = drawByCapacity(eligible, taskId);
     return cost(a) <= cost(b) ? a : b;
+  }
+
+  private MinerNode drawByCapacity(List<MinerNode> eligible, String taskId) {
+    double total = 0;
+    for (MinerNode node : eligible) {
+      total += node.capacity(taskId).remaining();
+    }
+    double u = random.nextDouble() * total;
+    for (MinerNode node : eligible) {
+      u -= node.capacity(taskId).remaining();
+      if (u < 0) {
+        return node;
+      }
+    }
+    return eligible.get(eligible.size() - 1);
   }
 
   private static double cost(MinerNode node) {
