@@ -24,7 +24,7 @@ class SimulationIntegrationTest {
   void honestMiners_outEarnOverclaimingSlowAndFlakyOnes() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Simulation.Result result = Simulation.run(ConfigFiles.load(null, Map.of()),
-        MinerSpecs.parse("honest:2,overclaim:1,slow:1,flaky:1"), 6, Duration.ofSeconds(4),
+        MinerSpecs.parse("honest:2,overclaim:1,slow:1,flaky:1"), 8, Duration.ofSeconds(4),
         TestDevnets.tempDir("assay-simulation"),
         new PrintStream(printed, true, StandardCharsets.UTF_8));
     String table = printed.toString(StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ public final class Simulation {
 
   /** Typical requests each miner really serves per task and period. */
   static final int REQUESTS_PER_PERIOD = 2;
-  private static final int USERS = 6;
+  private static final int USERS = 10;
 
   private Simulation() {}
 
@@ -125,12 +125,16 @@ public final class Simulation {
             .POST(HttpRequest.BodyPublishers.ofByteArray(task.minerRequestBody(request)))
             .build();
         try {
-          HttpResponse<Void> response = http.send(call, HttpResponse.BodyHandlers.discarding());
+          HttpResponse<Void> response = http.sendAsync(call, HttpResponse.BodyHandlers.discarding())
+              .orTimeout(30, TimeUnit.SECONDS).get();
           if (response.statusCode() == 503) {
             Thread.sleep(50);
           }
-        } catch (java.io.IOException e) {
-          // a refused or cut request is part of the market; keep going
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+            System.err.println("simulation: no complete answer in 30 s to " + request.path()
+                + (request.stream() ? " (streamed)" : ""));
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
