@@ -118,10 +118,14 @@ public final class Gateway implements AutoCloseable {
       GatewayMetrics metrics = new GatewayMetrics();
       UsageRecorder usage = new UsageRecorder(redis, metrics);
       OutcomeRecorder outcomes = new OutcomeRecorder(events, metrics, clock, config.period());
+      // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): long enough not to
+      // hammer a full miner, short enough that one declaring more than it serves keeps being
+      // asked for its declaration, and pays for its 429s (SCORING.md section 3).
       Dispatcher dispatcher = new Dispatcher(directory, outcomes, clock,
           config.routing().maxAttempts(),
           Math.min(config.routing().failureCooldown().toMillis(), config.period().toMillis() / 4),
-          Math.max(100, Math.min(2_000, config.period().toMillis() / 30)), new SplittableRandom());
+          Math.max(10, Math.min(12_000, config.period().toMillis() / 300)),
+          new SplittableRandom());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       this.weights = new WeightsService(vertx, events, redis, scoringParams(config.scoring()),
           clock);
