@@ -4,8 +4,6 @@ import io.assay.config.ConfigException;
 import io.assay.gateway.admin.AdminRoutes;
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.audit.OutcomeRecorder;
-import io.assay.gateway.config.ScoringConfig;
-import io.assay.gateway.scoring.ScoringParams;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.synthetic.SyntheticScheduler;
 import io.assay.gateway.synthetic.TestFractions;
@@ -127,7 +125,7 @@ public final class Gateway implements AutoCloseable {
           Math.max(10, Math.min(12_000, config.period().toMillis() / 300)),
           new SplittableRandom());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
-      this.weights = new WeightsService(vertx, events, redis, scoringParams(config.scoring()),
+      this.weights = new WeightsService(vertx, events, redis, config.scoring().params(),
           clock);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> weights.loadLatest())), "record the task weights");
@@ -246,17 +244,6 @@ public final class Gateway implements AutoCloseable {
         return null;
       }
     });
-  }
-
-  private static ScoringParams scoringParams(ScoringConfig s) {
-    return new ScoringParams(s.period(), s.qualityWindow(), s.minAnswers(), s.qualityThreshold(),
-        s.qualityExponent(), s.speedPercentile(), s.bonusSpan(), s.npsWindow(),
-        s.establishedPeriods(), s.newMinerMultiplier(), s.periodDecay(), s.taskExponent());
-  }
-
-  /** The scoring constants this gateway computes with. */
-  public static ScoringParams scoringParamsOf(GatewayConfig config) {
-    return scoringParams(config.scoring());
   }
 
   /** Runs {@code action} on the gateway's Vert.x and waits for it; for start-up and tools. */

@@ -1,6 +1,5 @@
 package io.assay.gateway.audit;
 
-import io.assay.gateway.Gateway;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.PrivateRedis;
@@ -38,7 +37,7 @@ public final class AuditFiles {
         computations.add(Json.MAPPER.readValue(row, Computation.class));
       }
       Collections.reverse(computations);
-      EventExport.write(out, Gateway.scoringParamsOf(config), events, computations);
+      EventExport.write(out, config.scoring().params(), events, computations);
       return events.size();
     } finally {
       if (own != null) {

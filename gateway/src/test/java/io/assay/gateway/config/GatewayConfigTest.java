@@ -104,6 +104,23 @@ class GatewayConfigTest {
   }
 
   @Test
+  void scoringConstants_areReadAndChecked() {
+    GatewayConfig config = read("scoring:\n  task_exponent: 3\n  cadence: 5m\n" + TASKS, Map.of());
+    assertThat(config.scoring().params().taskExponent()).isEqualTo(3);
+    assertThat(config.scoring().cadence()).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> read("scoring:\n  period: 60m\n  nps_window: 90m\n" + TASKS,
+        Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.nps_window");
+  }
+
+  @Test
+  void compressedScoring_keepsWindowsInPeriods() {
+    GatewayConfig config = read(TASKS, Map.of()).withPeriod(Duration.ofSeconds(30));
+    assertThat(config.period()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.scoring().params().npsPeriods()).isEqualTo(72);
+  }
+
+  @Test
   void redisUrlWithoutScheme_isRefused() {
     assertThatThrownBy(() -> read("redis:\n  url: localhost:6379\n" + TASKS, Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("redis.url");
