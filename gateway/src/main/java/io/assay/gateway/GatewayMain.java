@@ -96,7 +96,7 @@ public final class GatewayMain {
     Path dir = dataDir == null ? Path.of("data", "devnet") : dataDir;
     Devnet devnet = miners.matches("\\d+")
         ? Devnet.start(config.withPort(port), dir, Integer.parseInt(miners))
-        : Devnet.start(config.withPort(port), dir, specs(miners), t -> Devnet.DEFAULT_CAPACITY);
+        : Devnet.start(config.withPort(port), dir, specs(miners), Devnet::defaultCapacity);
     System.out.println();
     System.out.println("Assay devnet is up: " + devnet.miners().size() + " miners behind "
         + devnet.info().baseUrl());

@@ -66,11 +66,17 @@ public final class Devnet implements AutoCloseable {
     for (int i = 1; i <= minerCount; i++) {
       specs.add(new MinerSpec(Behaviour.HONEST, "miner-" + i));
     }
-    return start(config, dataDir, specs, task -> DEFAULT_CAPACITY);
+    return start(config, dataDir, specs, Devnet::defaultCapacity);
   }
 
-  /** What each reference miner declares per task and period, unless told otherwise. */
-  public static final long DEFAULT_CAPACITY = 10_000_000L;
+  /**
+   * What a reference miner declares per task and period, unless told otherwise: about two
+   * thousand typical requests, which a laptop-class machine serves in an hour alongside its
+   * neighbours, so the synthetic tests (a few percent of it) stay a light background load.
+   */
+  public static long defaultCapacity(TaskConfig task) {
+    return task.unitsPerRequest() * 2_000;
+  }
 
   /**
    * Starts a devnet whose miners behave as {@code specs} say (honest, overclaim, slow, ...).

@@ -57,8 +57,9 @@ public final class SyntheticScheduler {
   }
 
   /**
-   * Plans period {@code period}'s synthetic requests from the declarations now known. Requests
-   * due in the past part of the period are spread over what is left of it.
+   * Plans period {@code period}'s synthetic requests from the declarations now known. Started
+   * part-way through a period (at start-up), it plans only the share of the period left, spread
+   * over what is left.
    *
    * @return how many requests were planned
    */
@@ -66,6 +67,7 @@ public final class SyntheticScheduler {
     long start = period * periodMillis;
     long end = start + periodMillis;
     long from = Math.max(nowMillis, start);
+    double share = (double) (end - from) / periodMillis;
     int planned = 0;
     Collection<MinerNode> miners = directory.all();
     for (MinerNode node : miners) {
@@ -75,9 +77,8 @@ public final class SyntheticScheduler {
           continue;
         }
         Task task = e.getValue();
-        double fraction = fractions.draw(random);
-        long target = (long) Math.ceil(cap.declared() * fraction);
-        int n = (int) Math.max(1, Math.ceil((double) target / task.spec().unitsPerRequest()));
+        long target = volumeToTest(cap.declared(), fractions.draw(random), share);
+        int n = requestCount(target, task.spec().unitsPerRequest());
         AtomicLong synthetic = new AtomicLong();
         double slot = (double) (end - from) / n;
         for (int i = 0; i < n; i++) {
@@ -94,10 +95,26 @@ public final class SyntheticScheduler {
     return planned;
   }
 
+  /** {@code c * f} work units, scaled by the share of the period still ahead. */
+  static long volumeToTest(long declared, double fraction, double shareOfPeriod) {
+    return (long) Math.ceil(declared * fraction * shareOfPeriod);
+  }
+
+  /** {@code n = max(1, ceil(volume / units_per_request))}. */
+  static int requestCount(long volumeToTest, long unitsPerRequest) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        (volumeToTest + unitsPerRequest - 1) / unitsPerRequest));
+  }
+
+  /** Whether more synthetic work is needed once organic work is counted toward the aim. */
+  static boolean stillToTest(long volumeToTest, long organicUnits, long syntheticUnits) {
+    return organicUnits + syntheticUnits < volumeToTest;
+  }
+
   private void sendIfNeeded(MinerNode node, Task task, long period, long target,
       AtomicLong synthetic) {
     long organic = outcomes.organicUnits(period, node.hotkey(), task.spec().id());
-    if (organic + synthetic.get() >= target) {
+    if (!stillToTest(target, organic, synthetic.get())) {
       return;
     }
     TaskRequest request;

@@ -1,0 +1,48 @@
+package io.assay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.RateLimitException;
+import io.assay.gateway.devnet.Devnet;
+import io.assay.task.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** A key over its requests-per-minute limit gets 429 with Retry-After. */
+class KeyRateLimitIntegrationTest {
+
+  @Test
+  void keyOverItsLimit_gets429WithRetryAfter() throws Exception {
+    Devnet devnet = TestDevnets.shared();
+    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(devnet.info().baseUrl().replace("/v1", "") + "/admin/keys"))
+        .header("Authorization", "Bearer " + devnet.info().adminKey())
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"name\":\"limited\",\"requests_per_minute\":2}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String key = Json.MAPPER.readTree(created.body()).path("key").asText();
+    OpenAIClient client = OpenAIOkHttpClient.builder()
+        .baseUrl(devnet.info().baseUrl()).apiKey(key).maxRetries(0).build();
+
+    // Five requests in a row: with two allowed per minute, at least one is refused even if a
+    // minute boundary falls between them.
+    RateLimitException refused = null;
+    for (int i = 0; i < 5 && refused == null; i++) {
+      try {
+        client.models().list();
+      } catch (RateLimitException e) {
+        refused = e;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().values("Retry-After")).isNotEmpty();
+    assertThat(refused.code()).contains("rate_limit_exceeded");
+  }
+}
