@@ -56,4 +56,12 @@ public interface TaskKind {
 
   /** A backend that forwards to an OpenAI-compatible model server (vLLM, Ollama, TEI, ...). */
   Backend upstreamBackend(TaskSpec spec, UpstreamConfig upstream);
+
+  /**
+   * The checker for {@code spec}'s answers, running the reference model in this process; empty
+   * when this kind cannot check that model here.
+   */
+  default java.util.Optional<Checker> referenceChecker(TaskSpec spec) {
+    return java.util.Optional.empty();
+  }
 }
