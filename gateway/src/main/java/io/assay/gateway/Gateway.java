@@ -4,6 +4,8 @@ import io.assay.config.ConfigException;
 import io.assay.gateway.admin.AdminRoutes;
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.audit.OutcomeRecorder;
+import io.assay.gateway.checking.CheckQueue;
+import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.synthetic.SyntheticScheduler;
 import io.assay.gateway.synthetic.TestFractions;
@@ -119,7 +121,9 @@ public final class Gateway implements AutoCloseable {
       // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): long enough not to
       // hammer a full miner, short enough that one declaring more than it serves keeps being
       // asked for its declaration, and pays for its 429s (SCORING.md section 3).
-      Dispatcher dispatcher = new Dispatcher(directory, outcomes, clock,
+      DispatchListener listener = DispatchListener.all(outcomes, new CheckQueue(redis, clock,
+          config.checking().organicShare(), new SplittableRandom()));
+      Dispatcher dispatcher = new Dispatcher(directory, listener, clock,
           config.routing().maxAttempts(),
           Math.min(config.routing().failureCooldown().toMillis(), config.period().toMillis() / 4),
           Math.max(10, Math.min(12_000, config.period().toMillis() / 300)),

@@ -92,7 +92,7 @@ final class StreamForwarder {
     ended = true;
     response.end(Buffer.buffer(DONE));
     long units = active.task().units(active.request(), answer);
-    active.succeeded(units);
+    active.succeeded(answer, units);
     onServed.accept(answer, units);
   }
 

@@ -7,6 +7,8 @@ import io.assay.gateway.routing.Origin;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.usage.GatewayMetrics;
 import io.assay.task.Task;
+import io.assay.task.TaskAnswer;
+import io.assay.task.TaskRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -39,8 +41,8 @@ public final class OutcomeRecorder implements DispatchListener {
   }
 
   @Override
-  public void attemptSucceeded(MinerNode miner, Task task, Origin origin, String answerId,
-      long units, long millis) {
+  public void attemptSucceeded(MinerNode miner, Task task, Origin origin, TaskRequest request,
+      TaskAnswer answer, String answerId, long units, long millis) {
     long now = clock.millis();
     long period = now / periodMillis;
     if (origin == Origin.ORGANIC) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param identityFile the validator's Ed25519 key file (created on first start)
  * @param routing how requests are spread over miners and retried
  * @param scoring scoring periods, cadence and constants
+ * @param checking which answers are checked, and whether a checking server runs in process
  * @param tasks the configured tasks
  * @param miners miners known at start (more can be registered at run time)
  */
@@ -32,6 +33,7 @@ public record GatewayConfig(
     Path identityFile,
     RoutingConfig routing,
     ScoringConfig scoring,
+    CheckingConfig checking,
     List<TaskConfig> tasks,
     List<MinerEntry> miners) {
 
@@ -60,6 +62,12 @@ public record GatewayConfig(
       return kind + "/" + model;
     }
   }
+
+  /**
+   * @param organicShare share of organic answers queued for checking (synthetic ones always are)
+   * @param embedded whether this gateway runs a checking server in its own process
+   */
+  public record CheckingConfig(double organicShare, boolean embedded) {}
 
   /** A miner the gateway routes to. */
   public record MinerEntry(String name, String url, String hotkey) {}
@@ -90,6 +98,9 @@ public record GatewayConfig(
         r.duration("capacity_refresh", Duration.ofSeconds(30)));
 
     ScoringConfig scoring = ScoringConfig.read(root.section("scoring"));
+    ConfigNode c = root.section("checking");
+    CheckingConfig checking = new CheckingConfig(c.decimal("organic_share", 0.1, 0, 1),
+        c.bool("embedded", true));
 
     List<TaskConfig> tasks = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -123,7 +134,7 @@ public record GatewayConfig(
     }
     root.rejectUnknownKeys();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, routing, scoring,
-        List.copyOf(tasks), List.copyOf(miners));
+        checking, List.copyOf(tasks), List.copyOf(miners));
   }
 
   /** Length of a scoring period. */
@@ -140,17 +151,17 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
-        scoring, tasks, miners);
+        scoring, checking, tasks, miners);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
-        dir.resolve(identityFile.getFileName()), routing, scoring, tasks, miners);
+        dir.resolve(identityFile.getFileName()), routing, scoring, checking, tasks, miners);
   }
 
   /** This configuration with scoring compressed to periods of {@code period}. */
   public GatewayConfig withPeriod(Duration period) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
-        scoring.compressed(period), tasks, miners);
+        scoring.compressed(period), checking, tasks, miners);
   }
 }

@@ -4,6 +4,7 @@ import io.assay.gateway.miner.MinerCallException.Outcome;
 import io.assay.gateway.miner.MinerStream;
 import io.assay.task.StreamRelay;
 import io.assay.task.Task;
+import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import java.util.List;
 
@@ -69,12 +70,12 @@ public final class ActiveStream {
     return firstChunks;
   }
 
-  /** The stream ended well after {@code units} of work. */
-  public void succeeded(long units) {
+  /** The stream ended well with {@code answer}, {@code units} of work. */
+  public void succeeded(TaskAnswer answer, long units) {
     if (!settled) {
       settled = true;
-      dispatcher.settleSuccess(miner, task, capacity, reserved, units, startedNanos,
-          stream.receipt(), origin);
+      dispatcher.settleSuccess(miner, task, capacity, reserved, units, startedNanos, request,
+          answer, stream.receipt(), origin);
     }
   }
 
@@ -92,8 +93,8 @@ public final class ActiveStream {
     if (!settled) {
       settled = true;
       stream.cancel();
-      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, startedNanos, null,
-          origin);
+      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, startedNanos, request,
+          null, null, origin);
     }
   }
 }

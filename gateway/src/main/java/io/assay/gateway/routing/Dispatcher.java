@@ -98,8 +98,8 @@ public final class Dispatcher {
                     "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e));
               }
               long done = task.units(request, answer);
-              long millis = settleSuccess(node, task, cap, units, done, started, reply.receipt(),
-                  origin);
+              long millis = settleSuccess(node, task, cap, units, done, started, request, answer,
+                  reply.receipt(), origin);
               return Future.succeededFuture(
                   new Served(answer, node, done, millis, reply.receipt()));
             }));
@@ -209,12 +209,13 @@ public final class Dispatcher {
 
   /** Books a successful attempt; returns how long it took in milliseconds. */
   long settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long done, long startedNanos, String answerId, Origin origin) {
+      long done, long startedNanos, TaskRequest request, TaskAnswer answer, String answerId,
+      Origin origin) {
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(done - reserved);
     node.succeeded(millis);
     node.finished();
-    listener.attemptSucceeded(node, task, origin, answerId, done, millis);
+    listener.attemptSucceeded(node, task, origin, request, answer, answerId, done, millis);
     return millis;
   }
 

@@ -152,7 +152,7 @@ public final class SyntheticScheduler {
           try {
             relay.finish();
             long units = active.task().units(active.request(), relay.answer());
-            active.succeeded(units);
+            active.succeeded(relay.answer(), units);
             result.tryComplete(units);
           } catch (InvalidAnswerException e) {
             active.failed(io.assay.gateway.miner.MinerCallException.Outcome.BAD_ANSWER,

@@ -1,0 +1,83 @@
+package io.assay.gateway.checking;
+
+import io.assay.gateway.miner.MinerCallException;
+import io.assay.gateway.routing.DispatchListener;
+import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.routing.Origin;
+import io.assay.gateway.state.Redis;
+import io.assay.task.Task;
+import io.assay.task.TaskAnswer;
+import io.assay.task.TaskRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queues answers for the checking servers on the Redis Stream {@value #STREAM}: every synthetic
+ * answer, and a configurable share of organic ones (drawn at random, so a miner cannot know which
+ * of its answers will be checked). Checking servers read the stream through a consumer group and
+ * write their quality results as scoring events. Appends are not awaited and the stream is
+ * capped, so a stalled checking fleet cannot grow Redis without bound.
+ */
+public final class CheckQueue implements DispatchListener {
+
+  public static final String STREAM = "assay:checks";
+  private static final long MAX_QUEUED = 1_000_000;
+  private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
+
+  private final Redis redis;
+  private final Clock clock;
+  private final double organicShare;
+  private final RandomGenerator random;
+
+  /**
+   * @param organicShare the share of organic answers to check, 0 to 1
+   */
+  public CheckQueue(Redis redis, Clock clock, double organicShare, RandomGenerator random) {
+    this.redis = redis;
+    this.clock = clock;
+    this.organicShare = organicShare;
+    this.random = random;
+  }
+
+  @Override
+  public void attemptSucceeded(MinerNode miner, Task task, Origin origin, TaskRequest request,
+      TaskAnswer answer, String answerId, long units, long millis) {
+    if (answer == null || answerId == null) {
+      return;
+    }
+    boolean check = origin == Origin.SYNTHETIC || random.nextDouble() < organicShare;
+    if (!check) {
+      return;
+    }
+    Map<String, String> entry = new LinkedHashMap<>();
+    entry.put("answer_id", answerId);
+    entry.put("miner", miner.hotkey());
+    entry.put("task", task.spec().id());
+    entry.put("path", request.path());
+    entry.put("request", utf8(task.minerRequestBody(request)));
+    entry.put("answer", utf8(answer.toMinerBody()));
+    entry.put("synthetic", Boolean.toString(origin == Origin.SYNTHETIC));
+    entry.put("at", Long.toString(clock.millis()));
+    redis.commands().xadd(STREAM, io.lettuce.core.XAddArgs.Builder.maxlen(MAX_QUEUED)
+        .approximateTrimming(), entry).exceptionally(e -> {
+          log.warn("answer {} of {} not queued for checking: {}", answerId, miner.name(),
+              e.getMessage());
+          return null;
+        });
+  }
+
+  @Override
+  public void attemptFailed(MinerNode miner, Task task, Origin origin,
+      MinerCallException.Outcome outcome, long millis, String message) {
+    // nothing to check: failures are scored from their outcome alone
+  }
+
+  private static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
