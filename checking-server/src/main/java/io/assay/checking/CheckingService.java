@@ -1,0 +1,197 @@
+package io.assay.checking;
+
+import io.assay.task.TaskKinds;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running checking service: reads answers from {@link CheckingStreams#QUEUE}, checks them with
+ * the reference checker of their task, and writes one {@code quality_checked} event per answer to
+ * {@link CheckingStreams#EVENTS}. Runs alone ({@link CheckingServerMain}) or inside the gateway;
+ * any number of services may share one Redis, and each answer is scored exactly once.
+ *
+ * <p>How it works: a loop thread reads the queue through the consumer group (and takes over
+ * entries other services left idle, see {@link CheckingOptions#claimTimeout()}), a fixed pool of
+ * worker threads runs the checkers, and each result is written and acknowledged by one Lua
+ * script. Checkers are made once per task and process, on first use. An entry stays pending in
+ * Redis until its result is written, so nothing is lost when a service dies; one that fails
+ * {@link CheckingOptions#maxDeliveries()} times goes to {@link CheckingStreams#DEAD}.
+ *
+ * <p>Thread-safe. {@link #start} blocks until Redis answers; {@link #stop} until the service has
+ * stopped.
+ */
+public final class CheckingService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckingService.class);
+  private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  private final CheckingOptions options;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> reads;
+  private final StatefulRedisConnection<String, String> writes;
+  private final ThreadPoolExecutor workers;
+  private final TaskCheckers checkers;
+  private final QueueReader reader;
+  private final Thread loop;
+  private final CheckingMetrics metrics;
+  private final Semaphore inFlight;
+  private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+  private static final int RUNNING = 0;
+  private static final int STOPPING = 1;
+  private static final int STOPPED = 2;
+
+  private CheckingService(CheckingOptions options, TaskKinds kinds, Clock clock,
+      RedisClient client, StatefulRedisConnection<String, String> reads,
+      StatefulRedisConnection<String, String> writes) {
+    this.options = options;
+    this.client = client;
+    this.reads = reads;
+    this.writes = writes;
+    this.metrics = new CheckingMetrics();
+    this.checkers = new TaskCheckers(kinds);
+    this.inFlight = new Semaphore(options.maxInFlight());
+    this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),
+        threads("assay-checker-"));
+    CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.async()), metrics,
+        inFlight, workers, clock, options.consumerName());
+    this.reader = new QueueReader(reads.async(), options, runner, metrics, inFlight);
+    this.loop = threads("assay-checking-loop").newThread(reader);
+  }
+
+  /**
+   * Connects to {@code options.redisUrl()}, creates the consumer group if needed and starts
+   * checking.
+   *
+   * @param kinds the task kinds whose answers this service checks ({@link TaskKinds#discover()}
+   *     in production)
+   * @throws CheckingException when Redis cannot be reached or the queue cannot be set up
+   */
+  public static CheckingService start(CheckingOptions options, TaskKinds kinds) {
+    return start(options, kinds, Clock.systemUTC());
+  }
+
+  static CheckingService start(CheckingOptions options, TaskKinds kinds, Clock clock) {
+    Objects.requireNonNull(kinds, "kinds");
+    Objects.requireNonNull(clock, "clock");
+    if (options.redisUrl() == null) {
+      throw new IllegalArgumentException("the checking service needs a Redis URL (redis.url)");
+    }
+    RedisClient client = RedisClient.create(RedisURI.create(options.redisUrl()));
+    client.setOptions(ClientOptions.builder()
+        .requestQueueSize(Math.max(10_000, 4 * options.maxInFlight()))
+        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
+        .build());
+    CheckingService service;
+    try {
+      service = new CheckingService(options, kinds, clock, client, client.connect(),
+          client.connect());
+      service.reader.ensureGroup();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      client.shutdown();
+      throw new CheckingException("interrupted while connecting to Redis", e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      client.shutdown();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      RedisURI uri = RedisURI.create(options.redisUrl());
+      throw new CheckingException("cannot use the check queue " + CheckingStreams.QUEUE
+          + " in Redis at " + uri.getHost() + ":" + uri.getPort() + ": " + cause.getMessage(),
+          cause);
+    }
+    service.loop.start();
+    log.info("checking service '{}' reading {} with {} workers", options.consumerName(),
+        CheckingStreams.QUEUE, options.workers());
+    return service;
+  }
+
+  public CheckingOptions options() {
+    return options;
+  }
+
+  /** Counters since start; live. */
+  public CheckingMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether the service is running and connected to Redis. */
+  public boolean isReady() {
+    return state.get() == RUNNING && loop.isAlive() && reads.isOpen() && writes.isOpen();
+  }
+
+  /** {@link #stop(Duration)} with a grace of ten seconds. */
+  public void stop() {
+    stop(DEFAULT_GRACE);
+  }
+
+  /**
+   * Stops reading, lets checks under way finish for up to {@code grace}, then abandons the rest
+   * and closes the checkers and the Redis connections. Abandoned entries stay pending and are
+   * taken over by another service after the claim timeout. Idempotent; blocks until stopped.
+   */
+  public void stop(Duration grace) {
+    if (!state.compareAndSet(RUNNING, STOPPING)) {
+      return;
+    }
+    reader.stop();
+    try {
+      loop.join(2_000);
+      workers.shutdown();
+      if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        int running = workers.getActiveCount();
+        int dropped = workers.shutdownNow().size();
+        if (running + dropped > 0) {
+          log.warn("{} checks still running and {} waiting after {}; abandoning them (their"
+              + " entries stay pending for another server)", running, dropped, grace);
+        }
+        workers.awaitTermination(2, TimeUnit.SECONDS);
+      } else if (!inFlight.tryAcquire(options.maxInFlight(), 5, TimeUnit.SECONDS)) {
+        log.warn("results still being written after the checks ended; their entries stay"
+            + " pending");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    } finally {
+      reads.close();
+      writes.close();
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      checkers.close();
+      state.set(STOPPED);
+      log.info("checking service '{}' stopped", options.consumerName());
+    }
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + n.incrementAndGet()
+          : prefix);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

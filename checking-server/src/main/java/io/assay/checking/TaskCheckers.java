@@ -1,0 +1,114 @@
+package io.assay.checking;
+
+import io.assay.task.Checker;
+import io.assay.task.Task;
+import io.assay.task.TaskKind;
+import io.assay.task.TaskKinds;
+import io.assay.task.TaskSpec;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bound task and the checker of every task this process has seen, made on first use and kept
+ * for the process's life: each model is loaded once per process.
+ *
+ * <p>Loading a model is slow and runs on the worker that first needs it; workers needing other
+ * tasks are not held up, those needing the same task wait for the one load. A task whose kind is
+ * unknown here, or whose kind has no reference checker for its model, is remembered as such. A
+ * kind that throws while binding or making its checker is not remembered, so a later entry tries
+ * again. Thread-safe.
+ */
+final class TaskCheckers implements AutoCloseable {
+
+  /** A task ready to check: the kind parses requests, the task parses answers. */
+  record Resolved(TaskKind kind, Task task, Checker checker) {}
+
+  private static final Logger log = LoggerFactory.getLogger(TaskCheckers.class);
+
+  private final TaskKinds kinds;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  TaskCheckers(TaskKinds kinds) {
+    this.kinds = kinds;
+  }
+
+  /**
+   * The checker for {@code taskId} ({@code kind/model}); empty when this process cannot check
+   * that task.
+   *
+   * @throws RuntimeException whatever the kind throws while loading its checker
+   */
+  Optional<Resolved> resolve(String taskId) {
+    return slots.computeIfAbsent(taskId, Slot::new).get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Slot slot : slots.values()) {
+      slot.close();
+    }
+  }
+
+  private final class Slot {
+
+    private final String taskId;
+    private Optional<Resolved> resolved;
+
+    Slot(String taskId) {
+      this.taskId = taskId;
+    }
+
+    synchronized Optional<Resolved> get() {
+      if (resolved == null) {
+        if (closed) {
+          throw new IllegalStateException("the checking service is stopping");
+        }
+        resolved = load();
+      }
+      return resolved;
+    }
+
+    private Optional<Resolved> load() {
+      int slash = taskId.indexOf('/');
+      if (slash <= 0 || slash == taskId.length() - 1) {
+        log.warn("task '{}' is not of the form kind/model; its answers are not checked", taskId);
+        return Optional.empty();
+      }
+      String kindName = taskId.substring(0, slash);
+      Optional<TaskKind> kind = kinds.byName(kindName);
+      if (kind.isEmpty()) {
+        log.warn("no task kind '{}' here (task {}); its answers are not checked", kindName,
+            taskId);
+        return Optional.empty();
+      }
+      // Limits do not matter to checking; the spec only names the model.
+      TaskSpec spec = new TaskSpec(kindName, taskId.substring(slash + 1), Long.MAX_VALUE, 1);
+      Task task = kind.get().bind(spec);
+      long start = System.nanoTime();
+      Optional<Checker> checker = kind.get().referenceChecker(spec);
+      if (checker.isEmpty()) {
+        log.warn("kind '{}' has no reference checker for model '{}'; answers of {} are not"
+            + " checked", kindName, spec.model(), taskId);
+        return Optional.empty();
+      }
+      log.info("checker for {} ready in {} ms (batches of {})", taskId,
+          (System.nanoTime() - start) / 1_000_000, checker.get().preferredBatch());
+      return Optional.of(new Resolved(kind.get(), task, checker.get()));
+    }
+
+    synchronized void close() {
+      if (resolved != null && resolved.isPresent()) {
+        try {
+          resolved.get().checker().close();
+        } catch (RuntimeException e) {
+          log.warn("checker for {} failed to close: {}", taskId, e.toString());
+        }
+      }
+    }
+  }
+}
