@@ -67,15 +67,20 @@ final class CheckRunner {
   /** Gives an entry up: copies it to the dead letters and acknowledges it. Releases its permit. */
   void deadLetter(String id, Map<String, String> fields, String label, String reason,
       long deliveries) {
+    giveUp(id, fields, label, reason, deliveries).whenComplete((ok, error) -> inFlight.release());
+  }
+
+  /** Gives an entry up that holds no permit; the stage completes when Redis has it. */
+  CompletionStage<Void> giveUp(String id, Map<String, String> fields, String label,
+      String reason, long deliveries) {
     log.warn("queue entry {} given up after {} deliveries: {}", id, deliveries, reason);
-    store.deadLetter(id, fields, reason, deliveries, consumer).whenComplete((ok, error) -> {
+    return store.deadLetter(id, fields, reason, deliveries, consumer).whenComplete((ok, error) -> {
       if (error == null) {
         metrics.deadLetter(label);
       } else {
         log.warn("queue entry {} not moved to the dead letters, left pending: {}", id,
             error.toString());
       }
-      inFlight.release();
     });
   }
 

@@ -102,7 +102,12 @@ public final class CheckingServerMain {
     }
     ConfigNode root = file == null ? ConfigNode.empty(env) : ConfigNode.load(file, env);
     CheckingOptions options = CheckingOptions.read(root);
-    root.rejectUnknownKeys();
+    try {
+      root.rejectUnknownKeys();
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (a checking server's file holds only redis.url"
+          + " and a checking section)");
+    }
     if (port != null) {
       options = options.withPort(port);
     }

@@ -1,20 +1,14 @@
 package io.assay.checking;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.models.stream.ClaimedMessages;
-import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -35,16 +29,13 @@ import org.slf4j.LoggerFactory;
  * permits when the workers are busy: backpressure, so a flood of answers stays in Redis, not in
  * memory.
  *
- * <p>Every claim interval it runs {@code XAUTOCLAIM} for entries idle longer than the claim
- * timeout (a server died, or is stuck, with them), looks up how often each was delivered, and
- * gives up those delivered more than the allowed number of times.
+ * <p>Every claim interval (half the claim timeout, at most ten seconds) it gives up and takes
+ * over idle entries through {@link IdleEntries}.
  */
 final class QueueReader implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(QueueReader.class);
   private static final Duration BLOCK = Duration.ofSeconds(1);
-  private static final long COMMAND_TIMEOUT_MS = 15_000;
-  private static final String NO_MORE = "0-0";
 
   private final RedisAsyncCommands<String, String> redis;
   private final CheckingOptions options;
@@ -52,10 +43,10 @@ final class QueueReader implements Runnable {
   private final CheckingMetrics metrics;
   private final Semaphore inFlight;
   private final Consumer<String> consumer;
+  private final IdleEntries idle;
   private final long claimIntervalNanos;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running = true;
-  private String claimCursor = NO_MORE;
   private long nextClaim;
   private boolean failing;
 
@@ -67,6 +58,7 @@ final class QueueReader implements Runnable {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.consumer = Consumer.from(CheckingStreams.GROUP, options.consumerName());
+    this.idle = new IdleEntries(redis, options, consumer, runner);
     long half = options.claimTimeout().toNanos() / 2;
     this.claimIntervalNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100),
         Math.min(half, TimeUnit.SECONDS.toNanos(10)));
@@ -96,6 +88,7 @@ final class QueueReader implements Runnable {
     while (running) {
       try {
         if (System.nanoTime() - nextClaim >= 0) {
+          idle.sweepExhausted();
           boolean more = claimIdle();
           nextClaim = System.nanoTime() + (more ? 0 : claimIntervalNanos);
         }
@@ -140,7 +133,7 @@ final class QueueReader implements Runnable {
   }
 
   /**
-   * Takes over entries idle longer than the claim timeout.
+   * Takes over entries idle longer than the claim timeout, as many as there are permits.
    *
    * @return whether more idle entries may be waiting
    */
@@ -149,35 +142,22 @@ final class QueueReader implements Runnable {
     if (permits == 0) {
       return false;
     }
-    List<StreamMessage<String, String>> messages;
-    Map<String, Long> deliveries = new HashMap<>();
+    IdleEntries.Claimed claimed;
     try {
-      ClaimedMessages<String, String> claimed = await(redis.xautoclaim(CheckingStreams.QUEUE,
-          new XAutoClaimArgs<String>().consumer(consumer).minIdleTime(options.claimTimeout())
-              .startId(claimCursor).count(permits)));
-      claimCursor = claimed.getId() == null ? NO_MORE : claimed.getId();
-      messages = claimed.getMessages();
-      if (!messages.isEmpty()) {
-        Range<String> range = Range.create(messages.get(0).getId(),
-            messages.get(messages.size() - 1).getId());
-        List<PendingMessage> pending = await(redis.xpending(CheckingStreams.QUEUE, consumer,
-            range, Limit.from(messages.size() + options.maxInFlight())));
-        for (PendingMessage p : pending) {
-          deliveries.put(p.getId(), p.getRedeliveryCount());
-        }
-      }
+      claimed = idle.claim(permits);
     } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       inFlight.release(permits);
       throw e;
     }
+    List<StreamMessage<String, String>> messages = claimed.messages();
     inFlight.release(permits - messages.size());
     if (!messages.isEmpty()) {
       metrics.claimed(messages.size());
       log.info("took over {} entries idle for more than {}", messages.size(),
           options.claimTimeout());
     }
-    dispatch(messages, deliveries);
-    return !NO_MORE.equals(claimCursor) && messages.size() == permits;
+    dispatch(messages, claimed.deliveries());
+    return claimed.more() && messages.size() == permits;
   }
 
   /** Hands entries, one permit each already held, to the runner grouped by task. */
@@ -233,6 +213,6 @@ final class QueueReader implements Runnable {
 
   private static <T> T await(Future<T> future)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return future.get(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return IdleEntries.await(future);
   }
 }

@@ -150,6 +150,35 @@ class CheckingServiceIntegrationTest {
   }
 
   @Test
+  void anEntryTrimmedFromTheQueueWhilePending_isDroppedWhenClaimed() {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    FakeKind stuck = new FakeKind(new FakeKind.ScoreChecker() {
+      @Override
+      void beforeCheck(List<CheckItem> items) {
+        entered.countDown();
+        awaitOrFail(never, Duration.ofMinutes(1));
+      }
+    });
+    String gone = redis.queue("gone", 0.1);
+    redis.queue("kept", 0.2);
+    CheckingService doomed = start("doomed", stuck, o -> o);
+    awaitOrFail(entered, PATIENCE);
+    await().atMost(PATIENCE).until(() -> redis.pending() == 2);
+    doomed.stop(Duration.ZERO);
+    redis.sync().xdel(CheckingStreams.QUEUE, gone);
+
+    start("rescuer", FakeKind.scoring(),
+        o -> o.withClaimTimeout(Duration.ofSeconds(1)).withMaxDeliveries(2));
+
+    await().atMost(PATIENCE).until(() -> redis.pending() == 0 && redis.events().size() == 1);
+    assertThat(redis.events().get(0)).contains("\"answer_id\":\"kept\"");
+    assertThat(redis.deadLetters()).singleElement().satisfies(m -> assertThat(m.getBody())
+        .containsEntry("entry_id", gone).doesNotContainKey("answer_id"));
+    never.countDown();
+  }
+
+  @Test
   void unknownTasks_areAcknowledgedAndDeadLettered_withoutAnEvent() {
     redis.queue("no-kind", "nokind/model", FakeKind.requestBody("x"),
         FakeKind.answerBody("y", 1));
@@ -197,9 +226,9 @@ class CheckingServiceIntegrationTest {
     await().atMost(PATIENCE).until(() -> redis.deadLetters().size() == 1);
     await().atMost(PATIENCE).until(() -> redis.pending() == 0);
     Map<String, String> dead = redis.deadLetters().get(0).getBody();
-    assertThat(dead).containsEntry("answer_id", "cursed").containsEntry("deliveries", "3")
+    assertThat(dead).containsEntry("answer_id", "cursed").containsEntry("deliveries", "2")
         .containsEntry("consumer", "solo");
-    assertThat(dead.get("reason")).contains("delivered 3 times");
+    assertThat(dead.get("reason")).contains("delivered 2 times");
     assertThat(failing.calls).hasValue(2);
     assertThat(redis.events()).isEmpty();
     assertThat(redis.sync().hlen(CheckingStreams.CHECKED)).isZero();
