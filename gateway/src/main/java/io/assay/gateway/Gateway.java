@@ -12,6 +12,8 @@ import io.assay.gateway.synthetic.TestFractions;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.TaskWeightsFile;
 import io.assay.gateway.weights.WeightsService;
+import io.assay.checking.CheckingOptions;
+import io.assay.checking.CheckingService;
 import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
@@ -74,6 +76,7 @@ public final class Gateway implements AutoCloseable {
   private final EventStream events;
   private final TaskWeights taskWeights;
   private final WeightsService weights;
+  private final CheckingService checking;
   private final Clock clock;
   private final int port;
 
@@ -134,10 +137,18 @@ public final class Gateway implements AutoCloseable {
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> weights.loadLatest())), "record the task weights");
 
+      this.checking = config.checking().embedded()
+          ? CheckingService.start(new CheckingOptions(redisUrl,
+              "gateway-" + identity.hotkey().value().substring(0, 8), CheckingOptions.DEFAULT_BATCH,
+              Math.max(1, Runtime.getRuntime().availableProcessors()),
+              CheckingOptions.DEFAULT_CLAIM_TIMEOUT, CheckingOptions.DEFAULT_MAX_DELIVERIES,
+              CheckingOptions.DEFAULT_HOST, 0), b.kinds)
+          : null;
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics,
           new AdminRoutes(directory, weights, taskWeights, keys),
+          () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
 
       await(runOnContext(poller::pollAll), "first capacity poll");
@@ -261,6 +272,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (checking != null) {
+      checking.stop();
+    }
     try {
       if (vertx != null) {
         vertx.close().await(10, TimeUnit.SECONDS);

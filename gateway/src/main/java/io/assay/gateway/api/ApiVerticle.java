@@ -47,6 +47,7 @@ public final class ApiVerticle extends VerticleBase {
       UsageRecorder usage,
       GatewayMetrics metrics,
       AdminRoutes admin,
+      java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
       long startedAtSeconds) {}
 
@@ -72,7 +73,7 @@ public final class ApiVerticle extends VerticleBase {
     });
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4")
-        .end(c.metrics().render()));
+        .end(c.metrics().render() + c.moreMetrics().get()));
 
     router.route("/v1/*").handler(BodyHandler.create(false)
         .setBodyLimit(c.config().maxBodyBytes()));
