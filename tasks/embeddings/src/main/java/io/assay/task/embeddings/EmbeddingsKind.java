@@ -1,6 +1,7 @@
 package io.assay.task.embeddings;
 
 import io.assay.task.Backend;
+import io.assay.task.Checker;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskRequest;
@@ -86,6 +87,20 @@ public final class EmbeddingsKind implements TaskKind {
       return Optional.empty();
     }
     return Optional.of(new MiniLmBackend(spec, workers));
+  }
+
+  /**
+   * An {@link EmbeddingsChecker} recomputing vectors with the process-wide {@link MiniLmEngine}
+   * for {@code all-MiniLM-L6-v2} (cosine threshold {@value EmbeddingsChecker#DEFAULT_MIN_COSINE});
+   * empty for any other model. The engine loads on the checker's first call, on its thread.
+   */
+  @Override
+  public Optional<Checker> referenceChecker(TaskSpec spec) {
+    requireKind(spec);
+    if (!MiniLmEngine.MODEL_ID.equals(spec.model())) {
+      return Optional.empty();
+    }
+    return Optional.of(new EmbeddingsChecker());
   }
 
   /**

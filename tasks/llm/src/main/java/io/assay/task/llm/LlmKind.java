@@ -1,6 +1,7 @@
 package io.assay.task.llm;
 
 import io.assay.task.Backend;
+import io.assay.task.Checker;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskRequest;
@@ -57,6 +58,19 @@ public final class LlmKind implements TaskKind {
       return Optional.empty();
     }
     return Optional.of(new ReferenceLmBackend(workers));
+  }
+
+  /**
+   * An {@link LlmChecker} with its default thresholds ({@link LlmCheckerConfig#defaults()}),
+   * teacher-forcing answers through the process-wide {@link ReferenceLm}, for {@code
+   * reference-lm}; empty for any other model.
+   */
+  @Override
+  public Optional<Checker> referenceChecker(TaskSpec spec) {
+    if (!spec.model().equals(ReferenceLm.MODEL_ID)) {
+      return Optional.empty();
+    }
+    return Optional.of(new LlmChecker());
   }
 
   @Override
