@@ -1,8 +1,6 @@
 package io.assay.checking;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import io.assay.metrics.CounterFamily;
 
 /**
  * Counters of one checking service, rendered in Prometheus' text format by {@link #render()}
@@ -31,21 +29,29 @@ public final class CheckingMetrics {
     }
   }
 
-  private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> checkerFailures = new ConcurrentHashMap<>();
-  private final LongAdder claimed = new LongAdder();
+  private final CounterFamily checks = new CounterFamily("assay_checks_total",
+      "Answers handled by the checking server, by task and outcome");
+  private final CounterFamily deadLetters = new CounterFamily("assay_check_dead_letters_total",
+      "Queue entries given up and moved to " + CheckingStreams.DEAD + ", by reason");
+  private final CounterFamily checkerFailures = new CounterFamily("assay_checker_failures_total",
+      "Entries left for a retry because a checker failed on them, by task");
+  private final CounterFamily claimed = new CounterFamily("assay_check_claimed_total",
+      "Entries taken over from stalled servers");
+
+  CheckingMetrics() {
+    claimed.add(0); // an unlabelled counter is shown from the start, at 0
+  }
 
   void outcome(String task, Outcome outcome) {
-    add(checks, "task=\"" + escape(task) + "\",outcome=\"" + outcome.label + "\"", 1);
+    checks.add(1, "task", task, "outcome", outcome.label);
   }
 
   void deadLetter(String reason) {
-    add(deadLetters, "reason=\"" + reason + "\"", 1);
+    deadLetters.add(1, "reason", reason);
   }
 
   void checkerFailure(String task, long entries) {
-    add(checkerFailures, "task=\"" + escape(task) + "\"", entries);
+    checkerFailures.add(entries, "task", task);
   }
 
   void claimed(long entries) {
@@ -54,54 +60,31 @@ public final class CheckingMetrics {
 
   /** Entries of {@code task} handled with {@code outcome} (one of the outcome labels). */
   public long checks(String task, String outcome) {
-    LongAdder n = checks.get("task=\"" + escape(task) + "\",outcome=\"" + outcome + "\"");
-    return n == null ? 0 : n.sum();
+    return checks.get("task", task, "outcome", outcome);
   }
 
   /** Entries moved to the dead letters, all reasons. */
   public long deadLetters() {
-    return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
+    return deadLetters.total();
   }
 
   /** Entries left pending because a checker (or its task's parsing) failed on them. */
   public long checkerFailures() {
-    return checkerFailures.values().stream().mapToLong(LongAdder::sum).sum();
+    return checkerFailures.total();
   }
 
   /** Entries taken over from servers that did not finish them in time. */
   public long claimed() {
-    return claimed.sum();
+    return claimed.total();
   }
 
   /** The exposition text. */
   public String render() {
     StringBuilder out = new StringBuilder(1024);
-    series(out, "assay_checks_total", "Answers handled by the checking server, by task and outcome",
-        checks);
-    series(out, "assay_check_dead_letters_total",
-        "Queue entries given up and moved to " + CheckingStreams.DEAD + ", by reason", deadLetters);
-    series(out, "assay_checker_failures_total",
-        "Entries left for a retry because a checker failed on them, by task", checkerFailures);
-    out.append("# HELP assay_check_claimed_total Entries taken over from stalled servers\n");
-    out.append("# TYPE assay_check_claimed_total counter\n");
-    out.append("assay_check_claimed_total ").append(claimed.sum()).append('\n');
+    checks.render(out);
+    deadLetters.render(out);
+    checkerFailures.render(out);
+    claimed.render(out);
     return out.toString();
-  }
-
-  private static void add(Map<String, LongAdder> family, String labels, long n) {
-    family.computeIfAbsent(labels, l -> new LongAdder()).add(n);
-  }
-
-  private static void series(StringBuilder out, String name, String help,
-      Map<String, LongAdder> family) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    family.forEach((labels, value) ->
-        out.append(name).append('{').append(labels).append("} ").append(value.sum()).append('\n'));
-  }
-
-  /** Label values come from the queue, so they are escaped as the text format requires. */
-  private static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

@@ -33,11 +33,7 @@ class ChatConformanceIntegrationTest {
   @BeforeAll
   static void start() {
     devnet = TestDevnets.shared();
-    client = OpenAIOkHttpClient.builder()
-        .baseUrl(devnet.info().baseUrl())
-        .apiKey(devnet.info().apiKey())
-        .maxRetries(0)
-        .build();
+    client = TestDevnets.openAiClient(devnet);
   }
 
   private static ChatCompletionCreateParams.Builder chat(String question, long seed) {

@@ -36,11 +36,7 @@ class OpenAiConformanceIntegrationTest {
   @BeforeAll
   static void start() {
     devnet = TestDevnets.shared();
-    client = OpenAIOkHttpClient.builder()
-        .baseUrl(devnet.info().baseUrl())
-        .apiKey(devnet.info().apiKey())
-        .maxRetries(0)
-        .build();
+    client = TestDevnets.openAiClient(devnet);
   }
 
   @Test

@@ -40,6 +40,15 @@ public final class TestDevnets {
     }
   }
 
+  /** The official OpenAI client for {@code devnet}'s user key, with no retries. */
+  public static com.openai.client.OpenAIClient openAiClient(Devnet devnet) {
+    return com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+        .baseUrl(devnet.info().baseUrl())
+        .apiKey(devnet.info().apiKey())
+        .maxRetries(0)
+        .build();
+  }
+
   public static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
