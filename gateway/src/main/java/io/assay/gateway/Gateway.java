@@ -121,11 +121,11 @@ public final class Gateway implements AutoCloseable {
       GatewayMetrics metrics = new GatewayMetrics();
       UsageRecorder usage = new UsageRecorder(redis, metrics);
       OutcomeRecorder outcomes = new OutcomeRecorder(events, metrics, clock, config.period());
+      DispatchListener listener = DispatchListener.all(outcomes, new CheckQueue(redis, clock,
+          config.checking().organicShare(), new SplittableRandom()));
       // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): long enough not to
       // hammer a full miner, short enough that one declaring more than it serves keeps being
       // asked for its declaration, and pays for its 429s (SCORING.md section 3).
-      DispatchListener listener = DispatchListener.all(outcomes, new CheckQueue(redis, clock,
-          config.checking().organicShare(), new SplittableRandom()));
       Dispatcher dispatcher = new Dispatcher(directory, listener, clock,
           config.routing().maxAttempts(),
           Math.min(config.routing().failureCooldown().toMillis(), config.period().toMillis() / 4),
@@ -138,11 +138,9 @@ public final class Gateway implements AutoCloseable {
           .compose(v -> weights.loadLatest())), "record the task weights");
 
       this.checking = config.checking().embedded()
-          ? CheckingService.start(new CheckingOptions(redisUrl,
-              "gateway-" + identity.hotkey().value().substring(0, 8), CheckingOptions.DEFAULT_BATCH,
-              Math.max(1, Runtime.getRuntime().availableProcessors()),
-              CheckingOptions.DEFAULT_CLAIM_TIMEOUT, CheckingOptions.DEFAULT_MAX_DELIVERIES,
-              CheckingOptions.DEFAULT_HOST, 0), b.kinds)
+          ? CheckingService.start(CheckingOptions.defaults(redisUrl)
+              .withConsumerName("gateway-" + identity.hotkey().value().substring(0, 8))
+              .withPort(0), b.kinds)
           : null;
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
