@@ -34,7 +34,9 @@ class ScoringAdminIntegrationTest {
   @Test
   void adminApi_showsMinersWeightsAndTaskWeights_andExportRecomputesBitForBit() throws Exception {
     Path dir = TestDevnets.tempDir("assay-scoring");
-    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0);
+    // No checking server here, so that "not yet checked" stays visible.
+    GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_CHECKING_EMBEDDED", "false"))
+        .withPort(0);
     try (Devnet devnet = Devnet.start(config, dir, 2)) {
       String admin = devnet.info().adminKey();
       assertThat(call(devnet, "GET", "/admin/miners", null, null).statusCode()).isEqualTo(401);
@@ -63,6 +65,7 @@ class ScoringAdminIntegrationTest {
       assertThat(task.has("period_score")).isTrue();
       assertThat(task.path("quality").isNull()).as("not yet checked is not a perfect score")
           .isTrue();
+      assertThat(task.path("checked").asInt()).isZero();
       assertThat(task.path("task_score").isNumber()).isTrue();
 
       HttpResponse<String> changed = call(devnet, "PUT", "/admin/task-weights", admin,
