@@ -2,6 +2,7 @@ package io.assay.gateway.config;
 
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
+import io.assay.gateway.weights.TaskWeights;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,11 +121,12 @@ public record GatewayConfig(
     if (tasks.isEmpty()) {
       throw new ConfigException("config key 'tasks' is empty: configure at least one task");
     }
-    double sum = tasks.stream().mapToDouble(TaskConfig::weight).sum();
-    if (Math.abs(sum - 1.0) > 1e-9) {
-      throw new ConfigException("config key 'tasks[*].weight': task weights must sum to 1, they"
-          + " sum to " + sum + " (" + tasks.stream().map(t -> t.id() + "=" + t.weight()).toList()
-          + ")");
+    java.util.Map<String, Double> weights = new java.util.TreeMap<>();
+    tasks.forEach(t -> weights.put(t.id(), t.weight()));
+    try {
+      TaskWeights.validate(weights, java.util.Set.of());
+    } catch (TaskWeights.InvalidWeightsException e) {
+      throw new ConfigException("config key 'tasks[*].weight': " + e.getMessage());
     }
 
     List<MinerEntry> miners = new ArrayList<>();

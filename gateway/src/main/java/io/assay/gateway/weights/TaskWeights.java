@@ -94,8 +94,14 @@ public final class TaskWeights {
         .mapEmpty();
   }
 
-  /** Checks weights against the configured tasks; returns them or throws naming the problem. */
-  static Map<String, Double> validate(Map<String, Double> proposed, Set<String> known) {
+  /**
+   * Checks weights against the configured tasks (all present, none unknown, non-negative, summing
+   * to 1); returns them or throws naming the problem. The one place this rule lives: the config
+   * loader, the admin API and the file watcher all come through here.
+   *
+   * @param known the configured task ids, or empty to accept any
+   */
+  public static Map<String, Double> validate(Map<String, Double> proposed, Set<String> known) {
     if (proposed == null || proposed.isEmpty()) {
       throw new InvalidWeightsException("task weights are empty; give a weight for each of "
           + known);
@@ -122,7 +128,8 @@ public final class TaskWeights {
       sum += w;
     }
     if (Math.abs(sum - 1.0) > TOLERANCE) {
-      throw new InvalidWeightsException("task weights must sum to 1, they sum to " + sum);
+      throw new InvalidWeightsException("task weights must sum to 1, they sum to " + sum + " "
+          + new TreeMap<>(proposed));
     }
     return proposed;
   }
