@@ -29,7 +29,7 @@ public final class AuditFiles {
         ? PrivateRedis.start(config.dataDir().resolve("redis")) : null;
     try (Redis redis = Redis.connect(own != null ? own.url() : config.redisUrl())) {
       List<EventStream.Entry> events =
-          new EventStream(redis).readAll(null).await(5, TimeUnit.MINUTES);
+          new EventStream(redis).readAll().await(5, TimeUnit.MINUTES);
       List<String> rows = Redis.on(redis.commands().lrange(Keys.weightsHistory(), 0, -1))
           .await(1, TimeUnit.MINUTES);
       List<Computation> computations = new ArrayList<>(rows.size());

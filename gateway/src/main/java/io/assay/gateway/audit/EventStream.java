@@ -39,17 +39,15 @@ public final class EventStream {
   /** An event with the id Redis gave it. */
   public record Entry(String id, ScoringEvent event) {}
 
-  /** Every event from the start of the stream up to and including {@code upto} (or all). */
-  public Future<List<Entry>> readAll(String upto) {
+  /** Every event in the stream, in order. */
+  public Future<List<Entry>> readAll() {
     List<Entry> out = new ArrayList<>();
-    Range.Boundary<String> end =
-        upto == null ? Range.Boundary.unbounded() : Range.Boundary.including(upto);
-    return page(Range.Boundary.unbounded(), end, out).map(v -> out);
+    return page(Range.Boundary.unbounded(), out).map(v -> out);
   }
 
-  private Future<Void> page(Range.Boundary<String> from, Range.Boundary<String> upto,
-      List<Entry> out) {
-    return Redis.on(redis.commands().xrange(STREAM, Range.from(from, upto), Limit.from(PAGE)))
+  private Future<Void> page(Range.Boundary<String> from, List<Entry> out) {
+    return Redis.on(redis.commands().xrange(STREAM, Range.from(from, Range.Boundary.unbounded()),
+            Limit.from(PAGE)))
         .compose(messages -> {
           for (StreamMessage<String, String> m : messages) {
             out.add(new Entry(m.getId(), EventLog.fromJson(m.getBody().get(FIELD))));
@@ -58,7 +56,7 @@ public final class EventStream {
             return Future.succeededFuture();
           }
           String last = messages.get(messages.size() - 1).getId();
-          return page(Range.Boundary.excluding(last), upto, out);
+          return page(Range.Boundary.excluding(last), out);
         });
   }
 

@@ -54,7 +54,7 @@ public final class WeightsService {
   /** Computes weights from every event recorded so far and records the result. */
   public Future<WeightReport> compute() {
     long computedAt = clock.millis();
-    return events.readAll(null).compose(entries -> {
+    return events.readAll().compose(entries -> {
       if (entries.isEmpty()) {
         return Future.failedFuture(new IllegalStateException("no scoring events yet"));
       }
