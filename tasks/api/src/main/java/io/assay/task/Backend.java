@@ -23,6 +23,15 @@ public interface Backend extends AutoCloseable {
         new TaskException("this backend does not stream"));
   }
 
+  /**
+   * Why this backend cannot serve at all on this machine (for example a prover whose runtime is
+   * not installed), in one sentence; null when it can. A miner declares no capacity for a task
+   * whose backend is unavailable and logs the reason once.
+   */
+  default String unavailableReason() {
+    return null;
+  }
+
   /** Releases models, threads and connections. */
   @Override
   default void close() {}

@@ -31,6 +31,42 @@ public interface Task {
   byte[] publicResponseBody(TaskRequest request, TaskAnswer answer);
 
   /**
+   * Like {@link #publicResponseBody(TaskRequest, TaskAnswer)}, for answers that hand the user
+   * files by URL (images with {@code response_format: "url"}): such files go to {@code files}.
+   */
+  default byte[] publicResponseBody(TaskRequest request, TaskAnswer answer,
+      FilePublisher files) {
+    return publicResponseBody(request, answer);
+  }
+
+  /**
+   * Splits a request that asks for several independent results (an image request with {@code n >
+   * 1}) into requests the gateway can serve on different miners, in order; {@link #merge} joins
+   * their answers. Requests that cannot be split come back alone. Also where a request gets what
+   * the validator must fix before sending it, such as a seed the user left out.
+   */
+  default java.util.List<TaskRequest> split(TaskRequest request) {
+    return java.util.List.of(request);
+  }
+
+  /** Joins the answers to {@link #split}'s parts, in their order, into one answer. */
+  default TaskAnswer merge(TaskRequest request, java.util.List<TaskAnswer> parts) {
+    if (parts.size() != 1) {
+      throw new IllegalArgumentException(spec().id() + " cannot merge " + parts.size()
+          + " answers");
+    }
+    return parts.get(0);
+  }
+
+  /**
+   * Whether {@link #readAnswer} does CPU work too long for an event loop (verifying a proof,
+   * decoding an image); if so the gateway calls it on a worker thread.
+   */
+  default boolean readsAnswersOnWorker() {
+    return false;
+  }
+
+  /**
    * A relay for one streamed request ({@link TaskRequest#stream()}); kinds that never stream need
    * not implement it.
    */

@@ -64,4 +64,12 @@ public interface TaskKind {
   default java.util.Optional<Checker> referenceChecker(TaskSpec spec) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * Public routes the gateway answers itself for this kind's configured {@code tasks}, without a
+   * miner (listing circuits, verifying a proof a user brings); none by default.
+   */
+  default List<LocalRoute> localRoutes(List<Task> tasks) {
+    return List.of();
+  }
 }
