@@ -18,6 +18,7 @@ import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
 import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.miner.MinerClient;
@@ -146,6 +147,7 @@ public final class Gateway implements AutoCloseable {
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics,
           new AdminRoutes(directory, weights, taskWeights, keys),
+          new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
 
@@ -181,6 +183,12 @@ public final class Gateway implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Where users reach this gateway, without a path: for URLs it hands out. */
+  private String publicUrl() {
+    String configured = config.files().publicUrl();
+    return configured != null ? configured : "http://" + config.host() + ":" + port;
   }
 
   public String baseUrl() {

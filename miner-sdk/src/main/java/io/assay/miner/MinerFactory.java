@@ -24,12 +24,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link MinerConfig} into a {@link Miner}: finds task kinds, builds backends and applies
  * the configured {@link Behaviour} to every offered task (see {@link #create}).
  */
 public final class MinerFactory {
+
+  private static final Logger log = LoggerFactory.getLogger(MinerFactory.class);
 
   private final TaskKinds kinds;
   private final ExecutorService workers;
@@ -93,8 +97,16 @@ public final class MinerFactory {
         built.add(honest);
         Backend served = simulated(config, spec, honest);
         built.set(built.size() - 1, served);
-        long declared = saturatedTimes(t.capacity(), config.behaviour().declaredFactor());
-        builder.offer(new TaskOffer(kind, spec, served, t.capacity(), t.maxConcurrency())
+        long capacity = t.capacity();
+        String unavailable = honest.unavailableReason();
+        if (unavailable != null) {
+          // Declaring nothing keeps the miner honest and every other task working.
+          log.warn("miner {}: task {} declares no capacity: {}", config.name(), spec.id(),
+              unavailable);
+          capacity = 0;
+        }
+        long declared = saturatedTimes(capacity, config.behaviour().declaredFactor());
+        builder.offer(new TaskOffer(kind, spec, served, capacity, t.maxConcurrency())
             .withDeclared(declared));
       }
       return builder.build();

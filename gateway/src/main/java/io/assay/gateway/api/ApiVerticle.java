@@ -5,18 +5,23 @@ import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
 import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.usage.GatewayMetrics;
 import io.assay.gateway.usage.UsageRecorder;
+import io.assay.task.LocalRoute;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -47,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
       UsageRecorder usage,
       GatewayMetrics metrics,
       AdminRoutes admin,
+      PublishedFiles files,
       java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
       long startedAtSeconds) {}
@@ -87,11 +93,27 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/models").handler(models::list);
     router.get("/v1/models/:id").handler(models::get);
     for (TaskKind kind : c.kinds().all()) {
-      TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage());
+      TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage(),
+          c.files());
       for (String path : kind.paths()) {
         router.post(path).handler(endpoint::handle);
       }
+      List<Task> tasks = c.tasksById().values().stream()
+          .filter(t -> t.spec().kind().equals(kind.name())).toList();
+      for (LocalRoute route : kind.localRoutes(tasks)) {
+        router.route(HttpMethod.valueOf(route.method()), route.path())
+            .handler(new LocalRouteHandler(route));
+      }
     }
+    // Published files need no key: their unguessable id is the credential, as with OpenAI's
+    // image URLs, so a browser or an <img> tag can fetch them.
+    router.get(PublishedFiles.PATH + ":id").handler(ctx -> c.files().get(ctx.pathParam("id"))
+        .ifPresentOrElse(
+            f -> ctx.response().putHeader("Content-Type", f.mediaType())
+                .putHeader("Cache-Control", "private, max-age=3600")
+                .end(Buffer.buffer(f.content())),
+            () -> OpenAiError.notFound("This file does not exist or has expired.")
+                .send(ctx.response())));
 
     router.errorHandler(404, ctx -> OpenAiError.notFound("Unknown request URL: "
         + ctx.request().method() + " " + ctx.request().path() + ".").send(ctx.response()));

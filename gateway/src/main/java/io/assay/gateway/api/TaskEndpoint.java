@@ -5,12 +5,17 @@ import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
 import io.assay.gateway.routing.Origin;
 import io.assay.gateway.usage.UsageRecorder;
+import io.assay.task.FilePublisher;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
+import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +35,15 @@ final class TaskEndpoint {
   private final Map<String, Task> tasksById;
   private final Dispatcher dispatcher;
   private final UsageRecorder usage;
+  private final FilePublisher files;
 
   TaskEndpoint(TaskKind kind, Map<String, Task> tasksById, Dispatcher dispatcher,
-      UsageRecorder usage) {
+      UsageRecorder usage, FilePublisher files) {
     this.kind = kind;
     this.tasksById = tasksById;
     this.dispatcher = dispatcher;
     this.usage = usage;
+    this.files = files;
   }
 
   /**
@@ -102,19 +109,46 @@ final class TaskEndpoint {
       });
       return;
     }
-    dispatcher.dispatch(task, request, units, Origin.ORGANIC).onComplete(ar -> {
+    List<TaskRequest> parts = task.split(request);
+    Future<List<Dispatcher.Served>> all = parts.size() == 1
+        ? dispatcher.dispatch(task, parts.get(0), units, Origin.ORGANIC).map(List::of)
+        : dispatchParts(task, parts);
+    all.onComplete(ar -> {
       if (ar.failed()) {
         dispatchFailed(ctx, request, ar.cause());
         return;
       }
-      Dispatcher.Served served = ar.result();
-      byte[] out = task.publicResponseBody(request, served.answer());
-      usage.served(key, task, served.units(), task.usage(request, served.answer()));
+      List<Dispatcher.Served> served = ar.result();
+      TaskAnswer answer = task.merge(request,
+          served.stream().map(Dispatcher.Served::answer).toList());
+      long done = served.stream().mapToLong(Dispatcher.Served::units).sum();
+      byte[] out;
+      try {
+        out = task.publicResponseBody(request, answer, files);
+      } catch (RuntimeException e) {
+        log.error("{} {}: rendering the answer failed", kind.name(), request.model(), e);
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      usage.served(key, task, done, task.usage(request, answer));
       ctx.response()
           .putHeader("Content-Type", "application/json")
-          .putHeader(MINER_HEADER, served.miner().name())
+          .putHeader(MINER_HEADER, String.join(",",
+              served.stream().map(s -> s.miner().name()).toList()))
           .end(Buffer.buffer(out));
     });
+  }
+
+  /**
+   * Serves the parts of a split request (images of one request) at once, so the dispatcher
+   * spreads them over miners; fails if any part fails, as the user asked for all of them.
+   */
+  private Future<List<Dispatcher.Served>> dispatchParts(Task task, List<TaskRequest> parts) {
+    List<Future<Dispatcher.Served>> calls = new ArrayList<>(parts.size());
+    for (TaskRequest part : parts) {
+      calls.add(dispatcher.dispatch(task, part, task.estimateUnits(part), Origin.ORGANIC));
+    }
+    return Future.all(calls).map(done -> calls.stream().map(Future::result).toList());
   }
 
   /** Names the miner that answered, for operators and tests. */

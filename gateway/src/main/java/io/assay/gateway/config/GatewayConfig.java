@@ -19,6 +19,7 @@ import java.util.Set;
  * @param redisUrl a Redis to use, or null to start a private redis-server in {@code dataDir}
  * @param maxBodyBytes requests with larger bodies get 413
  * @param identityFile the validator's Ed25519 key file (created on first start)
+ * @param files how files handed out by URL (generated images) are kept and addressed
  * @param routing how requests are spread over miners and retried
  * @param scoring scoring periods, cadence and constants
  * @param checking which answers are checked, and whether a checking server runs in process
@@ -32,6 +33,7 @@ public record GatewayConfig(
     String redisUrl,
     int maxBodyBytes,
     Path identityFile,
+    FilesConfig files,
     RoutingConfig routing,
     ScoringConfig scoring,
     CheckingConfig checking,
@@ -70,6 +72,14 @@ public record GatewayConfig(
    */
   public record CheckingConfig(double organicShare, boolean embedded) {}
 
+  /**
+   * @param publicUrl the gateway's address as users reach it (scheme, host, port, no path), for
+   *     URLs it hands out; null to use {@code http://host:port}
+   * @param ttl how long a published file stays available
+   * @param maxBytes the most bytes kept at once; the oldest files go first beyond it
+   */
+  public record FilesConfig(String publicUrl, Duration ttl, long maxBytes) {}
+
   /** A miner the gateway routes to. */
   public record MinerEntry(String name, String url, String hotkey) {}
 
@@ -81,6 +91,15 @@ public record GatewayConfig(
     Path dataDir = baseDir.resolve(gateway.string("data_dir", "data/gateway")).normalize();
     int maxBody = gateway.integer("max_body_bytes", 2 * 1024 * 1024, 1024, 256 * 1024 * 1024);
     Path identity = dataDir.resolve(gateway.string("identity_file", "validator.key"));
+    String publicUrl = gateway.string("public_url", "");
+    if (!publicUrl.isBlank() && !publicUrl.matches("https?://[^/\\s]+/?")) {
+      throw new ConfigException("config key 'gateway.public_url' (or ASSAY_GATEWAY_PUBLIC_URL):"
+          + " expected scheme://host[:port] with no path, found '" + publicUrl + "'");
+    }
+    FilesConfig files = new FilesConfig(
+        publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
+        gateway.duration("files_ttl", Duration.ofHours(1)),
+        gateway.longValue("files_max_bytes", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
 
     ConfigNode redis = root.section("redis");
     String redisUrl = redis.string("url", "");
@@ -135,8 +154,8 @@ public record GatewayConfig(
           m.requiredString("hotkey")));
     }
     root.rejectUnknownKeys();
-    return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, routing, scoring,
-        checking, List.copyOf(tasks), List.copyOf(miners));
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, files, routing,
+        scoring, checking, List.copyOf(tasks), List.copyOf(miners));
   }
 
   /** Length of a scoring period. */
@@ -152,18 +171,18 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
-        scoring, checking, tasks, miners);
+    return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        routing, scoring, checking, tasks, miners);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
-        dir.resolve(identityFile.getFileName()), routing, scoring, checking, tasks, miners);
+        dir.resolve(identityFile.getFileName()), files, routing, scoring, checking, tasks, miners);
   }
 
   /** This configuration with scoring compressed to periods of {@code period}. */
   public GatewayConfig withPeriod(Duration period) {
-    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, routing,
-        scoring.compressed(period), checking, tasks, miners);
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        routing, scoring.compressed(period), checking, tasks, miners);
   }
 }

@@ -74,7 +74,7 @@ public final class ActiveStream {
   public void succeeded(TaskAnswer answer, long units) {
     if (!settled) {
       settled = true;
-      dispatcher.settleSuccess(miner, task, capacity, reserved, units, startedNanos, request,
+      dispatcher.settleSuccess(miner, task, capacity, reserved, units, elapsedMillis(), request,
           answer, stream.receipt(), origin);
     }
   }
@@ -93,8 +93,12 @@ public final class ActiveStream {
     if (!settled) {
       settled = true;
       stream.cancel();
-      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, startedNanos, request,
-          null, null, origin);
+      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, elapsedMillis(),
+          request, null, null, origin);
     }
+  }
+
+  private long elapsedMillis() {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 }

@@ -9,13 +9,16 @@ import io.assay.task.StreamRelay;
 import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.random.RandomGenerator;
 
 /**
@@ -90,19 +93,40 @@ public final class Dispatcher {
               if (reply.status() != 200) {
                 return Future.failedFuture(failure(node, reply));
               }
-              TaskAnswer answer;
-              try {
-                answer = task.readAnswer(request, reply.body());
-              } catch (InvalidAnswerException e) {
-                return Future.failedFuture(new MinerCallException(Outcome.BAD_ANSWER,
-                    "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e));
-              }
-              long done = task.units(request, answer);
-              long millis = settleSuccess(node, task, cap, units, done, started, request, answer,
-                  reply.receipt(), origin);
-              return Future.succeededFuture(
-                  new Served(answer, node, done, millis, reply.receipt()));
+              // The miner's time ends when its reply arrives, not when we have read it.
+              long millis = (System.nanoTime() - started) / 1_000_000;
+              return readAnswer(task, request, node, reply.body()).map(answer -> {
+                long done = task.units(request, answer);
+                settleSuccess(node, task, cap, units, done, millis, request, answer,
+                    reply.receipt(), origin);
+                return new Served(answer, node, done, millis, reply.receipt());
+              });
             }));
+  }
+
+  /**
+   * Reads and validates a miner's answer: inline, or on a worker for tasks whose answers take
+   * real CPU to check (a proof to verify), so the event loop never waits on them.
+   */
+  private static Future<TaskAnswer> readAnswer(Task task, TaskRequest request, MinerNode node,
+      byte[] body) {
+    Callable<TaskAnswer> read = () -> {
+      try {
+        return task.readAnswer(request, body);
+      } catch (InvalidAnswerException e) {
+        throw new MinerCallException(Outcome.BAD_ANSWER,
+            "miner " + node.name() + " gave a bad answer: " + e.getMessage(), 0, e);
+      }
+    };
+    Context context = Vertx.currentContext();
+    if (task.readsAnswersOnWorker() && context != null) {
+      return context.executeBlocking(read, false);
+    }
+    try {
+      return Future.succeededFuture(read.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
@@ -207,16 +231,14 @@ public final class Dispatcher {
     });
   }
 
-  /** Books a successful attempt; returns how long it took in milliseconds. */
-  long settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long done, long startedNanos, TaskRequest request, TaskAnswer answer, String answerId,
+  /** Books a successful attempt that took {@code millis}. */
+  void settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
+      long done, long millis, TaskRequest request, TaskAnswer answer, String answerId,
       Origin origin) {
-    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     cap.consumed().addAndGet(done - reserved);
     node.succeeded(millis);
     node.finished();
     listener.attemptSucceeded(node, task, origin, request, answer, answerId, done, millis);
-    return millis;
   }
 
   /** Books a failed attempt: capacity back, back-off, and the listener told. */
