@@ -1,0 +1,122 @@
+package io.assay.task.image;
+
+import io.assay.task.SyntheticGenerator;
+import io.assay.task.TaskRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Makes image requests that look like real traffic: a subject, often an action or a setting, a
+ * time of day, colours and one or two style phrases, as people write prompts; sometimes a
+ * negative prompt, a seed, a step count or a guidance scale; mostly one picture, sometimes a few.
+ * Sizes are among the model's, mostly the smallest two so synthetic load stays modest.
+ *
+ * <p>Everything comes from the word lists here and the given random source, so the same seed
+ * gives the same requests. Thread-safe: it holds no mutable state.
+ */
+final class SyntheticImages implements SyntheticGenerator {
+
+  private static final String[] SUBJECTS = {"a red fox", "an old lighthouse", "a lone astronaut",
+      "a small wooden cabin", "a cat", "a golden retriever", "a dragon", "a sailing boat",
+      "a medieval castle", "a robot", "a herd of horses", "an owl", "a samurai", "a windmill",
+      "a whale", "a cozy cottage", "a vintage car", "a panda", "a wizard", "a tiger",
+      "a butterfly", "a stone temple", "a penguin", "a unicorn", "a girl with an umbrella",
+      "an elephant", "a knight in armour", "a city street", "a field of sunflowers",
+      "a mountain village", "a koi pond", "a steam train", "a hot air balloon"};
+  private static final String[] SETTINGS = {"over the sea", "in a misty forest",
+      "in the desert", "on a snowy mountain", "in a neon city", "in a flower meadow",
+      "under a starry sky", "by a frozen lake", "in a jungle", "on a beach", "near a volcano",
+      "among the clouds", "in outer space", "on the hills", "in a rainy street",
+      "beside a river", "in a quiet valley", "on an alien planet", "in a garden"};
+  private static final String[] TIMES = {"at sunset", "at night", "at dawn", "on a sunny day",
+      "during a storm", "in the fog", "under the moonlight", "at noon", "in winter",
+      "in autumn", "in spring"};
+  private static final String[] COLOURS = {"red", "blue", "golden", "purple", "green", "pink",
+      "teal", "orange", "black and white", "pastel", "silver", "crimson"};
+  private static final String[] STYLES = {"watercolor", "oil painting", "digital art",
+      "pixel art", "pencil sketch", "highly detailed", "cinematic lighting", "minimalist",
+      "photorealistic", "studio ghibli style", "impressionist", "low poly", "8k",
+      "concept art", "vibrant colors", "dreamy", "dark and moody", "isometric", "ukiyo-e",
+      "trending on artstation", "soft light", "vector illustration", "35mm photo"};
+  private static final String[] NEGATIVES = {"blurry", "low quality", "watermark", "text",
+      "deformed", "extra limbs", "oversaturated", "jpeg artifacts", "cropped", "ugly",
+      "bad anatomy", "signature", "grainy", "duplicate"};
+
+  private final String model;
+  private final List<ImageSize> sizes;
+  private final ImageLimits limits;
+
+  SyntheticImages(String model, ImageLimits limits) {
+    this.model = model;
+    this.limits = limits;
+    List<ImageSize> bySize = new ArrayList<>(limits.sizes());
+    bySize.sort(Comparator.comparingLong(ImageSize::pixels));
+    this.sizes = List.copyOf(bySize);
+  }
+
+  @Override
+  public TaskRequest next(RandomGenerator r) {
+    String prompt = prompt(r);
+    String negative = r.nextInt(4) == 0 ? negative(r) : null;
+    int n = r.nextInt(100) < 85 ? 1 : 2 + r.nextInt(3);
+    ImageSize size = r.nextInt(10) == 0 ? null : size(r);
+    Integer steps = r.nextInt(3) == 0 ? null : steps(r);
+    Long seed = r.nextInt(5) < 2 ? r.nextLong(1L << 32) : null;
+    Double guidance = r.nextBoolean() ? null : (50 + r.nextInt(41)) / 10.0;
+    return new ImageRequest(ImageRequest.PATH, model, prompt, negative, n, size,
+        ImageRequest.B64_JSON, steps, seed, guidance, null);
+  }
+
+  private static String prompt(RandomGenerator r) {
+    StringBuilder p = new StringBuilder();
+    if (r.nextInt(4) == 0) {
+      p.append(pick(r, COLOURS)).append(' ');
+      String subject = pick(r, SUBJECTS);
+      p.append(subject.startsWith("an ") ? subject.substring(3)
+          : subject.startsWith("a ") ? subject.substring(2) : subject);
+    } else {
+      p.append(pick(r, SUBJECTS));
+    }
+    if (r.nextInt(4) != 0) {
+      p.append(' ').append(pick(r, SETTINGS));
+    }
+    if (r.nextBoolean()) {
+      p.append(' ').append(pick(r, TIMES));
+    }
+    int styles = r.nextInt(3);
+    for (int i = 0; i < styles; i++) {
+      p.append(", ").append(pick(r, STYLES));
+    }
+    String text = p.toString();
+    return r.nextInt(3) == 0 ? Character.toUpperCase(text.charAt(0)) + text.substring(1) : text;
+  }
+
+  private static String negative(RandomGenerator r) {
+    int count = 1 + r.nextInt(4);
+    StringBuilder out = new StringBuilder(pick(r, NEGATIVES));
+    for (int i = 1; i < count; i++) {
+      out.append(", ").append(pick(r, NEGATIVES));
+    }
+    return out.toString();
+  }
+
+  /** Mostly the smallest sizes: about half the smallest, a third the next, the rest any. */
+  private ImageSize size(RandomGenerator r) {
+    int roll = r.nextInt(100);
+    int index = roll < 50 ? 0 : roll < 85 ? 1 : r.nextInt(sizes.size());
+    return sizes.get(Math.min(index, sizes.size() - 1));
+  }
+
+  private int steps(RandomGenerator r) {
+    int[] common = {10, 15, 20, 20, 25, 30};
+    int steps = r.nextInt(5) == 0 ? limits.minSteps() + r.nextInt(limits.maxSteps()
+        - limits.minSteps() + 1) : common[r.nextInt(common.length)];
+    return Math.max(limits.minSteps(), Math.min(limits.maxSteps(), steps));
+  }
+
+  private static String pick(RandomGenerator r, String[] words) {
+    return words[r.nextInt(words.length)];
+  }
+}
