@@ -3,7 +3,11 @@ package io.assay.checking;
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
 import io.lettuce.core.RedisURI;
+import io.assay.task.UpstreamConfig;
+import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,8 @@ import java.util.Objects;
  * @param maxDeliveries how many times an entry is tried before it goes to the dead letters
  * @param host interface the health and metrics endpoints listen on
  * @param port port of the health and metrics endpoints; 0 for none
+ * @param upstreams model servers that check tasks the reference models cannot, by task id
+ *     ({@code kind/model}); a task listed here is checked through its server
  */
 public record CheckingOptions(
     String redisUrl,
@@ -29,7 +35,8 @@ public record CheckingOptions(
     Duration claimTimeout,
     int maxDeliveries,
     String host,
-    int port) {
+    int port,
+    Map<String, UpstreamConfig> upstreams) {
 
   public static final int DEFAULT_BATCH = 64;
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(60);
@@ -41,6 +48,7 @@ public record CheckingOptions(
     Objects.requireNonNull(consumerName, "consumerName");
     Objects.requireNonNull(claimTimeout, "claimTimeout");
     Objects.requireNonNull(host, "host");
+    upstreams = Map.copyOf(upstreams);
     if (redisUrl != null && redisUrl.isBlank()) {
       redisUrl = null;
     }
@@ -62,7 +70,7 @@ public record CheckingOptions(
   /** Every default, reading from {@code redisUrl}. */
   public static CheckingOptions defaults(String redisUrl) {
     return new CheckingOptions(redisUrl, defaultConsumerName(), DEFAULT_BATCH, defaultWorkers(),
-        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_HOST, DEFAULT_PORT);
+        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_HOST, DEFAULT_PORT, Map.of());
   }
 
   /**
@@ -88,7 +96,7 @@ public record CheckingOptions(
   /**
    * Reads a {@code checking} section the caller already holds (the gateway's, when embedded),
    * with the Redis URL it uses. Keys: {@code consumer, batch, workers, claim_timeout,
-   * max_deliveries, host, port}.
+   * max_deliveries, host, port, upstreams}.
    *
    * @throws ConfigException naming the key when a value is unusable
    */
@@ -106,42 +114,78 @@ public record CheckingOptions(
         checking.duration("claim_timeout", DEFAULT_CLAIM_TIMEOUT),
         checking.integer("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000),
         checking.string("host", DEFAULT_HOST),
-        checking.integer("port", DEFAULT_PORT, 0, 65_535));
+        checking.integer("port", DEFAULT_PORT, 0, 65_535),
+        readUpstreams(checking));
   }
 
   public CheckingOptions withRedisUrl(String url) {
     return new CheckingOptions(url, consumerName, batch, workers, claimTimeout, maxDeliveries,
-        host, port);
+        host, port, upstreams);
   }
 
   public CheckingOptions withConsumerName(String name) {
     return new CheckingOptions(redisUrl, name, batch, workers, claimTimeout, maxDeliveries,
-        host, port);
+        host, port, upstreams);
   }
 
   public CheckingOptions withBatch(int n) {
     return new CheckingOptions(redisUrl, consumerName, n, workers, claimTimeout, maxDeliveries,
-        host, port);
+        host, port, upstreams);
   }
 
   public CheckingOptions withWorkers(int n) {
     return new CheckingOptions(redisUrl, consumerName, batch, n, claimTimeout, maxDeliveries,
-        host, port);
+        host, port, upstreams);
   }
 
   public CheckingOptions withClaimTimeout(Duration timeout) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, timeout, maxDeliveries,
-        host, port);
+        host, port, upstreams);
   }
 
   public CheckingOptions withMaxDeliveries(int n) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout, n, host,
-        port);
+        port, upstreams);
+  }
+
+  public CheckingOptions withUpstreams(Map<String, UpstreamConfig> servers) {
+    return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
+        maxDeliveries, host, port, servers);
   }
 
   public CheckingOptions withPort(int p) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, p);
+        maxDeliveries, host, p, upstreams);
+  }
+
+  /**
+   * Reads {@code checking.upstreams}: a list of {@code {task, base_url, model, api_key, timeout,
+   * chat_template}}, one per task checked through a model server.
+   */
+  private static Map<String, UpstreamConfig> readUpstreams(ConfigNode checking) {
+    Map<String, UpstreamConfig> out = new LinkedHashMap<>();
+    for (ConfigNode u : checking.sections("upstreams")) {
+      String task = u.requiredString("task");
+      if (!task.matches("[^/\\s]+/\\S+")) {
+        throw new ConfigException("config key '" + u.path() + ".task': expected kind/model,"
+            + " found '" + task + "'");
+      }
+      URI baseUrl;
+      try {
+        baseUrl = URI.create(u.requiredString("base_url"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key '" + u.path() + ".base_url': not a URL", e);
+      }
+      String template = u.string("chat_template", null);
+      UpstreamConfig config = new UpstreamConfig(baseUrl, u.requiredString("model"),
+          u.string("api_key", null), u.duration("timeout", Duration.ofSeconds(60)),
+          template == null ? Map.of() : Map.of("chat_template", template));
+      if (out.put(task, config) != null) {
+        throw new ConfigException("config key '" + u.path() + ".task': " + task
+            + " has two upstreams");
+      }
+    }
+    return out;
   }
 
   /** Most entries held at once, read but not yet acknowledged or given up: the backpressure. */

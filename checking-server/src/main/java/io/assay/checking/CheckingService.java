@@ -65,7 +65,7 @@ public final class CheckingService implements AutoCloseable {
     this.reads = reads;
     this.writes = writes;
     this.metrics = new CheckingMetrics();
-    this.checkers = new TaskCheckers(kinds);
+    this.checkers = new TaskCheckers(kinds, options.upstreams());
     this.inFlight = new Semaphore(options.maxInFlight());
     this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),

@@ -5,6 +5,7 @@ import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
 import io.assay.task.TaskSpec;
+import io.assay.task.UpstreamConfig;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The bound task and the checker of every task this process has seen, made on first use and kept
  * for the process's life: each model is loaded once per process.
+ *
+ * <p>A task with a model server configured ({@link CheckingOptions#upstreams()}) is checked
+ * through that server; any other through its kind's reference model.
  *
  * <p>Loading a model is slow and runs on the worker that first needs it; workers needing other
  * tasks are not held up, those needing the same task wait for the one load. A task whose kind is
@@ -29,11 +33,14 @@ final class TaskCheckers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskCheckers.class);
 
   private final TaskKinds kinds;
+  private final Map<String, UpstreamConfig> upstreams;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  TaskCheckers(TaskKinds kinds) {
+  /** @param upstreams model servers to check tasks through, by task id; others use references */
+  TaskCheckers(TaskKinds kinds, Map<String, UpstreamConfig> upstreams) {
     this.kinds = kinds;
+    this.upstreams = Map.copyOf(upstreams);
   }
 
   /**
@@ -90,10 +97,13 @@ final class TaskCheckers implements AutoCloseable {
       TaskSpec spec = new TaskSpec(kindName, taskId.substring(slash + 1), Long.MAX_VALUE, 1);
       Task task = kind.get().bind(spec);
       long start = System.nanoTime();
-      Optional<Checker> checker = kind.get().referenceChecker(spec);
+      UpstreamConfig upstream = upstreams.get(taskId);
+      Optional<Checker> checker = upstream != null
+          ? kind.get().upstreamChecker(spec, upstream)
+          : kind.get().referenceChecker(spec);
       if (checker.isEmpty()) {
-        log.warn("kind '{}' has no reference checker for model '{}'; answers of {} are not"
-            + " checked", kindName, spec.model(), taskId);
+        log.warn("kind '{}' has no {} checker for model '{}'; answers of {} are not checked",
+            kindName, upstream != null ? "model-server" : "reference", spec.model(), taskId);
         return Optional.empty();
       }
       log.info("checker for {} ready in {} ms (batches of {})", taskId,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
+import io.assay.task.UpstreamConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,33 @@ class CheckingOptionsTest {
         """, Map.of());
 
     assertThat(options).isEqualTo(new CheckingOptions("redis://10.0.0.5:6379", "checker-a", 16, 3,
-        Duration.ofSeconds(90), 7, "0.0.0.0", 0));
+        Duration.ofSeconds(90), 7, "0.0.0.0", 0, Map.of()));
+  }
+
+  @Test
+  void modelServers_checkTheirTasks() {
+    CheckingOptions options = read("""
+        checking:
+          upstreams:
+            - task: llm/qwen-0.5b
+              base_url: http://10.0.0.9:8000/v1
+              model: Qwen/Qwen2.5-0.5B-Instruct
+              chat_template: chatml
+              timeout: 20s
+        """, Map.of());
+    assertThat(options.upstreams()).containsOnlyKeys("llm/qwen-0.5b");
+    UpstreamConfig server = options.upstreams().get("llm/qwen-0.5b");
+    assertThat(server.baseUrl()).hasToString("http://10.0.0.9:8000/v1");
+    assertThat(server.model()).isEqualTo("Qwen/Qwen2.5-0.5B-Instruct");
+    assertThat(server.timeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(server.options()).containsEntry("chat_template", "chatml");
+
+    assertThatThrownBy(() -> read("checking:\n  upstreams:\n    - task: qwen\n"
+        + "      base_url: http://x/v1\n      model: m\n", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("checking.upstreams[0].task");
+    assertThatThrownBy(() -> read("checking:\n  upstreams:\n    - task: llm/q\n"
+        + "      model: m\n", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("base_url");
   }
 
   @Test

@@ -66,6 +66,15 @@ public interface TaskKind {
   }
 
   /**
+   * A checker for {@code spec}'s answers that asks a model server for the reference's view
+   * (for llm: the log-probabilities a vLLM-style server reports for the answer's tokens); empty
+   * when this kind cannot check through a server.
+   */
+  default java.util.Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Public routes the gateway answers itself for this kind's configured {@code tasks}, without a
    * miner (listing circuits, verifying a proof a user brings); none by default.
    */

@@ -8,6 +8,7 @@ import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import io.assay.task.UpstreamConfig;
 import io.assay.task.WorkUnit;
+import io.assay.task.upstream.OpenAiHttp;
 import io.assay.task.llm.model.ReferenceLm;
 import java.time.Clock;
 import java.util.List;
@@ -71,6 +72,21 @@ public final class LlmKind implements TaskKind {
       return Optional.empty();
     }
     return Optional.of(new LlmChecker());
+  }
+
+  /**
+   * An {@link LlmUpstreamChecker} asking a vLLM-style server at {@code upstream} for the
+   * log-probabilities of answers, with the default thresholds; the option {@code chat_template}
+   * ({@code chatml}, the default, or {@code llama3}) says how the model reads chat messages.
+   *
+   * @throws IllegalArgumentException for an unknown chat template
+   */
+  @Override
+  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+    ChatPrompt template = ChatPrompt.named(upstream.options().getOrDefault("chat_template",
+        "chatml"));
+    return Optional.of(new LlmUpstreamChecker(OpenAiHttp.create(upstream),
+        LlmCheckerConfig.defaults(), template));
   }
 
   @Override
