@@ -1,0 +1,56 @@
+package io.assay.task.zk.groth16;
+
+import java.math.BigInteger;
+import java.util.Locale;
+
+/** The pairing curves snarkjs proves on, by the names its JSON files use. */
+public enum Curve {
+  /** snarkjs "bn128": alt_bn128 / BN254, the curve of Ethereum's pairing precompile. */
+  BN128("bn128",
+      "21888242871839275222246405745257275088548364400416034343698204186575808495617",
+      "21888242871839275222246405745257275088696311157297823662689037894645226208583"),
+  /** snarkjs "bls12381": BLS12-381. */
+  BLS12_381("bls12381",
+      "52435875175126190479447740508185965837690552500527637822603658699938581184513",
+      "4002409555221667393417789825735904156556882819939007885332058136124031650490837864442687629129015664037894272559787");
+
+  private final String snarkjsName;
+  private final BigInteger scalarField;
+  private final BigInteger baseField;
+
+  Curve(String snarkjsName, String scalarField, String baseField) {
+    this.snarkjsName = snarkjsName;
+    this.scalarField = new BigInteger(scalarField);
+    this.baseField = new BigInteger(baseField);
+  }
+
+  /** The group order r: public signals are elements of F_r. */
+  public BigInteger scalarField() {
+    return scalarField;
+  }
+
+  /** The modulus p of the field the point coordinates live in. */
+  public BigInteger baseField() {
+    return baseField;
+  }
+
+  public String snarkjsName() {
+    return snarkjsName;
+  }
+
+  /**
+   * The curve snarkjs calls {@code name} ("bn128" or "bls12381", case-insensitive; "bn254" and
+   * "bls12-381" are accepted too).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static Curve fromSnarkjs(String name) {
+    String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "bn128", "bn254", "alt_bn128" -> BN128;
+      case "bls12381", "bls12-381", "bls12_381" -> BLS12_381;
+      default -> throw new IllegalArgumentException(
+          "unsupported curve '" + name + "', expected bn128 or bls12381");
+    };
+  }
+}
