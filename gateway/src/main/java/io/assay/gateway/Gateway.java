@@ -133,7 +133,7 @@ public final class Gateway implements AutoCloseable {
           Math.max(10, Math.min(12_000, config.period().toMillis() / 300)),
           new SplittableRandom());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
-      this.weights = new WeightsService(vertx, events, redis, config.scoring().params(),
+      this.weights = new WeightsService(vertx, events, redis, scoringParams(config, tasks),
           clock);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> weights.loadLatest())), "record the task weights");
@@ -308,7 +308,16 @@ public final class Gateway implements AutoCloseable {
         config.routing().minerTimeout(), clock);
   }
 
-  private static Map<String, Task> bindTasks(TaskKinds kinds, List<TaskConfig> configured) {
+  /** The configured scoring constants, with the tasks judged by response time (section 7). */
+  public static io.assay.gateway.scoring.ScoringParams scoringParams(GatewayConfig config,
+      Map<String, Task> tasks) {
+    Map<String, Duration> timed = new java.util.TreeMap<>();
+    tasks.forEach((id, task) -> task.responseTimeout().ifPresent(t -> timed.put(id, t)));
+    return config.scoring().params().withResponseTimeTasks(timed);
+  }
+
+  /** Binds every configured task to its kind. */
+  public static Map<String, Task> bindTasks(TaskKinds kinds, List<TaskConfig> configured) {
     Map<String, Task> tasks = new LinkedHashMap<>();
     for (int i = 0; i < configured.size(); i++) {
       TaskConfig t = configured.get(i);

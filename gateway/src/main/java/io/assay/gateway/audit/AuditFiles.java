@@ -1,6 +1,9 @@
 package io.assay.gateway.audit;
 
+import io.assay.gateway.Gateway;
 import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.scoring.ScoringParams;
+import io.assay.task.TaskKinds;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
@@ -37,7 +40,9 @@ public final class AuditFiles {
         computations.add(Json.MAPPER.readValue(row, Computation.class));
       }
       Collections.reverse(computations);
-      EventExport.write(out, config.scoring().params(), events, computations);
+      ScoringParams params = Gateway.scoringParams(config,
+          Gateway.bindTasks(TaskKinds.discover(), config.tasks()));
+      EventExport.write(out, params, events, computations);
       return events.size();
     } finally {
       if (own != null) {

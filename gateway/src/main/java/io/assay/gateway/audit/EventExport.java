@@ -52,20 +52,28 @@ public final class EventExport {
       @JsonProperty("established_periods") int establishedPeriods,
       @JsonProperty("new_miner_multiplier") double newMinerMultiplier,
       @JsonProperty("period_decay") double periodDecay,
-      @JsonProperty("task_exponent") double taskExponent) {
+      @JsonProperty("task_exponent") double taskExponent,
+      @JsonProperty("response_time_tasks_ms") java.util.SortedMap<String, Long>
+          responseTimeTasksMs) {
 
     static Params of(ScoringParams p) {
+      java.util.SortedMap<String, Long> timeouts = new java.util.TreeMap<>();
+      p.responseTimeTasks().forEach((task, timeout) -> timeouts.put(task, timeout.toMillis()));
       return new Params(p.period().toMillis(), p.qualityWindow().toMillis(), p.minAnswers(),
           p.qualityThreshold(), p.qualityExponent(), p.speedPercentile(), p.bonusSpan(),
           p.npsWindow().toMillis(), p.establishedPeriods(), p.newMinerMultiplier(),
-          p.periodDecay(), p.taskExponent());
+          p.periodDecay(), p.taskExponent(), timeouts);
     }
 
     ScoringParams toParams() {
+      java.util.Map<String, Duration> timeouts = new java.util.TreeMap<>();
+      if (responseTimeTasksMs != null) {
+        responseTimeTasksMs.forEach((task, ms) -> timeouts.put(task, Duration.ofMillis(ms)));
+      }
       return new ScoringParams(Duration.ofMillis(periodMs), Duration.ofMillis(qualityWindowMs),
           minAnswers, qualityThreshold, qualityExponent, speedPercentile, bonusSpan,
           Duration.ofMillis(npsWindowMs), establishedPeriods, newMinerMultiplier, periodDecay,
-          taskExponent);
+          taskExponent).withResponseTimeTasks(timeouts);
     }
   }
 

@@ -55,7 +55,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, boolean synt
         Duration.ofMillis(Math.max(newPeriod.toMillis(), (long) (p.qualityWindow().toMillis() * f))),
         p.minAnswers(), p.qualityThreshold(), p.qualityExponent(), p.speedPercentile(),
         p.bonusSpan(), newPeriod.multipliedBy(p.npsPeriods()), p.establishedPeriods(),
-        p.newMinerMultiplier(), p.periodDecay(), p.taskExponent()),
+        p.newMinerMultiplier(), p.periodDecay(), p.taskExponent(), p.responseTimeTasks()),
         Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), synthetic);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Quality {@code Q} and speed {@code V} of one (miner, task) over its recent answers (SCORING.md
@@ -42,14 +43,17 @@ record QualityScore(int answers, int checked, double quality, double speed) {
    */
   static QualityScore of(List<Answer> answers, Function<String, Double> rawQuality,
       ScoringParams params, long computedAt) {
-    Answer[] newest = answers.toArray(Answer[]::new);
-    Arrays.sort(newest, NEWEST_FIRST);
-    long from = computedAt - params.qualityWindow().toMillis();
-    int inWindow = 0;
-    while (inWindow < newest.length && newest[inWindow].at() >= from) {
-      inWindow++;
-    }
-    int n = Math.max(inWindow, Math.min(params.minAnswers(), newest.length));
+    return of(answers, rawQuality, params, computedAt, Answer::speed);
+  }
+
+  /**
+   * Like {@link #of(List, Function, ScoringParams, long)}, with {@code v} of an answer given by
+   * {@code speed} (a {@link ResponseTimeCurve} for tasks judged by response time).
+   */
+  static QualityScore of(List<Answer> answers, Function<String, Double> rawQuality,
+      ScoringParams params, long computedAt, ToDoubleFunction<Answer> speed) {
+    Answer[] newest = counted(answers, params, computedAt);
+    int n = newest.length;
     if (n == 0) {
       return new QualityScore(0, 0, 0, 0);
     }
@@ -58,7 +62,7 @@ record QualityScore(int answers, int checked, double quality, double speed) {
     double sum = 0;
     int checked = 0;
     for (int i = 0; i < n; i++) {
-      speeds[i] = newest[i].speed();
+      speeds[i] = speed.applyAsDouble(newest[i]);
       Double raw = rawQuality.apply(newest[i].answerId());
       if (raw != null) {
         double q = Math.min(Math.max(raw, 0), 1);
@@ -73,6 +77,22 @@ record QualityScore(int answers, int checked, double quality, double speed) {
     q = q <= params.qualityThreshold() ? q * q : q;
     double v = nearestRank(Arrays.copyOf(weightedSpeeds, checked), params.speedPercentile());
     return new QualityScore(n, checked, q, v);
+  }
+
+  /**
+   * The answers that count, newest first: those at or after {@code computedAt - qualityWindow},
+   * or if fewer, the newest {@code minAnswers}.
+   */
+  static Answer[] counted(List<Answer> answers, ScoringParams params, long computedAt) {
+    Answer[] newest = answers.toArray(Answer[]::new);
+    Arrays.sort(newest, NEWEST_FIRST);
+    long from = computedAt - params.qualityWindow().toMillis();
+    int inWindow = 0;
+    while (inWindow < newest.length && newest[inWindow].at() >= from) {
+      inWindow++;
+    }
+    int n = Math.max(inWindow, Math.min(params.minAnswers(), newest.length));
+    return Arrays.copyOf(newest, n);
   }
 
   /**

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param newMinerMultiplier what a miner with fewer scored periods earns of its score
  * @param periodDecay each older scored period weighs this much of the next newer one
  * @param taskExponent {@code k}: shares are raised to this before they are normalised
+ * @param responseTimeTasks tasks whose speed is judged by response time (section 7) with their
+ *     timeouts, by task id; every other task by work per second
  */
 public record ScoringParams(
     Duration period,
@@ -33,12 +35,35 @@ public record ScoringParams(
     int establishedPeriods,
     double newMinerMultiplier,
     double periodDecay,
-    double taskExponent) {
+    double taskExponent,
+    java.util.SortedMap<String, Duration> responseTimeTasks) {
+
+  /** Parameters with every task judged by throughput. */
+  public ScoringParams(Duration period, Duration qualityWindow, int minAnswers,
+      double qualityThreshold, double qualityExponent, double speedPercentile, double bonusSpan,
+      Duration npsWindow, int establishedPeriods, double newMinerMultiplier, double periodDecay,
+      double taskExponent) {
+    this(period, qualityWindow, minAnswers, qualityThreshold, qualityExponent, speedPercentile,
+        bonusSpan, npsWindow, establishedPeriods, newMinerMultiplier, periodDecay, taskExponent,
+        new java.util.TreeMap<>());
+  }
+
+  /**
+   * These parameters with the tasks judged by response time (SCORING.md section 7) and their
+   * timeouts, by task id.
+   */
+  public ScoringParams withResponseTimeTasks(java.util.Map<String, Duration> tasks) {
+    return new ScoringParams(period, qualityWindow, minAnswers, qualityThreshold,
+        qualityExponent, speedPercentile, bonusSpan, npsWindow, establishedPeriods,
+        newMinerMultiplier, periodDecay, taskExponent, new java.util.TreeMap<>(tasks));
+  }
 
   public ScoringParams {
     Objects.requireNonNull(period, "period");
     Objects.requireNonNull(qualityWindow, "qualityWindow");
     Objects.requireNonNull(npsWindow, "npsWindow");
+    responseTimeTasks = java.util.Collections.unmodifiableSortedMap(
+        new java.util.TreeMap<>(responseTimeTasks));
     check("scoring.period", period, period.toMillis() >= 1, "at least 1 ms");
     check("scoring.quality_window", qualityWindow, !qualityWindow.isNegative(), ">= 0");
     check("scoring.min_answers", minAnswers, minAnswers >= 0, ">= 0");

@@ -17,6 +17,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Computes the validator's weights from the scoring event log, as SCORING.md sections 1 to 6
@@ -47,6 +48,10 @@ import java.util.TreeMap;
  *       Outcomes and speed are known, quality is not; every unchecked miner of a task is
  *       treated alike, namely like a miner whose checked answers are all perfect, so the
  *       checking scheduler must reach every miner.
+ *   <li><b>Response time</b> (section 7). For a task in {@link
+ *       ScoringParams#responseTimeTasks()} (zk proofs) {@code v} is instead the {@link
+ *       ResponseTimeCurve} score of the answer's seconds, the curve drawn through the counted
+ *       answers of all the task's miners and clamped to the task's timeout.
  *   <li><b>CQS.</b> The miners of a task with at least one answer are ranked by {@code V}, best
  *       first, equal speeds by hotkey ascending; a miner without answers has {@code CQS = 0}.
  *   <li><b>Weights</b> (section 6). {@code c} in {@code EV} is the declaration for {@code P}. A
@@ -121,10 +126,11 @@ public final class WeightCalculator {
     Map<String, Nps> nps = new HashMap<>();
     Map<String, QualityScore> quality = new HashMap<>();
     List<String> ranked = new ArrayList<>();
+    ToDoubleFunction<Answer> speed = speedRule(task, miners, params, computedAt);
     miners.forEach((miner, series) -> {
       nps.put(miner, Nps.of(series.tallies, series.declared, current, params));
       QualityScore q = QualityScore.of(series.answers, id -> log.quality(miner, task, id), params,
-          computedAt);
+          computedAt, speed);
       quality.put(miner, q);
       if (q.answers() > 0) {
         ranked.add(miner);
@@ -171,6 +177,30 @@ public final class WeightCalculator {
           skSum == 0 ? 0 : sk.get(miner) / skSum));
     }
     return reports;
+  }
+
+  /**
+   * How fast an answer of {@code task} is: work per second, or for a task judged by response
+   * time the {@link ResponseTimeCurve} of the counted answers of all its miners.
+   */
+  private static ToDoubleFunction<Answer> speedRule(String task, SortedMap<String, Series> miners,
+      ScoringParams params, long computedAt) {
+    java.time.Duration timeout = params.responseTimeTasks().get(task);
+    if (timeout == null) {
+      return Answer::speed;
+    }
+    List<Double> seconds = new ArrayList<>();
+    for (Series series : miners.values()) {
+      for (Answer a : QualityScore.counted(series.answers, params, computedAt)) {
+        seconds.add(a.seconds());
+      }
+    }
+    if (seconds.isEmpty()) {
+      return Answer::speed;
+    }
+    ResponseTimeCurve curve = ResponseTimeCurve.of(
+        seconds.stream().mapToDouble(Double::doubleValue).toArray(), timeout.toMillis() / 1000.0);
+    return a -> curve.score(a.seconds());
   }
 
   /** The declarations, tallies and answers of one (miner, task). */

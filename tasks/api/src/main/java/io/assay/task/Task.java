@@ -82,6 +82,15 @@ public interface Task {
     return java.util.Map.of();
   }
 
+  /**
+   * For a task whose speed is judged by response time rather than work per second (zk proofs,
+   * SCORING.md section 7): its timeout, to which the speed curve is clamped. Empty for the
+   * others.
+   */
+  default java.util.Optional<java.time.Duration> responseTimeout() {
+    return java.util.Optional.empty();
+  }
+
   /** Varied, realistic requests indistinguishable from a user's. */
   SyntheticGenerator syntheticGenerator();
 }
