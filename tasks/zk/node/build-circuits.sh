@@ -61,7 +61,8 @@ EXAMPLE_SERIES='[12.5, 13.1, 13.75, 14.2, 15.0]'
 FIXTURE_SERIES=('[12.5, 13.1, 13.75, 14.2, 15.0]' '[-3.25, -1.5, 0.0, 2.75, 1.125]' '[999.99, -1000, 0.00390625, -0.5, 640.5]')
 FIXTURE_NONCES=('1' '340282366920938463463374607431768211455' '123456789012345678901234567890')
 
-snarkjs() { "$SNARKJS" "$@" 2>&1 | grep -v 'Unknown user config' || true; }
+# snarkjs logs every step at INFO; keep warnings and errors. Failures surface in the checks below.
+snarkjs() { "$SNARKJS" "$@" 2>&1 | grep -v -e 'Unknown user config' -e 'INFO' -e $'^\t\t' || true; }
 
 # Writes the full circuit input (public series and nonce, private weights) as snarkjs input JSON.
 # Negative integers become p - |x| in the curve's scalar field; decimals are rounded to 1/scale.
@@ -74,14 +75,9 @@ const P = { bn128: 2188824287183927522224640574525727508854836440041603434369820
 const model = JSON.parse(fs.readFileSync(modelFile, 'utf8'));
 const enc = (x) => { const v = BigInt(x); return (((v % P) + P) % P).toString(); };
 const fixed = (d) => enc(Math.round(d * model.scale));
-const input = {
-  series: JSON.parse(seriesJson).map(fixed),
-  nonce: enc(nonce),
-  w1: model.w1.map((row) => row.map(enc)),
-  b1: model.b1.map(enc),
-  w2: model.w2.map(enc),
-  b2: enc(model.b2),
-};
+const deep = (v) => (Array.isArray(v) ? v.map(deep) : enc(v));
+const input = { series: JSON.parse(seriesJson).map(fixed), nonce: enc(nonce) };
+for (const [signal, value] of Object.entries(model.private_signals)) input[signal] = deep(value);
 fs.writeFileSync(out, JSON.stringify(input));
 JS
 }
@@ -146,6 +142,8 @@ const meta = {
   curve,
   description,
   public_signals: { outputs: [0], commitment: 1, inputs: [2, 3, 4, 5, 6], nonce: 7 },
+  input_signal: 'series',
+  nonce_signal: 'nonce',
   n_public: Number(npub),
   constraints: Number(constraints),
   timeout_ms: Number(timeout),
