@@ -16,7 +16,7 @@ package io.assay.task.image;
  *   <li>The picture starts as seeded noise. Each of the {@code steps} steps moves every pixel a
  *       fraction of the way towards G plus one octave of value-noise detail (coarse octaves
  *       first, fine ones last, as a sampler forms composition before texture) and adds fresh
- *       noise that fades as the steps go on. Few steps leave a noisy, under-detailed picture;
+ *       noise that fades as the steps go on, down to a fine grain. Few steps leave a noisy, under-detailed picture;
  *       each step costs the same per pixel, so time grows with steps x pixels.
  *   <li>The result is clamped and rounded to 8-bit RGB (and, for pixel-art prompts, reduced to
  *       blocks) and written as PNG by {@link PngEncoder}.
@@ -36,6 +36,12 @@ final class ReferenceImageEngine {
 
   /** The guidance scale at which the target is exactly the prompt's scene. */
   static final double DEFAULT_GUIDANCE = 7.5;
+
+  /**
+   * Noise every step adds even at the end, as film grain: pixel-level detail that any resampling,
+   * blur or re-quantisation of a picture destroys, which the checker sees.
+   */
+  private static final double GRAIN = 8;
 
   /** Bumped whenever the pictures change, so old and new engines never seem to agree. */
   private static final String VERSION = "assay-reference-image/1";
@@ -99,10 +105,10 @@ final class ReferenceImageEngine {
     for (int t = 1; t <= p.steps(); t++) {
       double progress = (double) t / p.steps();
       double rate = 0.2 + 0.7 * progress;
-      double sigma = 24 * (1 - progress);
+      double sigma = 20 * (1 - progress) + GRAIN;
       int octave = Math.min(4, (int) (5 * progress));
       double period = side / (4 << octave);
-      double detail = 26 * scene.texture * (1 - 0.6 * progress);
+      double detail = 26 * scene.texture * (1 - 0.3 * progress);
       long detailSeed = SplitMix.mix(master + t * 0x632BE59BD9B4E019L);
       SplitMix noise = new SplitMix(detailSeed ^ 0x5DEECE66DL);
       for (int y = 0; y < h; y++) {
