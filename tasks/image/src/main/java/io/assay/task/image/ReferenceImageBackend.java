@@ -86,12 +86,24 @@ final class ReferenceImageBackend implements Backend {
             spec.id() + " worker executor refused the picture", e));
       }
     }
-    return CompletableFuture.allOf(pictures.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> {
+    CompletableFuture<TaskAnswer> result = new CompletableFuture<>();
+    CompletableFuture.allOf(pictures.toArray(CompletableFuture[]::new))
+        .whenComplete((ignored, error) -> {
           List<ImageAnswer.Image> images = new ArrayList<>(n);
-          pictures.forEach(p -> images.add(p.join()));
-          return new ImageAnswer(clock.instant().getEpochSecond(), images);
+          for (CompletableFuture<ImageAnswer.Image> picture : pictures) {
+            if (picture.isCompletedExceptionally()) {
+              // The TaskException itself, not the CompletionException allOf wraps it in.
+              picture.exceptionally(e -> {
+                result.completeExceptionally(e);
+                return null;
+              });
+              return;
+            }
+            images.add(picture.join());
+          }
+          result.complete(new ImageAnswer(clock.instant().getEpochSecond(), images));
         });
+    return result;
   }
 
   private void draw(ReferenceImageEngine.Params params, CompletableFuture<ImageAnswer.Image> out) {

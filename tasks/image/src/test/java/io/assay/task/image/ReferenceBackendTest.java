@@ -91,6 +91,15 @@ class ReferenceBackendTest {
     assertThat(workers.tasks).isEmpty();
   }
 
+  @Test
+  void refusingExecutor_failsTheRequestWithATaskException() {
+    Backend refusing = new ReferenceImageBackend(SPEC, TASK, task -> {
+      throw new java.util.concurrent.RejectedExecutionException("full");
+    });
+    assertThat(failure(refusing.serve(Fixtures.request("a", 1, 256, 1))))
+        .hasMessageContaining("refused");
+  }
+
   private static Throwable failure(CompletionStage<?> stage) {
     CompletableFuture<?> future = stage.toCompletableFuture();
     assertThat(future).isCompletedExceptionally();
