@@ -41,7 +41,7 @@ public final class ImageChecker implements Checker {
    * Mean absolute pixel error (0-255, all channels) tolerated. The engine is deterministic, so an
    * honest picture gives exactly 0 and there is no rounding noise to allow for; the small margin
    * only grades near-misses. The engine's last steps lay down fine detail of their own, so a
-   * picture drawn in other steps or guidance differs by about 3, a blurred, resized or noised
+   * picture drawn in other steps or guidance differs by 3 to 5, a blurred, resized or noised
    * copy by more, another seed's or prompt's picture by 20 or more.
    */
   public static final double MAX_MEAN_ABS_ERROR = 1.5;
