@@ -230,9 +230,13 @@ public final class Fp {
     return result;
   }
 
-  /** The inverse (Fermat: this^(p-2)); zero has none and maps to zero. Off the hot path. */
+  /**
+   * The inverse; zero has none and maps to zero. Through BigInteger's binary extended Euclid,
+   * a few microseconds against some 380 products for Fermat's this^(p-2); it runs a few times
+   * per verification (affine G1 points, the final exponentiation), never in an inner loop.
+   */
   public Fp inverse() {
-    return pow(P.subtract(BigInteger.TWO));
+    return isZero() ? ZERO : fromBigInteger(toBigInteger().modInverse(P));
   }
 
   /** A square root if this is a square, else null (p = 3 mod 4, so this^((p+1)/4)). */
