@@ -20,7 +20,7 @@
 # rebuild. That is on purpose: a setup with no secret randomness would let anyone forge proofs.
 # The fixed ASSAY_ZK_ENTROPY string only adds to that randomness.
 #
-# Needs: Node 20+, and `npm ci` run in tasks/zk/node. Takes about a minute per curve on 2 cores.
+# Needs: Node 20+, and `npm ci` run in tasks/zk/node. Takes one to three minutes per curve on 2 cores.
 set -euo pipefail
 
 NODE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
