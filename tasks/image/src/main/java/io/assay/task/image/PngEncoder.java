@@ -1,7 +1,6 @@
 package io.assay.task.image;
 
 import java.io.ByteArrayOutputStream;
-import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 
 /**
@@ -10,7 +9,7 @@ import java.util.zip.CRC32;
  * <p>{@link java.util.zip.Deflater} is not used: its output depends on the zlib build the JDK
  * links (system zlib, zlib-ng), so two honest machines could write different bytes for the same
  * picture. The compressor here is {@link Deflate}, our own; CRC-32 and Adler-32 are fixed
- * functions. Rows use the Sub filter, which suits the smooth gradients the engine draws.
+ * functions. Rows are filtered by {@link PngFilter}, each with the filter that suits it best.
  */
 final class PngEncoder {
 
@@ -22,17 +21,8 @@ final class PngEncoder {
       throw new IllegalArgumentException("expected " + (long) stride * height + " RGB bytes for "
           + width + "x" + height + ", got " + rgb.length);
     }
-    byte[] raw = new byte[(stride + 1) * height];
-    for (int y = 0; y < height; y++) {
-      int row = y * (stride + 1);
-      int src = y * stride;
-      raw[row] = 1;
-      for (int i = 0; i < stride; i++) {
-        int left = i < 3 ? 0 : rgb[src + i - 3];
-        raw[row + 1 + i] = (byte) (rgb[src + i] - left);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 1024);
+    byte[] filtered = PngFilter.filter(rgb, stride, height, 3);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(filtered.length / 2 + 1024);
     out.writeBytes(PngHeader.SIGNATURE);
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, width);
@@ -40,21 +30,9 @@ final class PngEncoder {
     ihdr[8] = 8;
     ihdr[9] = 2;
     chunk(out, "IHDR", ihdr);
-    chunk(out, "IDAT", zlib(raw));
+    chunk(out, "IDAT", Deflate.zlib(filtered));
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
-  }
-
-  private static byte[] zlib(byte[] data) {
-    byte[] deflated = Deflate.compress(data);
-    byte[] out = new byte[deflated.length + 6];
-    out[0] = 0x78;
-    out[1] = 0x01;
-    System.arraycopy(deflated, 0, out, 2, deflated.length);
-    Adler32 adler = new Adler32();
-    adler.update(data);
-    putInt(out, out.length - 4, (int) adler.getValue());
-    return out;
   }
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

@@ -45,7 +45,7 @@ class ReferenceEngineTest {
   private static final String PINNED_PIXELS =
       "087fba3a14d817faa49adc751ea74ca45877c01804dbf26484ee256194887778";
   private static final String PINNED_PNG =
-      "2816b303227fff621ea62d3bca3ce73098d6af4b35e5aebc26138367ea77a33b";
+      "d8366f0aef27138b08661fe9d4cd890770fd1c57f8f3103e72e2cd64191f2c6d";
 
   @Test
   void anotherSeed_isClearlyAnotherPicture() {
