@@ -5,6 +5,7 @@ import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
 import io.assay.gateway.routing.Origin;
 import io.assay.gateway.usage.UsageRecorder;
+import io.assay.task.Delivery;
 import io.assay.task.FilePublisher;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.Task;
@@ -109,7 +110,14 @@ final class TaskEndpoint {
       });
       return;
     }
-    List<TaskRequest> parts = task.split(request);
+    long started = System.nanoTime();
+    List<TaskRequest> parts;
+    try {
+      parts = task.split(request);
+    } catch (InvalidRequestException e) {
+      OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
+      return;
+    }
     Future<List<Dispatcher.Served>> all = parts.size() == 1
         ? dispatcher.dispatch(task, parts.get(0), units, Origin.ORGANIC).map(List::of)
         : dispatchParts(task, parts);
@@ -122,9 +130,11 @@ final class TaskEndpoint {
       TaskAnswer answer = task.merge(request,
           served.stream().map(Dispatcher.Served::answer).toList());
       long done = served.stream().mapToLong(Dispatcher.Served::units).sum();
+      List<String> miners = served.stream().map(s -> s.miner().name()).toList();
       byte[] out;
       try {
-        out = task.publicResponseBody(request, answer, files);
+        out = task.publicResponseBody(request, answer,
+            new Delivery(files, miners, (System.nanoTime() - started) / 1_000_000));
       } catch (RuntimeException e) {
         log.error("{} {}: rendering the answer failed", kind.name(), request.model(), e);
         OpenAiError.internal().send(ctx.response());
@@ -133,8 +143,7 @@ final class TaskEndpoint {
       usage.served(key, task, done, task.usage(request, answer));
       ctx.response()
           .putHeader("Content-Type", "application/json")
-          .putHeader(MINER_HEADER, String.join(",",
-              served.stream().map(s -> s.miner().name()).toList()))
+          .putHeader(MINER_HEADER, String.join(",", miners))
           .end(Buffer.buffer(out));
     });
   }

@@ -180,6 +180,24 @@ public record GatewayConfig(
         dir.resolve(identityFile.getFileName()), files, routing, scoring, checking, tasks, miners);
   }
 
+  /**
+   * This configuration with only the tasks of {@code kinds}, their weights scaled to sum to 1
+   * again: for devnets and tests that exercise some kinds only.
+   *
+   * @throws ConfigException when no configured task is of those kinds
+   */
+  public GatewayConfig withTasksOf(java.util.Set<String> kinds) {
+    List<TaskConfig> kept = tasks.stream().filter(t -> kinds.contains(t.kind())).toList();
+    double sum = kept.stream().mapToDouble(TaskConfig::weight).sum();
+    if (kept.isEmpty() || sum <= 0) {
+      throw new ConfigException("no weighted task of kinds " + kinds + " is configured");
+    }
+    List<TaskConfig> scaled = kept.stream().map(t -> new TaskConfig(t.kind(), t.model(),
+        t.weight() / sum, t.maxCapacity(), t.unitsPerRequest())).toList();
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        routing, scoring, checking, scaled, miners);
+  }
+
   /** This configuration with scoring compressed to periods of {@code period}. */
   public GatewayConfig withPeriod(Duration period) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,

@@ -31,11 +31,11 @@ public interface Task {
   byte[] publicResponseBody(TaskRequest request, TaskAnswer answer);
 
   /**
-   * Like {@link #publicResponseBody(TaskRequest, TaskAnswer)}, for answers that hand the user
-   * files by URL (images with {@code response_format: "url"}): such files go to {@code files}.
+   * Like {@link #publicResponseBody(TaskRequest, TaskAnswer)}, for responses that show how the
+   * answer was delivered (the serving miner, timings) or hand the user files by URL (images with
+   * {@code response_format: "url"}), which go to {@code delivery.files()}.
    */
-  default byte[] publicResponseBody(TaskRequest request, TaskAnswer answer,
-      FilePublisher files) {
+  default byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, Delivery delivery) {
     return publicResponseBody(request, answer);
   }
 

@@ -1,5 +1,6 @@
 package io.assay.task.image;
 
+import io.assay.task.Delivery;
 import io.assay.task.FilePublisher;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.SyntheticGenerator;
@@ -145,7 +146,8 @@ final class ImageTask implements Task {
    * to {@code files} as {@code image/png} and listed by URL, in order.
    */
   @Override
-  public byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, FilePublisher files) {
+  public byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, Delivery delivery) {
+    FilePublisher files = delivery.files();
     ImageAnswer a = castAnswer(answer);
     if (!cast(request).wantsUrl()) {
       return WireFormat.imagesResponse(a.created(), a.images(), null);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.assay.task.Delivery;
 import io.assay.task.FilePublisher;
 import io.assay.task.InvalidAnswerException;
 import io.assay.task.Json;
@@ -86,7 +87,7 @@ class AnswerReadingTest {
   void b64Request_getsThePicturesInline() throws Exception {
     ImageAnswer answer = Fixtures.answer(PNG_A, PNG_B);
     JsonNode body = Json.MAPPER.readTree(TASK.publicResponseBody(TWO, answer,
-        FilePublisher.NONE));
+        Delivery.none()));
     assertThat(body.get("created").asLong()).isEqualTo(1_700_000_000L);
     assertThat(body.get("data")).hasSize(2);
     assertThat(Base64.getDecoder().decode(body.get("data").get(0).get("b64_json").asText()))
@@ -107,7 +108,8 @@ class AnswerReadingTest {
     };
     ImageAnswer answer = new ImageAnswer(3, List.of(new ImageAnswer.Image(PNG_A, "r"),
         new ImageAnswer.Image(PNG_B, null)));
-    JsonNode body = Json.MAPPER.readTree(TASK.publicResponseBody(url, answer, files));
+    JsonNode body = Json.MAPPER.readTree(TASK.publicResponseBody(url, answer,
+        new Delivery(files, List.of("miner-1"), 5)));
     assertThat(published).containsExactly(PNG_A, PNG_B);
     assertThat(body.toString()).isEqualTo("{\"created\":3,\"data\":[{\"url\":"
         + "\"https://gw.example/files/1\",\"revised_prompt\":\"r\"},"
