@@ -36,7 +36,7 @@ class ScoringAdminIntegrationTest {
     Path dir = TestDevnets.tempDir("assay-scoring");
     // No checking server here, so that "not yet checked" stays visible.
     GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_CHECKING_EMBEDDED", "false"))
-        .withPort(0);
+        .withTasksOf(java.util.Set.of("llm", "embeddings")).withPort(0);
     try (Devnet devnet = Devnet.start(config, dir, 2)) {
       String admin = devnet.info().adminKey();
       assertThat(call(devnet, "GET", "/admin/miners", null, null).statusCode()).isEqualTo(401);

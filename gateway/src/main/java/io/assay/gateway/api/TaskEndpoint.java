@@ -127,20 +127,22 @@ final class TaskEndpoint {
         return;
       }
       List<Dispatcher.Served> served = ar.result();
-      TaskAnswer answer = task.merge(request,
+      // An unsplit request is answered as it was sent, with what split fixed (a zk nonce).
+      TaskRequest asked = parts.size() == 1 ? parts.get(0) : request;
+      TaskAnswer answer = task.merge(asked,
           served.stream().map(Dispatcher.Served::answer).toList());
       long done = served.stream().mapToLong(Dispatcher.Served::units).sum();
       List<String> miners = served.stream().map(s -> s.miner().name()).toList();
       byte[] out;
       try {
-        out = task.publicResponseBody(request, answer,
+        out = task.publicResponseBody(asked, answer,
             new Delivery(files, miners, (System.nanoTime() - started) / 1_000_000));
       } catch (RuntimeException e) {
         log.error("{} {}: rendering the answer failed", kind.name(), request.model(), e);
         OpenAiError.internal().send(ctx.response());
         return;
       }
-      usage.served(key, task, done, task.usage(request, answer));
+      usage.served(key, task, done, task.usage(asked, answer));
       ctx.response()
           .putHeader("Content-Type", "application/json")
           .putHeader(MINER_HEADER, String.join(",", miners))
