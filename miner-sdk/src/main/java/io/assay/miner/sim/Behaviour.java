@@ -22,7 +22,10 @@ public enum Behaviour {
   RANDOM_OUTPUT("random-output"),
   /** Answers from another model or seed: plausible, but not what was asked for. */
   OTHER_MODEL("other-model"),
-  /** Returns invalid proofs; needs the zk-proof task. */
+  /**
+   * Proves honestly, then returns the proof with one coordinate changed, which does not verify.
+   * About proofs only: the other tasks of such a miner are served honestly.
+   */
   BAD_PROOF("bad-proof");
 
   /** How many times its served capacity an {@link #OVERCLAIM} miner declares. */

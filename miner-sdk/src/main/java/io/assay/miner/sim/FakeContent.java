@@ -2,18 +2,21 @@ package io.assay.miner.sim;
 
 import io.assay.task.TaskAnswer;
 import io.assay.task.embeddings.EmbeddingsAnswer;
+import io.assay.task.image.ImageAnswer;
 import io.assay.task.llm.LlmAnswer;
+import io.assay.task.zk.ZkAnswer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Random content in the shape of real answers: unit vectors of the honest dimension; tokens that
- * are words from a small list, each with {@code k} distinct alternatives whose log-probabilities
- * are negative, sorted from most to least likely and come from probabilities summing to less
- * than one; the token itself is one of its alternatives. As in the reference engine, a chat
- * answer's first token has no leading space and every other token has one, so the tokens spell
- * the text exactly. Thread-safe.
+ * Random content in the shape of real answers: unit vectors of the honest dimension; noise
+ * pictures of the honest size ({@link NoisePictures}); proofs with random coordinates ({@link
+ * ForgedProofs#randomCoordinates}); tokens that are words from a small list, each with {@code k}
+ * distinct alternatives whose log-probabilities are negative, sorted from most to least likely
+ * and come from probabilities summing to less than one; the token itself is one of its
+ * alternatives. As in the reference engine, a chat answer's first token has no leading space
+ * and every other token has one, so the tokens spell the text exactly. Thread-safe.
  */
 final class FakeContent {
 
@@ -33,6 +36,12 @@ final class FakeContent {
   TaskAnswer answer(TaskAnswer honest) {
     if (honest instanceof EmbeddingsAnswer e) {
       return embeddings(e);
+    }
+    if (honest instanceof ImageAnswer i) {
+      return NoisePictures.noise(i, random);
+    }
+    if (honest instanceof ZkAnswer z) {
+      return ForgedProofs.randomCoordinates(z, random);
     }
     if (honest instanceof LlmAnswer a) {
       List<LlmAnswer.TokenLogprob> tokens = new ArrayList<>(a.tokens().size());

@@ -1,5 +1,6 @@
 package io.assay.miner.sim;
 
+import java.math.BigInteger;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -22,5 +23,20 @@ final class LockedRandom {
 
   synchronized double nextGaussian() {
     return random.nextGaussian();
+  }
+
+  synchronized long nextLong() {
+    return random.nextLong();
+  }
+
+  /** A uniform integer in {@code [0, bound)}, for a positive {@code bound}. */
+  synchronized BigInteger nextBelow(BigInteger bound) {
+    byte[] bytes = new byte[(bound.bitLength() + 7) / 8];
+    BigInteger value;
+    do {
+      random.nextBytes(bytes);
+      value = new BigInteger(1, bytes).shiftRight(bytes.length * 8 - bound.bitLength());
+    } while (value.compareTo(bound) >= 0);
+    return value;
   }
 }

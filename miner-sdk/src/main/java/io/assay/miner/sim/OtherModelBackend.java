@@ -5,7 +5,9 @@ import io.assay.task.ChunkSink;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.embeddings.EmbeddingsRequest;
+import io.assay.task.image.ImageRequest;
 import io.assay.task.llm.LlmRequest;
+import io.assay.task.zk.ZkRequest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +25,11 @@ import java.util.concurrent.CompletionStage;
  *       #TEMPERATURE_BUMP} (at most 2);
  *   <li>embeddings: the honest vectors of each input with its words in reverse order (its
  *       characters reversed when that changes nothing, {@code " again"} appended when neither
- *       does).
+ *       does);
+ *   <li>image: the same request with another seed, flipped as for llm: a plausible picture of the
+ *       prompt, but not the one asked for;
+ *   <li>zk-proof: the request with its first input signal plus one and the same nonce ({@link
+ *       ForgedProofs#otherInputs}): a valid proof, of other inputs.
  * </ul>
  *
  * Streams are the honest backend's streams of the other request, so they match the answer.
@@ -63,6 +69,11 @@ final class OtherModelBackend implements Backend {
   }
 
   @Override
+  public String unavailableReason() {
+    return honest.unavailableReason();
+  }
+
+  @Override
   public void close() {
     honest.close();
   }
@@ -79,6 +90,14 @@ final class OtherModelBackend implements Backend {
       List<String> input = r.input().stream().map(OtherModelBackend::perturb).toList();
       return new EmbeddingsRequest(r.path(), r.model(), input, r.encodingFormat(),
           r.dimensions(), r.user());
+    }
+    if (request instanceof ImageRequest r) {
+      long seed = r.seed() == null ? FIXED_SEED : r.seed() ^ SEED_FLIP;
+      return new ImageRequest(r.path(), r.model(), r.prompt(), r.negativePrompt(), r.n(),
+          r.size(), r.responseFormat(), r.steps(), seed, r.guidanceScale(), r.user());
+    }
+    if (request instanceof ZkRequest r) {
+      return ForgedProofs.otherInputs(r);
     }
     throw SimulatedBackends.notSimulated(Behaviour.OTHER_MODEL, request);
   }

@@ -45,6 +45,11 @@ final class RandomOutputBackend implements Backend {
   }
 
   @Override
+  public String unavailableReason() {
+    return honest.unavailableReason();
+  }
+
+  @Override
   public void close() {
     honest.close();
   }

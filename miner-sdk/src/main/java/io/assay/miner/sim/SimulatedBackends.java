@@ -18,11 +18,21 @@ import java.util.random.RandomGenerator;
  *       the honest backend did, measured per request and waited out on the timer;
  *   <li>{@link Behaviour#FLAKY}: fails 30% of requests at random with {@code simulated failure},
  *       without computing them;
- *   <li>{@link Behaviour#RANDOM_OUTPUT}: answers of the right shape with random content (random
- *       unit vectors; random words with made-up but well-formed log-probabilities);
+ *   <li>{@link Behaviour#RANDOM_OUTPUT}: lets the honest backend work, then answers with random
+ *       content of the same shape: random unit vectors; random words with made-up but
+ *       well-formed log-probabilities; PNG noise of the honest width and height; proofs whose
+ *       coordinates are random field elements;
  *   <li>{@link Behaviour#OTHER_MODEL}: answers another request: an llm request with another seed
- *       and a higher temperature, an embeddings request for a perturbed input.
+ *       and a higher temperature, an embeddings request for a perturbed input, an image request
+ *       with another seed, a zk request for inputs one step off (a valid proof of the wrong
+ *       thing);
+ *   <li>{@link Behaviour#BAD_PROOF}: proves honestly, then changes one coordinate of the proof,
+ *       so it no longer verifies; answers without a proof (every kind but zk-proof) are the
+ *       honest ones, unchanged.
  * </ul>
+ *
+ * <p>A behaviour that changes answers fails the request with {@link TaskException} ({@code
+ * "<behaviour> is not simulated for <type>"}) for a request or answer type it does not know.
  *
  * <p>The decorators are thread-safe, never block the caller and stream consistently with what
  * they serve. Closing one closes the honest backend, not the timer.
@@ -45,8 +55,6 @@ public final class SimulatedBackends {
    *     every other behaviour
    * @param random draws failures and fake content; used under a lock, so any generator will do
    *     (seed it for repeatable runs); may be null for behaviours that draw nothing
-   * @throws IllegalArgumentException for {@link Behaviour#BAD_PROOF}, which needs the zk-proof
-   *     task
    * @throws NullPointerException when the behaviour needs a timer or a generator it lacks
    */
   public static Backend wrap(Behaviour behaviour, Backend honest, ScheduledExecutorService timer,
@@ -59,8 +67,7 @@ public final class SimulatedBackends {
       case FLAKY -> new FlakyBackend(honest, new LockedRandom(random), FLAKY_FAILURE_RATE);
       case RANDOM_OUTPUT -> new RandomOutputBackend(honest, new FakeContent(new LockedRandom(random)));
       case OTHER_MODEL -> new OtherModelBackend(honest);
-      case BAD_PROOF -> throw new IllegalArgumentException(
-          "bad-proof needs the zk-proof task, which this build does not have yet");
+      case BAD_PROOF -> new BadProofBackend(honest);
     };
   }
 

@@ -28,6 +28,17 @@ class MinerSpecsTest {
   }
 
   @Test
+  void everyTaskDevnetSpec_parsesIncludingBadProof() {
+    assertThat(MinerSpecs.parse("honest:2,random-output:1,other-model:1,bad-proof:1"))
+        .containsExactly(
+            new MinerSpec(Behaviour.HONEST, "honest-1"),
+            new MinerSpec(Behaviour.HONEST, "honest-2"),
+            new MinerSpec(Behaviour.RANDOM_OUTPUT, "random-output-1"),
+            new MinerSpec(Behaviour.OTHER_MODEL, "other-model-1"),
+            new MinerSpec(Behaviour.BAD_PROOF, "bad-proof-1"));
+  }
+
+  @Test
   void countsOneToAHundred_areAccepted() {
     List<MinerSpec> miners = MinerSpecs.parse("flaky:100,honest:1");
     assertThat(miners).hasSize(101);

@@ -67,11 +67,14 @@ class SimulatedBackendsTest {
   }
 
   @Test
-  void badProof_isRefusedAtWrapTime() {
-    assertThatThrownBy(() -> SimulatedBackends.wrap(Behaviour.BAD_PROOF, ECHO, timer,
-        new Random(1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("bad-proof needs the zk-proof task, which this build does not have yet");
+  void badProof_servesAndStreamsAnswersWithoutAProofHonestly() throws Exception {
+    Backend bad = SimulatedBackends.wrap(Behaviour.BAD_PROOF, new ChunkingBackend(work, 2, 0),
+        null, null);
+    assertThat(bad.serve(REQUEST).toCompletableFuture().get()).isEqualTo(new Answer("n=2"));
+    List<byte[]> chunks = Collections.synchronizedList(new ArrayList<>());
+    assertThat(bad.stream(REQUEST, chunks::add).toCompletableFuture().get())
+        .isEqualTo(new Answer("n=2"));
+    assertThat(chunks).hasSize(2);
   }
 
   @Test
