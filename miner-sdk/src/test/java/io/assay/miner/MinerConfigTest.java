@@ -21,6 +21,15 @@ class MinerConfigTest {
       """;
 
   @Test
+  void theShippedExample_isValid_andOffersEveryKind() {
+    Path file = Path.of("../config/miner.yaml");
+    MinerConfig config = MinerConfig.read(ConfigNode.load(file, Map.of()),
+        file.toAbsolutePath().getParent());
+    assertThat(config.tasks()).extracting(MinerConfig.TaskConfig::kind)
+        .contains("llm", "embeddings", "image", "zk-proof");
+  }
+
+  @Test
   void behaviour_defaultsToHonest() {
     assertThat(read(BASE, Map.of()).behaviour()).isEqualTo(Behaviour.HONEST);
   }

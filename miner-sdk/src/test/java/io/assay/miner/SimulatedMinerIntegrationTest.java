@@ -1,10 +1,8 @@
 package io.assay.miner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.assay.config.ConfigException;
 import io.assay.miner.sim.Behaviour;
 import io.assay.protocol.Identity;
 import io.assay.task.Json;
@@ -87,13 +85,13 @@ class SimulatedMinerIntegrationTest {
   }
 
   @Test
-  void badProofMiner_isRefusedNamingTheBehaviourKey() {
-    assertThatThrownBy(() -> factory.create(
-        config("prover", 10).withBehaviour(Behaviour.BAD_PROOF)))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("miner prover")
-        .hasMessageContaining("config key 'behaviour'")
-        .hasMessageContaining("zk-proof");
+  void badProofMiner_servesTasksWithoutProofsHonestly() throws Exception {
+    ValidatorClient client = start(config("prover", 10).withBehaviour(Behaviour.BAD_PROOF));
+    assertThat(capacity(client).path("volume").asLong()).isEqualTo(10);
+    HttpResponse<byte[]> answer =
+        client.signed("POST", "/v1/echo", EchoKind.body("echo-1", "hello"));
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(new String(answer.body())).contains("hello");
   }
 
   private MinerConfig config(String name, long capacity) {
