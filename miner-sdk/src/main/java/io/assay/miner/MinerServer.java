@@ -333,6 +333,15 @@ final class MinerServer implements Miner {
 
   private void backendFailed(HttpServerResponse response, AuthenticatedRequest auth,
       ServedTask served, Throwable cause) {
+    Throwable root = cause instanceof java.util.concurrent.CompletionException
+        && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof io.assay.task.TaskException t && t.busy()) {
+      response.putHeader("Retry-After", "1");
+      sendSigned(response, 429, auth, errorBody("rate_limited",
+          "miner " + name + " is busy with " + served.offer().spec().id() + ": "
+              + root.getMessage()));
+      return;
+    }
     log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(), cause.toString());
     sendSigned(response, 502, auth, errorBody("backend_failed",
         "miner " + name + " could not answer: " + cause.getMessage()));

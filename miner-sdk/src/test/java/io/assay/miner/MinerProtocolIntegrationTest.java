@@ -206,6 +206,28 @@ class MinerProtocolIntegrationTest {
   }
 
   @Test
+  void busyBackend_isShedWith429_andABrokenOneIs502() throws Exception {
+    io.assay.task.TaskException busy = new io.assay.task.TaskException("queue full") {
+      @Override
+      public boolean busy() {
+        return true;
+      }
+    };
+    startMiner(1_000, 4, EchoKind.backend(text -> text.equals("busy")
+        ? CompletableFuture.failedFuture(busy)
+        : CompletableFuture.failedFuture(new io.assay.task.TaskException("broken"))));
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] shed = EchoKind.body("echo-1", "busy");
+    HttpResponse<byte[]> full =
+        send("POST", "/v1/echo", shed, session.sign("POST", "/v1/echo", shed).headers());
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+    byte[] broken = EchoKind.body("echo-1", "other");
+    assertThat(send("POST", "/v1/echo", broken,
+        session.sign("POST", "/v1/echo", broken).headers()).statusCode()).isEqualTo(502);
+  }
+
+  @Test
   void requestBeyondConcurrency_gets429() throws Exception {
     CompletableFuture<String> held = new CompletableFuture<>();
     startMiner(1_000, 1, EchoKind.backend(text -> held));

@@ -37,6 +37,12 @@ public final class UpstreamException extends TaskException {
     return timedOut;
   }
 
+  /** A 429 from the server: it is full, not broken. */
+  @Override
+  public boolean busy() {
+    return status == 429;
+  }
+
   /** The error message the server sent in its body, or null when there was none. */
   public String serverMessage() {
     return serverMessage;

@@ -11,6 +11,11 @@ public final class ProverOverloadedException extends ProverException {
   }
 
   @Override
+  public boolean busy() {
+    return true;
+  }
+
+  @Override
   public synchronized Throwable fillInStackTrace() {
     return this;
   }
