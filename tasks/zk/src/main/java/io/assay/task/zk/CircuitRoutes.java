@@ -8,7 +8,6 @@ import io.assay.task.LocalRoute;
 import io.assay.task.zk.circuit.Circuit;
 import io.assay.task.zk.groth16.Groth16Verifier;
 import io.assay.task.zk.groth16.Verdict;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +66,7 @@ final class CircuitRoutes {
         .put("id", c.id())
         .put("object", "circuit")
         .put("name", c.name())
-        .put("curve", c.curve().wireName())
+        .put("curve", c.curve().snarkjsName())
         .put("description", c.description())
         .put("input_description", c.inputDescription());
     node.set("example_input", c.exampleInput());
@@ -84,17 +83,7 @@ final class CircuitRoutes {
   }
 
   private LocalRoute.Response verify(byte[] body) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new InvalidRequestException("We could not parse the JSON body of your request.",
-          null, "invalid_json");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidRequestException("The request body must be a JSON object.", null,
-          "invalid_type");
-    }
+    JsonNode root = ZkRequestParser.jsonObject(body);
     JsonNode circuit = root.get("circuit");
     if (circuit == null || !circuit.isTextual()) {
       throw new InvalidRequestException("'circuit' (a circuit id or name) is required.",

@@ -18,6 +18,23 @@ final class ZkRequestParser {
   private ZkRequestParser() {}
 
   static ZkRequest parse(byte[] body, Circuits circuits) {
+    JsonNode root = jsonObject(body);
+    Circuit circuit = circuit(root.get("circuit"), circuits);
+    JsonNode input = root.get("input");
+    if (input == null || input.isNull()) {
+      throw new InvalidRequestException("Missing required parameter: 'input'. This circuit"
+          + " takes " + circuit.inputDescription(), "input", "missing_required_parameter");
+    }
+    List<BigInteger> signals = circuit.inputMapping().toSignals(input);
+    return new ZkRequest(circuit, input, signals, nonce(root.get("nonce"), circuit));
+  }
+
+  /**
+   * The request body as a JSON object.
+   *
+   * @throws InvalidRequestException when it is not JSON or not an object
+   */
+  static JsonNode jsonObject(byte[] body) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -29,14 +46,7 @@ final class ZkRequestParser {
       throw new InvalidRequestException("The request body must be a JSON object.", null,
           "invalid_type");
     }
-    Circuit circuit = circuit(root.get("circuit"), circuits);
-    JsonNode input = root.get("input");
-    if (input == null || input.isNull()) {
-      throw new InvalidRequestException("Missing required parameter: 'input'. This circuit"
-          + " takes " + circuit.inputDescription(), "input", "missing_required_parameter");
-    }
-    List<BigInteger> signals = circuit.inputMapping().toSignals(input);
-    return new ZkRequest(circuit, input, signals, nonce(root.get("nonce"), circuit));
+    return root;
   }
 
   /** The circuit named by {@code node}, a name or an id. */
@@ -68,6 +78,6 @@ final class ZkRequestParser {
       // reported below
     }
     throw new InvalidRequestException("'nonce' must be a decimal field element of "
-        + circuit.curve().wireName() + ".", "nonce", "invalid_value");
+        + circuit.curve().snarkjsName() + ".", "nonce", "invalid_value");
   }
 }

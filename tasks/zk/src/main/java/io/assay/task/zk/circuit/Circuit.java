@@ -2,6 +2,7 @@ package io.assay.task.zk.circuit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.task.zk.groth16.Curve;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -115,6 +116,6 @@ public record Circuit(
 
   @Override
   public String toString() {
-    return "Circuit[" + name + ", id=" + id + ", " + curve.wireName() + "]";
+    return "Circuit[" + name + ", id=" + id + ", " + curve.snarkjsName() + "]";
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.task.Json;
+import io.assay.task.zk.groth16.Curve;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -91,7 +92,7 @@ public final class Circuits {
     byte[] vk = read(loader, dir + "verification_key.json");
     JsonNode model = readJson(loader, dir + "model.json");
     try {
-      Curve curve = Curve.fromWireName(text(meta, "curve", metaPath));
+      Curve curve = Curve.fromSnarkjs(text(meta, "curve", metaPath));
       JsonNode layoutNode = meta.path("public_signals");
       SignalLayout layout = new SignalLayout(
           ints(layoutNode.path("outputs")),

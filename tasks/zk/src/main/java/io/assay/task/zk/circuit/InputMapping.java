@@ -151,7 +151,7 @@ public final class InputMapping {
   private BigInteger requireField(BigInteger value, String what) {
     if (value == null || !circuit.curve().inField(value)) {
       throw new IllegalArgumentException(what + " " + value + " is not an element of the "
-          + circuit.curve().wireName() + " scalar field");
+          + circuit.curve().snarkjsName() + " scalar field");
     }
     return value;
   }

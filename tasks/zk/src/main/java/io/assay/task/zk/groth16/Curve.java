@@ -3,7 +3,11 @@ package io.assay.task.zk.groth16;
 import java.math.BigInteger;
 import java.util.Locale;
 
-/** The pairing curves snarkjs proves on, by the names its JSON files use. */
+/**
+ * The pairing curves snarkjs and circom prove on, by the names their JSON files use, with the
+ * scalar field public signals live in and the base field point coordinates live in. The circuit
+ * layer uses the scalar-field helpers to encode signed fixed-point signals.
+ */
 public enum Curve {
   /** snarkjs "bn128": alt_bn128 / BN254, the curve of Ethereum's pairing precompile. */
   BN128("bn128",
@@ -34,15 +38,31 @@ public enum Curve {
     return baseField;
   }
 
+  /** The name in circuit.json and snarkjs keys and proofs: {@code bn128} or {@code bls12381}. */
   public String snarkjsName() {
     return snarkjsName;
+  }
+
+  /** Encodes a signed integer as a scalar field element: {@code x mod r}, so -a becomes r - a. */
+  public BigInteger encode(BigInteger signed) {
+    return signed.mod(scalarField);
+  }
+
+  /** Decodes a scalar field element to a signed integer: values above r/2 are negative. */
+  public BigInteger decodeSigned(BigInteger element) {
+    return element.compareTo(scalarField.shiftRight(1)) > 0 ? element.subtract(scalarField) : element;
+  }
+
+  /** True for a canonical scalar field element: 0 <= value < r. */
+  public boolean inField(BigInteger value) {
+    return value.signum() >= 0 && value.compareTo(scalarField) < 0;
   }
 
   /**
    * The curve snarkjs calls {@code name} ("bn128" or "bls12381", case-insensitive; "bn254" and
    * "bls12-381" are accepted too).
    *
-   * @throws IllegalArgumentException for any other name
+   * @throws IllegalArgumentException naming the accepted names for any other name
    */
   public static Curve fromSnarkjs(String name) {
     String n = name == null ? "" : name.toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.Json;
+import io.assay.task.zk.groth16.Curve;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class CircuitsTest {
     for (Circuit c : circuits.all()) {
       JsonNode vk = Json.MAPPER.readTree(c.verificationKeyJson());
       assertThat(vk.path("protocol").asText()).isEqualTo("groth16");
-      assertThat(vk.path("curve").asText()).isEqualTo(c.curve().wireName());
+      assertThat(vk.path("curve").asText()).isEqualTo(c.curve().snarkjsName());
       assertThat(vk.path("nPublic").asInt()).isEqualTo(c.nPublic()).isEqualTo(8);
       assertThat(c.layout()).isEqualTo(new SignalLayout(List.of(0), 1, List.of(2, 3, 4, 5, 6), 7));
       assertThat(c.constraints()).isEqualTo(2967);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.Json;
+import io.assay.task.zk.groth16.Curve;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

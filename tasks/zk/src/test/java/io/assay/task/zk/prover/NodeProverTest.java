@@ -93,7 +93,7 @@ class NodeProverTest {
     }
     assertThat(c.inputMapping().decodeOutputs(r.publicSignals()))
         .containsExactly(new BigDecimal("15.15234375"));
-    assertThat(r.proof().path("curve").asText()).isEqualTo(c.curve().wireName());
+    assertThat(r.proof().path("curve").asText()).isEqualTo(c.curve().snarkjsName());
     List<BigInteger> expected = c.inputMapping().expectedPublicSignals(r.publicSignals(), inputs, nonce);
     assertThat(snarkjsVerifies(c, expected, r.proof())).isTrue();
   }
