@@ -10,18 +10,16 @@ import org.apache.milagro.amcl.BLS381.ECP2;
 import org.apache.milagro.amcl.BLS381.FP12;
 import org.apache.milagro.amcl.BLS381.FP2;
 import org.apache.milagro.amcl.BLS381.PAIR;
-import org.apache.milagro.amcl.BLS381.ROM;
 
 /**
  * A BLS12-381 (snarkjs "bls12381") verification key on Apache Milagro's pairing. Both groups
- * have cofactors, so every point gets a subgroup check ([r]P = infinity). Milagro's types are
- * mutable; they stay inside this class, and shared ones are copied before any in-place operation.
- * Per key it keeps the Miller loop value of (beta, alpha), so a proof costs three Miller loops
- * and one final exponentiation.
+ * have cofactors, so every point gets a subgroup check, by endomorphism ({@link
+ * Bls12381Subgroups}) rather than [r]P. Milagro's types are mutable; they stay inside this class,
+ * and shared ones are copied before any in-place operation. Per key it keeps the Miller loop
+ * value of (beta, alpha), so a proof costs three Miller loops and one final exponentiation.
  */
 final class Bls12381Key implements CurveKey {
 
-  private static final BIG ORDER = new BIG(ROM.CURVE_Order);
   private static final BigInteger R = Curve.BLS12_381.scalarField();
 
   private final ECP alpha;
@@ -134,7 +132,7 @@ final class Bls12381Key implements CurveKey {
     if (p.is_infinity()) {
       throw new RejectedInput(point.name() + " is not on the curve");
     }
-    if (!times(p, ORDER).is_infinity()) {
+    if (!Bls12381Subgroups.inG1(p)) {
       throw new RejectedInput(point.name() + " is not in the G1 subgroup");
     }
     return p;
@@ -148,7 +146,7 @@ final class Bls12381Key implements CurveKey {
     if (q.is_infinity()) {
       throw new RejectedInput(point.name() + " is not on the curve (twist)");
     }
-    if (!new ECP2(q).mul(ORDER).is_infinity()) {
+    if (!Bls12381Subgroups.inG2(q)) {
       throw new RejectedInput(point.name() + " is not in the G2 subgroup");
     }
     return q;
