@@ -16,7 +16,8 @@ import org.apache.milagro.amcl.BLS381.PAIR;
  * have cofactors, so every point gets a subgroup check, by endomorphism ({@link
  * Bls12381Subgroups}) rather than [r]P. Milagro's types are mutable; they stay inside this class,
  * and shared ones are copied before any in-place operation. Per key it keeps the Miller loop
- * value of (beta, alpha), so a proof costs three Miller loops and one final exponentiation.
+ * value of (beta, alpha), so a proof costs a three-pair multi-Miller loop ({@link
+ * Bls12381Miller}) and one final exponentiation; a batch of n, one (n + 3)-pair loop and one.
  */
 final class Bls12381Key implements CurveKey {
 
@@ -55,7 +56,7 @@ final class Bls12381Key implements CurveKey {
       vkX.add(times(ic[j + 1], big(signals[j])));
     }
     FP12 f = new FP12(alphaBetaMiller);
-    f.mul(millerProduct(List.of(proof.b, gamma, delta), List.of(minusA, vkX, proof.c)));
+    f.mul(Bls12381Miller.product(List.of(proof.b, gamma, delta), List.of(minusA, vkX, proof.c)));
     return PAIR.fexp(f).isunity();
   }
 
@@ -86,28 +87,7 @@ final class Bls12381Key implements CurveKey {
     qs.add(delta);
     ps.add(times(alpha, big(inputScalars[0])));
     qs.add(beta);
-    return PAIR.fexp(millerProduct(qs, ps)).isunity();
-  }
-
-  /** prod of Miller loops over the pairs, two at a time (ate2 shares the squarings), skipping infinity. */
-  private static FP12 millerProduct(List<ECP2> qs, List<ECP> ps) {
-    List<ECP2> q = new ArrayList<>();
-    List<ECP> p = new ArrayList<>();
-    for (int i = 0; i < qs.size(); i++) {
-      if (!qs.get(i).is_infinity() && !ps.get(i).is_infinity()) {
-        q.add(new ECP2(qs.get(i)));
-        p.add(new ECP(ps.get(i)));
-      }
-    }
-    FP12 f = new FP12(1);
-    int i = 0;
-    for (; i + 1 < q.size(); i += 2) {
-      f.mul(PAIR.ate2(q.get(i), p.get(i), q.get(i + 1), p.get(i + 1)));
-    }
-    if (i < q.size()) {
-      f.mul(PAIR.ate(q.get(i), p.get(i)));
-    }
-    return f;
+    return PAIR.fexp(Bls12381Miller.product(qs, ps)).isunity();
   }
 
   /** k P on a copy: Milagro may normalise its operands in place, and key points are shared. */
