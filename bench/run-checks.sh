@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks per second against the raw model (the ceiling), both kinds, in one run.
+# Checks per second against the raw model (the ceiling), per kind, in one run.
 #
 #   bench/run-checks.sh                # build, run both benchmarks (about 6 minutes on 2 cores)
 #   bench/run-checks.sh -f 1 -i 2      # extra arguments go to JMH, after the defaults
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench/results
 # The machine may be shared: say how busy it was.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-java -jar bench/target/benchmarks.jar 'EmbeddingsCheckBenchmark|LlmCheckBenchmark' \
+java -jar bench/target/benchmarks.jar 'EmbeddingsCheckBenchmark|LlmCheckBenchmark|ImageCheckBenchmark' \
   -rf json -rff bench/results/checks.json "$@"
 
 # JMH runs ceiling and checks one after the other; on a shared machine a change of load between
@@ -26,8 +26,10 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - bench/results/checks.json <<'PY'
 import json, sys
 
-CEILING = {"EmbeddingsCheckBenchmark": "rawInference", "LlmCheckBenchmark": "rawScoring"}
-UNIT = {"EmbeddingsCheckBenchmark": "inputs/s", "LlmCheckBenchmark": "answers/s"}
+CEILING = {"EmbeddingsCheckBenchmark": "rawInference", "LlmCheckBenchmark": "rawScoring",
+           "ImageCheckBenchmark": "rawGeneration"}
+UNIT = {"EmbeddingsCheckBenchmark": "inputs/s", "LlmCheckBenchmark": "answers/s",
+        "ImageCheckBenchmark": "images/s"}
 TARGET = {"EmbeddingsCheckBenchmark": 0.80}
 
 median = {}
