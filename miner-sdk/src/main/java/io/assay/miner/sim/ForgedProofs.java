@@ -8,8 +8,8 @@ import io.assay.task.TaskException;
 import io.assay.task.zk.ZkAnswer;
 import io.assay.task.zk.ZkRequest;
 import io.assay.task.zk.circuit.Circuit;
-import io.assay.task.zk.circuit.Curve;
 import io.assay.task.zk.circuit.InputMapping;
+import io.assay.task.zk.groth16.Curve;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +88,7 @@ final class ForgedProofs {
 
   private static Curve curveOf(ObjectNode proof) {
     try {
-      return Curve.fromWireName(proof.path("curve").asText());
+      return Curve.fromSnarkjs(proof.path("curve").asText());
     } catch (IllegalArgumentException e) {
       throw malformed(Behaviour.RANDOM_OUTPUT, e.getMessage());
     }
