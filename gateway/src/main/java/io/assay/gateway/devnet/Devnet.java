@@ -133,7 +133,10 @@ public final class Devnet implements AutoCloseable {
     return List.copyOf(miners);
   }
 
-  /** Ready-to-paste requests against this devnet: a streamed chat and an embedding. */
+  /**
+   * Ready-to-paste requests against this devnet: a streamed chat, an embedding, an image by URL
+   * and a proved prediction.
+   */
   public String curlExample() {
     String auth = " -H 'Authorization: Bearer " + info.apiKey()
         + "' -H 'Content-Type: application/json'";
@@ -141,7 +144,12 @@ public final class Devnet implements AutoCloseable {
         + " -d '{\"model\":\"reference-lm\",\"stream\":true,\"messages\":[{\"role\":"
         + "\"user\",\"content\":\"Tell me about cooking.\"}]}'\n  curl -s "
         + info.baseUrl() + "/embeddings" + auth
-        + " -d '{\"model\":\"all-MiniLM-L6-v2\",\"input\":\"Hello, marketplace\"}'";
+        + " -d '{\"model\":\"all-MiniLM-L6-v2\",\"input\":\"Hello, marketplace\"}'\n  curl -s "
+        + info.baseUrl() + "/images/generations" + auth
+        + " -d '{\"prompt\":\"a red lighthouse at sunset\",\"size\":\"256x256\","
+        + "\"response_format\":\"url\"}'\n  curl -s " + info.baseUrl() + "/proofs" + auth
+        + " -d '{\"circuit\":\"timeseries-mlp-bn128\",\"input\":{\"series\":"
+        + "[12.5,13.1,13.75,14.2,15]}}'";
   }
 
   @Override
