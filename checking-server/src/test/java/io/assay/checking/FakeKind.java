@@ -163,6 +163,16 @@ final class FakeKind implements TaskKind {
     return Optional.of(checker);
   }
 
+  /** A checker that scores every answer 0.5: the one made for a configured model server. */
+  @Override
+  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+    upstreamsSeen.add(upstream);
+    return Optional.of(items -> items.stream()
+        .map(i -> new CheckResult(0.5, "via " + upstream.baseUrl())).toList());
+  }
+
+  final List<UpstreamConfig> upstreamsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Scores each answer with its own score; counts what it checked. */
   static class ScoreChecker implements Checker {
 
