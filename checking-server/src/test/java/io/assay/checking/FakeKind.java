@@ -168,7 +168,7 @@ final class FakeKind implements TaskKind {
   public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
     upstreamsSeen.add(upstream);
     return Optional.of(items -> items.stream()
-        .map(i -> new CheckResult(0.5, "via " + upstream.baseUrl())).toList());
+        .map(i -> new Checker.CheckResult(0.5, "via " + upstream.baseUrl())).toList());
   }
 
   final List<UpstreamConfig> upstreamsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
