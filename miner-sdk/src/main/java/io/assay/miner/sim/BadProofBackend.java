@@ -1,7 +1,6 @@
 package io.assay.miner.sim;
 
 import io.assay.task.Backend;
-import io.assay.task.ChunkSink;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.zk.ZkAnswer;
@@ -13,33 +12,15 @@ import java.util.concurrent.CompletionStage;
  * zk-proof, pass through unchanged: the behaviour is about proofs only, and a bad-proof miner
  * serving other tasks serves them honestly.
  */
-final class BadProofBackend implements Backend {
-
-  private final Backend honest;
+final class BadProofBackend extends ForwardingBackend {
 
   BadProofBackend(Backend honest) {
-    this.honest = honest;
+    super(honest);
   }
 
   @Override
   public CompletionStage<TaskAnswer> serve(TaskRequest request) {
-    return Stages.map(Stages.call(() -> honest.serve(request)), BadProofBackend::tamper);
-  }
-
-  /** Streams unchanged: no proof kind streams. */
-  @Override
-  public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
-    return Stages.call(() -> honest.stream(request, sink));
-  }
-
-  @Override
-  public String unavailableReason() {
-    return honest.unavailableReason();
-  }
-
-  @Override
-  public void close() {
-    honest.close();
+    return Stages.map(super.serve(request), BadProofBackend::tamper);
   }
 
   private static TaskAnswer tamper(TaskAnswer answer) {

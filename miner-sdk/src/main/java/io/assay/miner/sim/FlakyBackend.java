@@ -9,31 +9,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Fails a random share of requests before computing them, streamed or not. */
-final class FlakyBackend implements Backend {
+final class FlakyBackend extends ForwardingBackend {
 
-  private final Backend honest;
   private final LockedRandom random;
   private final double failureRate;
 
   FlakyBackend(Backend honest, LockedRandom random, double failureRate) {
-    this.honest = honest;
+    super(honest);
     this.random = random;
     this.failureRate = failureRate;
   }
 
   @Override
   public CompletionStage<TaskAnswer> serve(TaskRequest request) {
-    return fails() ? failure() : Stages.call(() -> honest.serve(request));
+    return fails() ? failure() : super.serve(request);
   }
 
   @Override
   public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
-    return fails() ? failure() : Stages.call(() -> honest.stream(request, sink));
-  }
-
-  @Override
-  public void close() {
-    honest.close();
+    return fails() ? failure() : super.stream(request, sink);
   }
 
   private boolean fails() {

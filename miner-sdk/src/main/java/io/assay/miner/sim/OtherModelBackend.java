@@ -34,16 +34,14 @@ import java.util.concurrent.CompletionStage;
  *
  * Streams are the honest backend's streams of the other request, so they match the answer.
  */
-final class OtherModelBackend implements Backend {
+final class OtherModelBackend extends ForwardingBackend {
 
   static final long SEED_FLIP = 0x5DEECE66DL;
   static final long FIXED_SEED = 424242L;
   static final double TEMPERATURE_BUMP = 0.3;
 
-  private final Backend honest;
-
   OtherModelBackend(Backend honest) {
-    this.honest = honest;
+    super(honest);
   }
 
   @Override
@@ -66,16 +64,6 @@ final class OtherModelBackend implements Backend {
       return CompletableFuture.failedFuture(e);
     }
     return Stages.call(() -> honest.stream(other, sink));
-  }
-
-  @Override
-  public String unavailableReason() {
-    return honest.unavailableReason();
-  }
-
-  @Override
-  public void close() {
-    honest.close();
   }
 
   static TaskRequest other(TaskRequest request) {

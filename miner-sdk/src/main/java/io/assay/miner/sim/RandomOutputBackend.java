@@ -14,19 +14,18 @@ import java.util.concurrent.CompletionStage;
  * {@link FakeContent}. A stream is rewritten chunk by chunk as the honest one arrives ({@link
  * FakeLlmStream}), and its answer is built from the chunks it sent, so both agree.
  */
-final class RandomOutputBackend implements Backend {
+final class RandomOutputBackend extends ForwardingBackend {
 
-  private final Backend honest;
   private final FakeContent fakes;
 
   RandomOutputBackend(Backend honest, FakeContent fakes) {
-    this.honest = honest;
+    super(honest);
     this.fakes = fakes;
   }
 
   @Override
   public CompletionStage<TaskAnswer> serve(TaskRequest request) {
-    return Stages.map(Stages.call(() -> honest.serve(request)), fakes::answer);
+    return Stages.map(super.serve(request), fakes::answer);
   }
 
   @Override
@@ -42,15 +41,5 @@ final class RandomOutputBackend implements Backend {
       }
       return fake.answer(a);
     });
-  }
-
-  @Override
-  public String unavailableReason() {
-    return honest.unavailableReason();
-  }
-
-  @Override
-  public void close() {
-    honest.close();
   }
 }

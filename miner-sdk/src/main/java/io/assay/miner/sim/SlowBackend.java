@@ -20,14 +20,13 @@ import java.util.concurrent.TimeUnit;
  * request, so chunks keep their order and reach the sink one at a time, and the completion
  * follows the last chunk. Chunks and completions are delivered on the timer's thread.
  */
-final class SlowBackend implements Backend {
+final class SlowBackend extends ForwardingBackend {
 
-  private final Backend honest;
   private final ScheduledExecutorService timer;
   private final int slowdown;
 
   SlowBackend(Backend honest, ScheduledExecutorService timer, int slowdown) {
-    this.honest = honest;
+    super(honest);
     this.timer = timer;
     this.slowdown = slowdown;
   }
@@ -35,7 +34,7 @@ final class SlowBackend implements Backend {
   @Override
   public CompletionStage<TaskAnswer> serve(TaskRequest request) {
     Pacer pacer = new Pacer(System.nanoTime());
-    return pacer.finish(Stages.call(() -> honest.serve(request)));
+    return pacer.finish(super.serve(request));
   }
 
   @Override
@@ -45,14 +44,8 @@ final class SlowBackend implements Backend {
         () -> sink.chunk(json)))));
   }
 
-  @Override
-  public void close() {
-    honest.close();
-  }
-
   /** The events of one request, each delayed to {@code slowdown} times its honest time. */
   private final class Pacer {
-
     private final long start;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
