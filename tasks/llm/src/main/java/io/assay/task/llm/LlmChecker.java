@@ -10,12 +10,8 @@ import io.assay.task.llm.model.ReferenceLm;
 import io.assay.task.llm.model.SamplingParams;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Checks {@code reference-lm} answers by teacher forcing: the reference model re-reads the
@@ -63,9 +59,6 @@ import java.util.SplittableRandom;
  */
 final class LlmChecker implements Checker {
 
-  /** Distance counted for a position whose claimed or reference log-probability is not finite. */
-  private static final double MAX_DISTANCE = 10;
-
   private final LlmCheckerConfig config;
   private final ReferenceLm lm = ReferenceLm.shared();
 
@@ -105,7 +98,7 @@ final class LlmChecker implements Checker {
     boolean reproducible = greedy || request.seed() != null;
     String excuse = null;
     if (reproducible || !pass.passed()) {
-      long seed = request.seed() != null ? request.seed() : key(answer);
+      long seed = request.seed() != null ? request.seed() : FineCheck.key(answer);
       Generation replay = lm.generate(prompt, new SamplingParams(request.temperature(),
           request.topP(), request.maxTokens(), request.stop(), seed, 0), null);
       boolean identical = Arrays.equals(replay.ids(), ids)
@@ -122,7 +115,8 @@ final class LlmChecker implements Checker {
         excuse = "reference fails the same way: " + pass.detail();
       }
     }
-    double d = fineDistance(answer, pass, key(answer));
+    double d = FineCheck.meanDistance(answer, pass.logprobs(), pass.unlikely(),
+        config.finePositions());
     double quality = Math.max(0, 1 - d / config.logprobScale());
     String reason = excuse != null ? excuse
         : d == 0 ? "ok"
@@ -174,41 +168,6 @@ final class LlmChecker implements Checker {
       }
     }
     return ids;
-  }
-
-  /** Mean absolute claimed-vs-reference log-probability error at the fine positions. */
-  private double fineDistance(LlmAnswer answer, LlmCheckerPass pass, long key) {
-    int n = pass.logprobs().length;
-    if (n == 0) {
-      return 0;
-    }
-    int wanted = Math.min(config.finePositions(), n);
-    Set<Integer> positions = new LinkedHashSet<>();
-    positions.add(0);
-    positions.add(n - 1);
-    for (int i = 0; i < n && positions.size() < wanted; i++) {
-      if (pass.unlikely()[i]) {
-        positions.add(i);
-      }
-    }
-    SplittableRandom random = new SplittableRandom(key);
-    while (positions.size() < wanted) {
-      positions.add(random.nextInt(n));
-    }
-    double sum = 0;
-    for (int i : positions) {
-      double distance = Math.abs(answer.tokens().get(i).logprob() - pass.logprobs()[i]);
-      // NaN (a missing claim) and infinities count as the largest error, never as a match.
-      sum += distance < MAX_DISTANCE ? distance : MAX_DISTANCE;
-    }
-    return sum / positions.size();
-  }
-
-  /** A seed that depends only on the answer, so replays and fine positions are repeatable. */
-  private static long key(LlmAnswer answer) {
-    long h = answer.text().hashCode();
-    h = h * 1_000_003 + answer.tokens().size();
-    return h * 1_000_003 + Objects.hashCode(answer.finishReason());
   }
 
   private static List<ChatMessage> messages(LlmRequest request) {

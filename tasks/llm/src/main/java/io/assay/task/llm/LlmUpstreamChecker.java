@@ -10,12 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -52,8 +50,6 @@ final class LlmUpstreamChecker implements Checker {
 
   /** Alternatives a vLLM server reports per position by default (its max_logprobs). */
   static final int SERVER_TOP = 20;
-
-  private static final double MAX_DISTANCE = 10;
 
   private final OpenAiHttp http;
   private final LlmCheckerConfig config;
@@ -113,7 +109,9 @@ final class LlmUpstreamChecker implements Checker {
       }
       excuse = "reference fails the same way: " + pass.detail;
     }
-    double d = fineDistance(answer, pass);
+    double[] reference = pass.tokens.stream().mapToDouble(EchoedLogprobs.Scored::logprob)
+        .toArray();
+    double d = FineCheck.meanDistance(answer, reference, pass.unlikely, config.finePositions());
     double quality = Math.max(0, 1 - d / config.logprobScale());
     return new CheckResult(quality, excuse != null ? excuse
         : d == 0 ? "ok" : String.format(Locale.ROOT, "claimed logprobs off by %.3g on average", d));
@@ -236,33 +234,6 @@ final class LlmUpstreamChecker implements Checker {
       }
     }
     return true;
-  }
-
-  /** Mean absolute claimed-vs-server log-probability error at the fine positions. */
-  private double fineDistance(LlmAnswer answer, Pass pass) {
-    int n = pass.tokens.size();
-    if (n == 0) {
-      return 0;
-    }
-    int wanted = Math.min(config.finePositions(), n);
-    Set<Integer> positions = new LinkedHashSet<>();
-    positions.add(0);
-    positions.add(n - 1);
-    for (int i = 0; i < n && positions.size() < wanted; i++) {
-      if (pass.unlikely[i]) {
-        positions.add(i);
-      }
-    }
-    SplittableRandom random = new SplittableRandom(answer.text().hashCode());
-    while (positions.size() < wanted) {
-      positions.add(random.nextInt(n));
-    }
-    double sum = 0;
-    for (int i : positions) {
-      double distance = Math.abs(answer.tokens().get(i).logprob() - pass.tokens.get(i).logprob());
-      sum += Double.isFinite(distance) ? Math.min(distance, MAX_DISTANCE) : MAX_DISTANCE;
-    }
-    return sum / positions.size();
   }
 
   private ObjectNode echoBody(String text) {
