@@ -3,6 +3,7 @@ package io.assay.checking;
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
 import io.lettuce.core.RedisURI;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.UpstreamConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param port port of the health and metrics endpoints; 0 for none
  * @param upstreams model servers that check tasks the reference models cannot, by task id
  *     ({@code kind/model}); a task listed here is checked through its server
+ * @param checkerSettings each kind's checker settings (thresholds) as configured under {@code
+ *     checking.checkers.<kind>}, read by the kind; checked when the service starts
  */
 public record CheckingOptions(
     String redisUrl,
@@ -36,7 +39,8 @@ public record CheckingOptions(
     int maxDeliveries,
     String host,
     int port,
-    Map<String, UpstreamConfig> upstreams) {
+    Map<String, UpstreamConfig> upstreams,
+    Map<String, JsonNode> checkerSettings) {
 
   public static final int DEFAULT_BATCH = 64;
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(60);
@@ -49,6 +53,7 @@ public record CheckingOptions(
     Objects.requireNonNull(claimTimeout, "claimTimeout");
     Objects.requireNonNull(host, "host");
     upstreams = Map.copyOf(upstreams);
+    checkerSettings = Map.copyOf(checkerSettings);
     if (redisUrl != null && redisUrl.isBlank()) {
       redisUrl = null;
     }
@@ -70,7 +75,8 @@ public record CheckingOptions(
   /** Every default, reading from {@code redisUrl}. */
   public static CheckingOptions defaults(String redisUrl) {
     return new CheckingOptions(redisUrl, defaultConsumerName(), DEFAULT_BATCH, defaultWorkers(),
-        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_HOST, DEFAULT_PORT, Map.of());
+        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_HOST, DEFAULT_PORT, Map.of(),
+        Map.of());
   }
 
   /**
@@ -96,7 +102,7 @@ public record CheckingOptions(
   /**
    * Reads a {@code checking} section the caller already holds (the gateway's, when embedded),
    * with the Redis URL it uses. Keys: {@code consumer, batch, workers, claim_timeout,
-   * max_deliveries, host, port, upstreams}.
+   * max_deliveries, host, port, upstreams, checkers}.
    *
    * @throws ConfigException naming the key when a value is unusable
    */
@@ -115,47 +121,53 @@ public record CheckingOptions(
         checking.integer("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000),
         checking.string("host", DEFAULT_HOST),
         checking.integer("port", DEFAULT_PORT, 0, 65_535),
-        readUpstreams(checking));
+        readUpstreams(checking),
+        checking.subtrees("checkers"));
   }
 
   public CheckingOptions withRedisUrl(String url) {
     return new CheckingOptions(url, consumerName, batch, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams);
+        host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withConsumerName(String name) {
     return new CheckingOptions(redisUrl, name, batch, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams);
+        host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withBatch(int n) {
     return new CheckingOptions(redisUrl, consumerName, n, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams);
+        host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withWorkers(int n) {
     return new CheckingOptions(redisUrl, consumerName, batch, n, claimTimeout, maxDeliveries,
-        host, port, upstreams);
+        host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withClaimTimeout(Duration timeout) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, timeout, maxDeliveries,
-        host, port, upstreams);
+        host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withMaxDeliveries(int n) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout, n, host,
-        port, upstreams);
+        port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withUpstreams(Map<String, UpstreamConfig> servers) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, port, servers);
+        maxDeliveries, host, port, servers, checkerSettings);
+  }
+
+  public CheckingOptions withCheckerSettings(Map<String, JsonNode> settings) {
+    return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
+        maxDeliveries, host, port, upstreams, settings);
   }
 
   public CheckingOptions withPort(int p) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, p, upstreams);
+        maxDeliveries, host, p, upstreams, checkerSettings);
   }
 
   /**

@@ -65,7 +65,7 @@ public final class CheckingService implements AutoCloseable {
     this.reads = reads;
     this.writes = writes;
     this.metrics = new CheckingMetrics();
-    this.checkers = new TaskCheckers(kinds, options.upstreams());
+    this.checkers = new TaskCheckers(kinds, options.upstreams(), options.checkerSettings());
     this.inFlight = new Semaphore(options.maxInFlight());
     this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),
@@ -83,6 +83,7 @@ public final class CheckingService implements AutoCloseable {
    * @param kinds the task kinds whose answers this service checks ({@link TaskKinds#discover()}
    *     in production)
    * @throws CheckingException when Redis cannot be reached or the queue cannot be set up
+   * @throws io.assay.config.ConfigException when a kind's checker settings are unusable
    */
   public static CheckingService start(CheckingOptions options, TaskKinds kinds) {
     return start(options, kinds, Clock.systemUTC());
@@ -94,6 +95,7 @@ public final class CheckingService implements AutoCloseable {
     if (options.redisUrl() == null) {
       throw new IllegalArgumentException("the checking service needs a Redis URL (redis.url)");
     }
+    TaskCheckers.validateSettings(kinds, options.checkerSettings());
     RedisClient client = RedisClient.create(RedisURI.create(options.redisUrl()));
     client.setOptions(ClientOptions.builder()
         .requestQueueSize(Math.max(10_000, 4 * options.maxInFlight()))

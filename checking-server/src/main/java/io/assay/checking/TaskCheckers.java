@@ -1,5 +1,9 @@
 package io.assay.checking;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.assay.config.ConfigException;
+import io.assay.config.ConfigNode;
 import io.assay.task.Checker;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
@@ -34,13 +38,44 @@ final class TaskCheckers implements AutoCloseable {
 
   private final TaskKinds kinds;
   private final Map<String, UpstreamConfig> upstreams;
+  private final Map<String, JsonNode> settings;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  /** @param upstreams model servers to check tasks through, by task id; others use references */
-  TaskCheckers(TaskKinds kinds, Map<String, UpstreamConfig> upstreams) {
+  /**
+   * @param upstreams model servers to check tasks through, by task id; others use references
+   * @param settings each kind's checker settings by kind name ({@code checking.checkers})
+   */
+  TaskCheckers(TaskKinds kinds, Map<String, UpstreamConfig> upstreams,
+      Map<String, JsonNode> settings) {
     this.kinds = kinds;
     this.upstreams = Map.copyOf(upstreams);
+    this.settings = Map.copyOf(settings);
+  }
+
+  /**
+   * Checks every kind's settings at start, as reading its checker would, so a bad threshold
+   * stops the service at once rather than at the first answer of that kind.
+   *
+   * @throws ConfigException naming the key
+   */
+  static void validateSettings(TaskKinds kinds, Map<String, JsonNode> settings) {
+    settings.forEach((name, node) -> {
+      TaskKind kind = kinds.byName(name).orElseThrow(() -> new ConfigException("config key '"
+          + SETTINGS + "." + name + "': there is no task kind '" + name + "'; known kinds: "
+          + kinds.all().stream().map(TaskKind::name).toList()));
+      for (String model : kind.referenceModels()) {
+        kind.referenceChecker(new TaskSpec(name, model, Long.MAX_VALUE, 1),
+            settingsOf(name, node)).ifPresent(Checker::close);
+      }
+    });
+  }
+
+  /** Where kinds' checker settings live in the configuration. */
+  static final String SETTINGS = "checking.checkers";
+
+  private static ConfigNode settingsOf(String kind, JsonNode node) {
+    return ConfigNode.at(SETTINGS + "." + kind, node, System.getenv());
   }
 
   /**
@@ -98,9 +133,11 @@ final class TaskCheckers implements AutoCloseable {
       Task task = kind.get().bind(spec);
       long start = System.nanoTime();
       UpstreamConfig upstream = upstreams.get(taskId);
+      ConfigNode kindSettings = settingsOf(kindName,
+          settings.getOrDefault(kindName, JsonNodeFactory.instance.objectNode()));
       Optional<Checker> checker = upstream != null
-          ? kind.get().upstreamChecker(spec, upstream)
-          : kind.get().referenceChecker(spec);
+          ? kind.get().upstreamChecker(spec, upstream, kindSettings)
+          : kind.get().referenceChecker(spec, kindSettings);
       if (checker.isEmpty()) {
         log.warn("kind '{}' has no {} checker for model '{}'; answers of {} are not checked",
             kindName, upstream != null ? "model-server" : "reference", spec.model(), taskId);

@@ -50,7 +50,36 @@ class CheckingOptionsTest {
         """, Map.of());
 
     assertThat(options).isEqualTo(new CheckingOptions("redis://10.0.0.5:6379", "checker-a", 16, 3,
-        Duration.ofSeconds(90), 7, "0.0.0.0", 0, Map.of()));
+        Duration.ofSeconds(90), 7, "0.0.0.0", 0, Map.of(), Map.of()));
+  }
+
+  @Test
+  void checkerSettings_areReadPerKind_andCheckedWhenTheServiceStarts() {
+    CheckingOptions options = read("""
+        checking:
+          checkers:
+            llm:
+              tail_mass: 0.01
+              top_k: [{max_temperature: 1, k: 8}, {k: 30}]
+            embeddings:
+              min_cosine: 0.98
+        """, Map.of());
+    assertThat(options.checkerSettings()).containsOnlyKeys("llm", "embeddings");
+    io.assay.task.TaskKinds kinds = io.assay.task.TaskKinds.discover();
+    TaskCheckers.validateSettings(kinds, options.checkerSettings());
+
+    assertThatThrownBy(() -> TaskCheckers.validateSettings(kinds, read(
+        "checking:\n  checkers:\n    llm:\n      tail_mass: 3\n", Map.of()).checkerSettings()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("checking.checkers.llm.tail_mass");
+    assertThatThrownBy(() -> TaskCheckers.validateSettings(kinds, read(
+        "checking:\n  checkers:\n    image:\n      strictness: 3\n", Map.of())
+        .checkerSettings()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("checking.checkers.image.strictness");
+    assertThatThrownBy(() -> TaskCheckers.validateSettings(kinds, read(
+        "checking:\n  checkers:\n    audio:\n      x: 1\n", Map.of()).checkerSettings()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("no task kind 'audio'");
   }
 
   @Test

@@ -165,7 +165,8 @@ final class FakeKind implements TaskKind {
 
   /** A checker that scores every answer 0.5: the one made for a configured model server. */
   @Override
-  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream,
+      io.assay.config.ConfigNode settings) {
     upstreamsSeen.add(upstream);
     return Optional.of(items -> items.stream()
         .map(i -> new Checker.CheckResult(0.5, "via " + upstream.baseUrl())).toList());

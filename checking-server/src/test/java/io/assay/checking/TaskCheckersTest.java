@@ -21,7 +21,7 @@ class TaskCheckersTest {
   void aTaskWithAModelServer_isCheckedThroughIt_othersByTheReference() {
     FakeKind kind = FakeKind.scoring();
     try (TaskCheckers checkers = new TaskCheckers(TaskKinds.of(kind),
-        Map.of("fake/big-model", SERVER))) {
+        Map.of("fake/big-model", SERVER), Map.of())) {
       var served = checkers.resolve("fake/big-model").orElseThrow();
       FakeKind.FakeRequest request = new FakeKind.FakeRequest(FakeKind.PATH, "big-model", "x");
       assertThat(served.checker().check(List.of(new CheckItem(request,

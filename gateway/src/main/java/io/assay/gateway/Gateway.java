@@ -12,7 +12,6 @@ import io.assay.gateway.synthetic.TestFractions;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.TaskWeightsFile;
 import io.assay.gateway.weights.WeightsService;
-import io.assay.checking.CheckingOptions;
 import io.assay.checking.CheckingService;
 import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.auth.ApiKeys;
@@ -139,7 +138,7 @@ public final class Gateway implements AutoCloseable {
           .compose(v -> weights.loadLatest())), "record the task weights");
 
       this.checking = config.checking().embedded()
-          ? CheckingService.start(CheckingOptions.defaults(redisUrl)
+          ? CheckingService.start(config.checking().options().withRedisUrl(redisUrl)
               .withConsumerName("gateway-" + identity.hotkey().value().substring(0, 8))
               .withPort(0), b.kinds)
           : null;

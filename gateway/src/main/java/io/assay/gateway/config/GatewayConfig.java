@@ -1,5 +1,6 @@
 package io.assay.gateway.config;
 
+import io.assay.checking.CheckingOptions;
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
 import io.assay.gateway.weights.TaskWeights;
@@ -69,8 +70,10 @@ public record GatewayConfig(
   /**
    * @param organicShare share of organic answers queued for checking (synthetic ones always are)
    * @param embedded whether this gateway runs a checking server in its own process
+   * @param options how that checking server runs: the checking server's own keys ({@code batch,
+   *     workers, claim_timeout, max_deliveries, upstreams, checkers}) read from the same section
    */
-  public record CheckingConfig(double organicShare, boolean embedded) {}
+  public record CheckingConfig(double organicShare, boolean embedded, CheckingOptions options) {}
 
   /**
    * @param publicUrl the gateway's address as users reach it (scheme, host, port, no path), for
@@ -120,7 +123,7 @@ public record GatewayConfig(
     ScoringConfig scoring = ScoringConfig.read(root.section("scoring"));
     ConfigNode c = root.section("checking");
     CheckingConfig checking = new CheckingConfig(c.decimal("organic_share", 0.1, 0, 1),
-        c.bool("embedded", true));
+        c.bool("embedded", true), CheckingOptions.read(c, redisUrl));
 
     List<TaskConfig> tasks = new ArrayList<>();
     Set<String> ids = new HashSet<>();

@@ -33,6 +33,31 @@ class GatewayConfigTest {
   }
 
   @Test
+  void theCheckingSection_alsoConfiguresTheEmbeddedCheckingServer() {
+    GatewayConfig config = read(TASKS + """
+        checking:
+          organic_share: 0.2
+          batch: 8
+          checkers:
+            llm: {tail_mass: 0.01}
+          upstreams:
+            - task: llm/qwen
+              base_url: http://10.0.0.9:8000/v1
+              model: Qwen/Qwen2.5-0.5B-Instruct
+        gateway:
+          public_url: https://api.example.com
+        """, Map.of());
+    assertThat(config.checking().organicShare()).isEqualTo(0.2);
+    assertThat(config.checking().options().batch()).isEqualTo(8);
+    assertThat(config.checking().options().checkerSettings()).containsOnlyKeys("llm");
+    assertThat(config.checking().options().upstreams()).containsOnlyKeys("llm/qwen");
+    assertThat(config.files().publicUrl()).isEqualTo("https://api.example.com");
+    assertThatThrownBy(() -> read(TASKS + "gateway:\n  public_url: https://x.example/v1\n",
+        Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.public_url");
+  }
+
+  @Test
   void defaults_applyWhenKeysAreAbsent() {
     GatewayConfig config = read(TASKS, Map.of());
     assertThat(config.host()).isEqualTo("127.0.0.1");

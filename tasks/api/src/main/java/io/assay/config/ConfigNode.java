@@ -70,6 +70,40 @@ public final class ConfigNode {
     }
   }
 
+  /**
+   * A section read later, apart from the document it came from (a task kind's checker settings,
+   * read when its checker is made): {@code path} names its keys in messages and environment
+   * variables as if it were still in place.
+   */
+  public static ConfigNode at(String path, JsonNode node, Map<String, String> env) {
+    return new ConfigNode(path, node, env);
+  }
+
+  /**
+   * The mappings under {@code key} by name, as they are, for sections read later with {@link
+   * #at}; their keys are then checked by whoever reads them, not by {@link #rejectUnknownKeys}
+   * here.
+   */
+  public Map<String, JsonNode> subtrees(String key) {
+    read.add(key);
+    JsonNode child = node.get(key);
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    if (child == null || child.isNull()) {
+      return out;
+    }
+    if (!child.isObject()) {
+      throw new ConfigException(where(key) + ": expected a mapping, found " + child);
+    }
+    child.fields().forEachRemaining(e -> {
+      if (!e.getValue().isObject()) {
+        throw new ConfigException(where(key) + "." + e.getKey() + ": expected a mapping, found "
+            + e.getValue());
+      }
+      out.put(e.getKey(), e.getValue().deepCopy());
+    });
+    return out;
+  }
+
   /** An empty section, for defaults. */
   public static ConfigNode empty(Map<String, String> env) {
     return new ConfigNode("", new ObjectNode(JsonNodeFactory.instance), env);

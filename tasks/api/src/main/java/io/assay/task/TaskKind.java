@@ -66,11 +66,26 @@ public interface TaskKind {
   }
 
   /**
-   * A checker for {@code spec}'s answers that asks a model server for the reference's view
-   * (for llm: the log-probabilities a vLLM-style server reports for the answer's tokens); empty
-   * when this kind cannot check through a server.
+   * Like {@link #referenceChecker(TaskSpec)}, with the operator's settings for this kind's
+   * checkers (thresholds; {@code checking.checkers.<kind>} in the configuration, possibly empty).
+   * A kind without settings refuses any key.
+   *
+   * @throws io.assay.config.ConfigException naming the key when a setting is unusable
    */
-  default java.util.Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+  default java.util.Optional<Checker> referenceChecker(TaskSpec spec,
+      io.assay.config.ConfigNode settings) {
+    settings.rejectUnknownKeys();
+    return referenceChecker(spec);
+  }
+
+  /**
+   * A checker for {@code spec}'s answers that asks a model server for the reference's view
+   * (for llm: the log-probabilities a vLLM-style server reports for the answer's tokens), with
+   * the operator's settings as for {@link #referenceChecker(TaskSpec, io.assay.config.ConfigNode)};
+   * empty when this kind cannot check through a server.
+   */
+  default java.util.Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream,
+      io.assay.config.ConfigNode settings) {
     return java.util.Optional.empty();
   }
 

@@ -1,5 +1,6 @@
 package io.assay.task.embeddings;
 
+import io.assay.config.ConfigNode;
 import io.assay.task.Backend;
 import io.assay.task.Checker;
 import io.assay.task.Task;
@@ -96,11 +97,23 @@ public final class EmbeddingsKind implements TaskKind {
    */
   @Override
   public Optional<Checker> referenceChecker(TaskSpec spec) {
+    return referenceChecker(spec, ConfigNode.empty(java.util.Map.of()));
+  }
+
+  /**
+   * As {@link #referenceChecker(TaskSpec)}, with {@code min_cosine} (the cosine similarity every
+   * vector must reach, default {@value EmbeddingsChecker#DEFAULT_MIN_COSINE}) set in {@code
+   * settings}.
+   */
+  @Override
+  public Optional<Checker> referenceChecker(TaskSpec spec, ConfigNode settings) {
     requireKind(spec);
+    double minCosine = settings.decimal("min_cosine", EmbeddingsChecker.DEFAULT_MIN_COSINE, 0, 1);
+    settings.rejectUnknownKeys();
     if (!MiniLmEngine.MODEL_ID.equals(spec.model())) {
       return Optional.empty();
     }
-    return Optional.of(new EmbeddingsChecker());
+    return Optional.of(new EmbeddingsChecker(minCosine));
   }
 
   /**

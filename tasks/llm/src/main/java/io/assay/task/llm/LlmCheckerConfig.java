@@ -1,5 +1,7 @@
 package io.assay.task.llm;
 
+import io.assay.config.ConfigException;
+import io.assay.config.ConfigNode;
 import java.util.List;
 
 /**
@@ -79,6 +81,44 @@ record LlmCheckerConfig(List<RankTier> topK, double tailMass, int allowedFailure
     return new LlmCheckerConfig(List.of(new RankTier(0.3, 5), new RankTier(0.8, 10),
         new RankTier(1.2, 20), new RankTier(Double.POSITIVE_INFINITY, 40)),
         1e-3, 2, 0.05, 0.5, 7, 1e-4, 5, 0.5, 0.1);
+  }
+
+  /**
+   * The thresholds set in {@code settings} ({@code checking.checkers.llm}), each key named as
+   * the component in snake_case; absent keys keep their {@link #defaults()}. {@code top_k} is a
+   * list of {@code {max_temperature, k}} (the last may leave out {@code max_temperature}: every
+   * higher temperature).
+   *
+   * @throws ConfigException naming the key when a value is out of range or unknown
+   */
+  static LlmCheckerConfig read(ConfigNode settings) {
+    LlmCheckerConfig d = defaults();
+    List<RankTier> tiers = d.topK();
+    List<ConfigNode> tierNodes = settings.sections("top_k");
+    if (!tierNodes.isEmpty()) {
+      tiers = new java.util.ArrayList<>();
+      for (ConfigNode t : tierNodes) {
+        tiers.add(new RankTier(t.decimal("max_temperature", Double.POSITIVE_INFINITY, 0,
+            Double.POSITIVE_INFINITY), t.integer("k", 1, 1, 10_000)));
+      }
+    }
+    LlmCheckerConfig config;
+    try {
+      config = new LlmCheckerConfig(tiers,
+          settings.decimal("tail_mass", d.tailMass(), 0, 0.999),
+          settings.integer("allowed_failures", d.allowedFailures(), 0, 10_000),
+          settings.decimal("allowed_failure_fraction", d.allowedFailureFraction(), 0, 0.999),
+          settings.decimal("fabricated_fraction", d.fabricatedFraction(), 0.001, 1),
+          settings.decimal("max_stop_hazard", d.maxStopHazard(), 0.001, 1_000),
+          settings.decimal("min_end_probability", d.minEndProbability(), 0, 1),
+          settings.integer("fine_positions", d.finePositions(), 1, 1_000),
+          settings.decimal("logprob_scale", d.logprobScale(), 0.001, 1_000),
+          settings.decimal("replay_tolerance", d.replayTolerance(), 0, 1));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key '" + settings.path() + ".top_k': " + e.getMessage());
+    }
+    settings.rejectUnknownKeys();
+    return config;
   }
 
   /** The rank floor at {@code temperature}. */

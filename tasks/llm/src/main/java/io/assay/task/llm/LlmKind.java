@@ -1,5 +1,6 @@
 package io.assay.task.llm;
 
+import io.assay.config.ConfigNode;
 import io.assay.task.Backend;
 import io.assay.task.Checker;
 import io.assay.task.Task;
@@ -68,25 +69,37 @@ public final class LlmKind implements TaskKind {
    */
   @Override
   public Optional<Checker> referenceChecker(TaskSpec spec) {
+    return referenceChecker(spec, ConfigNode.empty(java.util.Map.of()));
+  }
+
+  /**
+   * As {@link #referenceChecker(TaskSpec)}, with the thresholds set in {@code settings} ({@link
+   * LlmCheckerConfig#read}).
+   */
+  @Override
+  public Optional<Checker> referenceChecker(TaskSpec spec, ConfigNode settings) {
+    LlmCheckerConfig config = LlmCheckerConfig.read(settings);
     if (!spec.model().equals(ReferenceLm.MODEL_ID)) {
       return Optional.empty();
     }
-    return Optional.of(new LlmChecker());
+    return Optional.of(new LlmChecker(config));
   }
 
   /**
    * An {@link LlmUpstreamChecker} asking a vLLM-style server at {@code upstream} for the
-   * log-probabilities of answers, with the default thresholds; the option {@code chat_template}
-   * ({@code chatml}, the default, or {@code llama3}) says how the model reads chat messages.
+   * log-probabilities of answers, with the thresholds set in {@code settings}; the upstream
+   * option {@code chat_template} ({@code chatml}, the default, or {@code llama3}) says how the
+   * model reads chat messages.
    *
    * @throws IllegalArgumentException for an unknown chat template
    */
   @Override
-  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream) {
+  public Optional<Checker> upstreamChecker(TaskSpec spec, UpstreamConfig upstream,
+      ConfigNode settings) {
+    LlmCheckerConfig config = LlmCheckerConfig.read(settings);
     ChatPrompt template = ChatPrompt.named(upstream.options().getOrDefault("chat_template",
         "chatml"));
-    return Optional.of(new LlmUpstreamChecker(OpenAiHttp.create(upstream),
-        LlmCheckerConfig.defaults(), template));
+    return Optional.of(new LlmUpstreamChecker(OpenAiHttp.create(upstream), config, template));
   }
 
   @Override

@@ -48,7 +48,8 @@ class LlmUpstreamCheckerTest {
         "Qwen/Qwen2.5-0.5B-Instruct", null, Duration.ofSeconds(5),
         Map.of("chat_template", "chatml"));
     checker = (LlmUpstreamChecker) new LlmKind()
-        .upstreamChecker(new TaskSpec("llm", "qwen-0.5b", 1000, 64), upstream).orElseThrow();
+        .upstreamChecker(new TaskSpec("llm", "qwen-0.5b", 1000, 64), upstream,
+            io.assay.config.ConfigNode.empty(Map.of())).orElseThrow();
   }
 
   @AfterEach
