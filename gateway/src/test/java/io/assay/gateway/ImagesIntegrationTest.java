@@ -106,6 +106,23 @@ class ImagesIntegrationTest {
   }
 
   @Test
+  void nPictures_areDrawnByDifferentMiners_withConsecutiveSeeds() {
+    HttpResponse<String> response = post(devnet, "/images/generations", "{\"model\":"
+        + "\"reference-image\",\"prompt\":\"three paper boats\",\"n\":3,\"size\":"
+        + "\"256x256\",\"steps\":2,\"seed\":100}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    List<String> miners = List.of(response.headers().firstValue("X-Assay-Miner").orElseThrow()
+        .split(","));
+    assertThat(miners).hasSize(3).doesNotHaveDuplicates();
+    // Picture i is the one seed 100 + i gives alone.
+    byte[] third = png(post(devnet, "/images/generations", "{\"model\":\"reference-image\","
+        + "\"prompt\":\"three paper boats\",\"size\":\"256x256\",\"steps\":2,"
+        + "\"seed\":102}"));
+    assertThat(Base64.getDecoder().decode(json(response).path("data").path(2).path("b64_json")
+        .asText())).isEqualTo(third);
+  }
+
+  @Test
   void samePromptAndSeed_giveIdenticalBytesThroughEveryMiner_anotherSeedFailsTheChecker() {
     String body = "{\"model\":\"reference-image\",\"prompt\":\"a blue whale under a starry sky\","
         + "\"size\":\"256x256\",\"steps\":6,\"seed\":%d}";

@@ -15,7 +15,6 @@ import io.assay.task.TaskRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -120,7 +119,8 @@ final class TaskEndpoint {
     }
     Future<List<Dispatcher.Served>> all = parts.size() == 1
         ? dispatcher.dispatch(task, parts.get(0), units, Origin.ORGANIC).map(List::of)
-        : dispatchParts(task, parts);
+        : dispatcher.dispatchAll(task, parts,
+            parts.stream().map(task::estimateUnits).toList(), Origin.ORGANIC);
     all.onComplete(ar -> {
       if (ar.failed()) {
         dispatchFailed(ctx, request, ar.cause());
@@ -148,18 +148,6 @@ final class TaskEndpoint {
           .putHeader(MINER_HEADER, String.join(",", miners))
           .end(Buffer.buffer(out));
     });
-  }
-
-  /**
-   * Serves the parts of a split request (images of one request) at once, so the dispatcher
-   * spreads them over miners; fails if any part fails, as the user asked for all of them.
-   */
-  private Future<List<Dispatcher.Served>> dispatchParts(Task task, List<TaskRequest> parts) {
-    List<Future<Dispatcher.Served>> calls = new ArrayList<>(parts.size());
-    for (TaskRequest part : parts) {
-      calls.add(dispatcher.dispatch(task, part, task.estimateUnits(part), Origin.ORGANIC));
-    }
-    return Future.all(calls).map(done -> calls.stream().map(Future::result).toList());
   }
 
   /** Names the miner that answered, for operators and tests. */

@@ -72,7 +72,24 @@ public final class Dispatcher {
    * @return the answer, or a failed future with {@link NoMinerAvailableException}
    */
   public Future<Served> dispatch(Task task, TaskRequest request, long units, Origin origin) {
-    return dispatch(null, task, request, units, origin);
+    return dispatch(null, task, request, units, origin, null);
+  }
+
+  /**
+   * Serves the parts of a split request (the pictures of one image request) at once, each on a
+   * miner the others are not using when there is one, so one request's work spreads over the
+   * market. Fails if any part fails: the user asked for all of them.
+   *
+   * @param units each part's expected work, in order
+   */
+  public Future<List<Served>> dispatchAll(Task task, List<TaskRequest> parts, List<Long> units,
+      Origin origin) {
+    Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Future<Served>> calls = new java.util.ArrayList<>(parts.size());
+    for (int i = 0; i < parts.size(); i++) {
+      calls.add(dispatch(null, task, parts.get(i), units.get(i), origin, busy));
+    }
+    return Future.all(calls).map(done -> calls.stream().map(Future::result).toList());
   }
 
   /**
@@ -80,13 +97,14 @@ public final class Dispatcher {
    * requests test one miner. Same path, headers and body as any other request.
    */
   public Future<Served> dispatchTo(MinerNode miner, Task task, TaskRequest request, long units) {
-    return dispatch(miner, task, request, units, Origin.SYNTHETIC);
+    return dispatch(miner, task, request, units, Origin.SYNTHETIC, null);
   }
 
+  /** @param busy miners to avoid while others can serve (null: none); the chosen one joins it */
   private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
-      Origin origin) {
+      Origin origin, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, new HashSet<>(), 1,
+    return attempt(task, request, units, pinned, origin, new HashSet<>(), busy, 1,
         (node, cap, started) ->
         node.client().call(HttpMethod.POST, request.path(), body)
             .compose(reply -> {
@@ -147,7 +165,7 @@ public final class Dispatcher {
   private Future<ActiveStream> openStream(MinerNode pinned, Task task, TaskRequest request,
       long units, Origin origin) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, new HashSet<>(), 1,
+    return attempt(task, request, units, pinned, origin, new HashSet<>(), null, 1,
         (node, cap, started) ->
         node.client().callStream(request.path(), body).compose(opened -> {
           if (opened.reply() != null) {
@@ -191,12 +209,12 @@ public final class Dispatcher {
   }
 
   private <T> Future<T> attempt(Task task, TaskRequest request, long units, MinerNode pinned,
-      Origin origin, Set<String> tried, int attempt, Call<T> call) {
+      Origin origin, Set<String> tried, Set<String> busy, int attempt, Call<T> call) {
     String taskId = task.spec().id();
     long now = clock.millis();
     MinerNode node = pinned != null
         ? (tried.isEmpty() ? pinned : null)
-        : selector.choose(directory.all(), taskId, units, tried, now);
+        : choose(taskId, units, tried, busy, now);
     if (node == null) {
       return Future.failedFuture(new NoMinerAvailableException(
           tried.isEmpty()
@@ -208,7 +226,7 @@ public final class Dispatcher {
     tried.add(node.hotkey());
     MinerNode.TaskCapacity cap = node.capacity(taskId);
     if (cap == null || !cap.tryReserve(units)) {
-      return attempt(task, request, units, pinned, origin, tried, attempt, call);
+      return attempt(task, request, units, pinned, origin, tried, busy, attempt, call);
     }
     node.started();
     long started = System.nanoTime();
@@ -227,8 +245,26 @@ public final class Dispatcher {
             "No miner could serve " + request.model() + " after " + attempt
                 + " attempts; try again shortly.", 1));
       }
-      return attempt(task, request, units, pinned, origin, tried, attempt + 1, call);
+      return attempt(task, request, units, pinned, origin, tried, busy, attempt + 1, call);
     });
+  }
+
+  /** A miner not yet tried, one outside {@code busy} if any can serve; it then joins busy. */
+  private MinerNode choose(String taskId, long units, Set<String> tried, Set<String> busy,
+      long now) {
+    MinerNode node = null;
+    if (busy != null && !busy.isEmpty()) {
+      Set<String> avoid = new HashSet<>(tried);
+      avoid.addAll(busy);
+      node = selector.choose(directory.all(), taskId, units, avoid, now);
+    }
+    if (node == null) {
+      node = selector.choose(directory.all(), taskId, units, tried, now);
+    }
+    if (node != null && busy != null) {
+      busy.add(node.hotkey());
+    }
+    return node;
   }
 
   /** Books a successful attempt that took {@code millis}. */
