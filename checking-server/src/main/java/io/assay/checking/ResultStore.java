@@ -26,7 +26,9 @@ import java.util.concurrent.CompletionStage;
  * that crashes before the script leaves the entry pending for another to claim; one that crashes
  * after it has nothing left to do; and a second check of the same answer (a claim that raced a
  * slow server, or the gateway queueing an answer twice) finds the mark and only acknowledges. So
- * every answer is scored exactly once.
+ * every answer is scored exactly once. A settled entry is deleted from the queue with its
+ * acknowledgement: entries carry whole answers (an image is hundreds of kilobytes), so the queue
+ * holds only what is still to be checked.
  *
  * <p>The scripts touch several keys, so on a Redis Cluster these keys must share a slot.
  * Thread-safe; every method returns at once.
@@ -39,12 +41,14 @@ final class ResultStore {
         redis.call('XADD', KEYS[2], '*', 'e', ARGV[3])
       end
       redis.call('XACK', KEYS[3], ARGV[4], ARGV[5])
+      redis.call('XDEL', KEYS[3], ARGV[5])
       return fresh
       """;
 
   private static final String DEAD_LETTER = """
       redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
       redis.call('XACK', KEYS[2], ARGV[2], ARGV[3])
+      redis.call('XDEL', KEYS[2], ARGV[3])
       return 1
       """;
 

@@ -26,7 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class CheckQueue implements DispatchListener {
 
   public static final String STREAM = "assay:checks";
-  private static final long MAX_QUEUED = 1_000_000;
+  /**
+   * Answers waiting to be checked, at most (roughly): beyond it the oldest unchecked ones are
+   * trimmed, so checking servers that fall behind lose checks rather than Redis its memory
+   * (checked ones leave the queue at once). 100,000 answers are gigabytes when they are images.
+   */
+  private static final long MAX_QUEUED = 100_000;
   private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
 
   private final Redis redis;
