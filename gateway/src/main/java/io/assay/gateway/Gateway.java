@@ -155,7 +155,9 @@ public final class Gateway implements AutoCloseable {
       vertx.setPeriodic(refresh, refresh, id -> poller.pollAll());
       SyntheticScheduler scheduler = config.scoring().synthetic()
           ? new SyntheticScheduler(vertx, directory, tasks, dispatcher, outcomes,
-              TestFractions.defaults(), new SplittableRandom(), config.period().toMillis())
+              // Secure: a miner that could predict the draws would know its tests beforehand.
+              TestFractions.defaults(), new java.security.SecureRandom(),
+              config.period().toMillis())
           : null;
       startPeriodClock(scheduler, outcomes);
       long cadence = config.scoring().cadence().toMillis();
@@ -168,6 +170,11 @@ public final class Gateway implements AutoCloseable {
       await(vertx.deployVerticle(() -> new ApiVerticle(components),
           new DeploymentOptions().setInstances(instances)), "start the API server");
       ready.set(true);
+      if (config.files().publicUrl() == null && !reachableHost().equals(config.host())) {
+        log.warn("gateway.public_url is not set and the gateway listens on {}: image URLs will"
+            + " name {}; set gateway.public_url to the address users reach", config.host(),
+            publicUrl());
+      }
       log.info("gateway {} listening on http://{}:{}/v1 with {} miners and tasks {}",
           identity.hotkey(), config.host(), port, directory.all().size(), tasks.keySet());
     } catch (Exception | Error e) {
@@ -184,10 +191,20 @@ public final class Gateway implements AutoCloseable {
     return port;
   }
 
-  /** Where users reach this gateway, without a path: for URLs it hands out. */
+  /**
+   * Where users reach this gateway, without a path: for URLs it hands out. Without {@code
+   * gateway.public_url}, the address it listens on; on a wildcard address (all interfaces), the
+   * loopback one, which only local users can reach: a warning at start says so.
+   */
   private String publicUrl() {
     String configured = config.files().publicUrl();
-    return configured != null ? configured : "http://" + config.host() + ":" + port;
+    return configured != null ? configured : "http://" + reachableHost() + ":" + port;
+  }
+
+  private String reachableHost() {
+    String host = config.host();
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1"
+        : host;
   }
 
   public String baseUrl() {

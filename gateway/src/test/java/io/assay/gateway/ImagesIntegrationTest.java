@@ -16,11 +16,9 @@ import com.openai.models.images.ImagesResponse;
 import io.assay.gateway.devnet.Devnet;
 import io.assay.task.Checker;
 import io.assay.task.Checker.CheckResult;
-import io.assay.task.TaskKinds;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import io.assay.task.image.ImageAnswer;
-import io.assay.task.image.ImageChecker;
 import io.assay.task.image.ImageKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -107,19 +105,21 @@ class ImagesIntegrationTest {
 
   @Test
   void nPictures_areDrawnByDifferentMiners_withConsecutiveSeeds() {
-    HttpResponse<String> response = post(devnet, "/images/generations", "{\"model\":"
-        + "\"reference-image\",\"prompt\":\"three paper boats\",\"n\":3,\"size\":"
-        + "\"256x256\",\"steps\":2,\"seed\":100}");
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    List<String> miners = List.of(response.headers().firstValue("X-Assay-Miner").orElseThrow()
-        .split(","));
-    assertThat(miners).hasSize(3).doesNotHaveDuplicates();
-    // Picture i is the one seed 100 + i gives alone.
-    byte[] third = png(post(devnet, "/images/generations", "{\"model\":\"reference-image\","
-        + "\"prompt\":\"three paper boats\",\"size\":\"256x256\",\"steps\":2,"
-        + "\"seed\":102}"));
-    assertThat(Base64.getDecoder().decode(json(response).path("data").path(2).path("b64_json")
-        .asText())).isEqualTo(third);
+    // A devnet of its own: no other test's traffic holds its miners' capacity.
+    try (Devnet own = TestDevnets.start(TestDevnets.tempDir("assay-images"), 3)) {
+      String body = "{\"model\":\"reference-image\",\"prompt\":\"three paper boats\","
+          + "\"size\":\"256x256\",\"steps\":2,";
+      HttpResponse<String> response = post(own, "/images/generations",
+          body + "\"n\":3,\"seed\":100}");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      List<String> miners = List.of(response.headers().firstValue("X-Assay-Miner")
+          .orElseThrow().split(","));
+      assertThat(miners).hasSize(3).doesNotHaveDuplicates();
+      // Picture i is the one seed 100 + i gives alone.
+      byte[] third = png(post(own, "/images/generations", body + "\"seed\":102}"));
+      assertThat(Base64.getDecoder().decode(json(response).path("data").path(2)
+          .path("b64_json").asText())).isEqualTo(third);
+    }
   }
 
   @Test
@@ -157,8 +157,6 @@ class ImagesIntegrationTest {
       assertThat(cheat.quality()).isZero();
       assertThat(cheat.reason()).isNotBlank();
     }
-    assertThat(ImageChecker.MAX_HASH_DISTANCE).isPositive();
-    assertThat(TaskKinds.discover().byName(ImageKind.NAME)).isPresent();
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,26 +130,43 @@ final class TaskEndpoint {
       List<Dispatcher.Served> served = ar.result();
       // An unsplit request is answered as it was sent, with what split fixed (a zk nonce).
       TaskRequest asked = parts.size() == 1 ? parts.get(0) : request;
-      TaskAnswer answer = task.merge(asked,
-          served.stream().map(Dispatcher.Served::answer).toList());
       long done = served.stream().mapToLong(Dispatcher.Served::units).sum();
       List<String> miners = served.stream().map(s -> s.miner().name()).toList();
-      byte[] out;
-      try {
-        out = task.publicResponseBody(asked, answer,
-            new Delivery(files, miners, (System.nanoTime() - started) / 1_000_000));
-      } catch (RuntimeException e) {
-        log.error("{} {}: rendering the answer failed", kind.name(), request.model(), e);
-        OpenAiError.internal().send(ctx.response());
-        return;
-      }
-      usage.served(key, task, done, task.usage(asked, answer));
-      ctx.response()
-          .putHeader("Content-Type", "application/json")
-          .putHeader(MINER_HEADER, String.join(",", miners))
-          .end(Buffer.buffer(out));
+      Delivery delivery = new Delivery(files, miners, (System.nanoTime() - started) / 1_000_000);
+      Callable<Rendered> render = () -> {
+        TaskAnswer answer = task.merge(asked,
+            served.stream().map(Dispatcher.Served::answer).toList());
+        return new Rendered(task.publicResponseBody(asked, answer, delivery),
+            task.usage(asked, answer));
+      };
+      // Answers heavy enough to be read on a worker (pictures) are rendered there too.
+      Future<Rendered> rendered = task.readsAnswersOnWorker()
+          ? ctx.vertx().executeBlocking(render, false)
+          : Future.future(p -> {
+            try {
+              p.complete(render.call());
+            } catch (Exception e) {
+              p.fail(e);
+            }
+          });
+      rendered.onComplete(r -> {
+        if (r.failed()) {
+          log.error("{} {}: rendering the answer failed", kind.name(), request.model(),
+              r.cause());
+          OpenAiError.internal().send(ctx.response());
+          return;
+        }
+        usage.served(key, task, done, r.result().usage());
+        ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .putHeader(MINER_HEADER, String.join(",", miners))
+            .end(Buffer.buffer(r.result().body()));
+      });
     });
   }
+
+  /** A response body and the usage it records. */
+  private record Rendered(byte[] body, Map<String, Long> usage) {}
 
   /** Names the miner that answered, for operators and tests. */
   static final String MINER_HEADER = "X-Assay-Miner";

@@ -10,8 +10,11 @@ import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,10 @@ public final class CheckQueue implements DispatchListener {
   /**
    * Answers waiting to be checked, at most (roughly): beyond it the oldest unchecked ones are
    * trimmed, so checking servers that fall behind lose checks rather than Redis its memory
-   * (checked ones leave the queue at once). 100,000 answers are gigabytes when they are images.
+   * (checked ones leave the queue at once). 10,000 answers are gigabytes when they are images; a
+   * backlog that long means the checking servers need help, not a longer queue.
    */
-  private static final long MAX_QUEUED = 100_000;
+  private static final long MAX_QUEUED = 10_000;
   private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
 
   private final Redis redis;
@@ -59,17 +63,39 @@ public final class CheckQueue implements DispatchListener {
     if (!check) {
       return;
     }
-    Map<String, String> entry = new LinkedHashMap<>();
-    entry.put("answer_id", answerId);
-    entry.put("miner", miner.hotkey());
-    entry.put("task", task.spec().id());
-    entry.put("path", request.path());
-    entry.put("request", utf8(task.minerRequestBody(request)));
-    entry.put("answer", utf8(answer.toMinerBody()));
-    entry.put("synthetic", Boolean.toString(origin == Origin.SYNTHETIC));
-    entry.put("at", Long.toString(clock.millis()));
+    long at = clock.millis();
+    Callable<Map<String, String>> entry = () -> {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("answer_id", answerId);
+      fields.put("miner", miner.hotkey());
+      fields.put("task", task.spec().id());
+      fields.put("path", request.path());
+      fields.put("request", utf8(task.minerRequestBody(request)));
+      fields.put("answer", utf8(answer.toMinerBody()));
+      fields.put("synthetic", Boolean.toString(origin == Origin.SYNTHETIC));
+      fields.put("at", Long.toString(at));
+      return fields;
+    };
+    // Writing out a heavy answer (pictures in base64) is a worker's job, not an event loop's.
+    Context context = Vertx.currentContext();
+    if (task.readsAnswersOnWorker() && context != null) {
+      context.executeBlocking(entry, false)
+          .onSuccess(fields -> queue(fields, answerId, miner))
+          .onFailure(e -> log.warn("answer {} of {} not queued for checking: {}", answerId,
+              miner.name(), e.toString()));
+      return;
+    }
+    try {
+      queue(entry.call(), answerId, miner);
+    } catch (Exception e) {
+      log.warn("answer {} of {} not queued for checking: {}", answerId, miner.name(),
+          e.toString());
+    }
+  }
+
+  private void queue(Map<String, String> fields, String answerId, MinerNode miner) {
     redis.commands().xadd(STREAM, io.lettuce.core.XAddArgs.Builder.maxlen(MAX_QUEUED)
-        .approximateTrimming(), entry).exceptionally(e -> {
+        .approximateTrimming(), fields).exceptionally(e -> {
           log.warn("answer {} of {} not queued for checking: {}", answerId, miner.name(),
               e.getMessage());
           return null;

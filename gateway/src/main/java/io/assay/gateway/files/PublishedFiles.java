@@ -85,14 +85,20 @@ public final class PublishedFiles implements FilePublisher {
     }
   }
 
-  /** Drops the oldest files while they are expired or the total is over budget. */
+  /**
+   * Drops the oldest files while they are expired or the total is over budget; the newest stays
+   * until it expires even when it alone is over budget, so a URL just handed out always works.
+   */
   private void dropExpiredAndExcess(long now) {
     Iterator<Map.Entry<String, Stored>> oldest = files.entrySet().iterator();
+    int left = files.size();
     while (oldest.hasNext()) {
       Stored s = oldest.next().getValue();
-      if (now - s.publishedNanos() < ttlNanos && bytes <= maxBytes) {
+      boolean expired = now - s.publishedNanos() >= ttlNanos;
+      if (!expired && (bytes <= maxBytes || left == 1)) {
         return;
       }
+      left--;
       oldest.remove();
       bytes -= s.file().content().length;
     }

@@ -112,7 +112,7 @@ public final class MinerClient {
             return Future.succeededFuture(
                 new StreamOrReply(new MinerStream(name, response, signed), null));
           }
-          return response.body()
+          return boundedBody(response)
               .map(b -> toReply(response, b))
               .compose(reply -> verified(signed, path, reply))
               .map(reply -> new StreamOrReply(null, reply));
@@ -192,9 +192,33 @@ public final class MinerClient {
     headers.forEach(options::putHeader);
     return http.request(options)
         .compose(request -> request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(b -> toReply(response, b)))
+        .compose(response -> boundedBody(response).map(b -> toReply(response, b)))
         .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(translate(e, path)));
+  }
+
+  /**
+   * Most bytes read of one answer: ten 1024x1024 pictures in base64 are about 20 MB. A miner
+   * that sends more is cut off rather than allowed to fill the gateway's memory.
+   */
+  static final int MAX_REPLY_BYTES = 64 << 20;
+
+  /** The body of {@code response}, failing as a bad answer beyond {@link #MAX_REPLY_BYTES}. */
+  private Future<Buffer> boundedBody(HttpClientResponse response) {
+    io.vertx.core.Promise<Buffer> body = io.vertx.core.Promise.promise();
+    Buffer read = Buffer.buffer();
+    response.exceptionHandler(body::tryFail);
+    response.handler(chunk -> {
+      if (read.length() + chunk.length() > MAX_REPLY_BYTES) {
+        response.request().reset();
+        body.tryFail(new MinerCallException(MinerCallException.Outcome.BAD_ANSWER,
+            "miner " + name + " sent more than " + MAX_REPLY_BYTES + " bytes"));
+      } else {
+        read.appendBuffer(chunk);
+      }
+    });
+    response.endHandler(v -> body.tryComplete(read));
+    return body.future();
   }
 
   private static MinerReply toReply(HttpClientResponse response, Buffer body) {

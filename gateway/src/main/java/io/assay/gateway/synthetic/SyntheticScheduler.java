@@ -12,7 +12,9 @@ import io.assay.task.Task;
 import io.assay.task.TaskRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -117,20 +119,28 @@ public final class SyntheticScheduler {
     if (!stillToTest(target, organic, synthetic.get())) {
       return;
     }
-    TaskRequest request;
-    long units;
+    List<TaskRequest> parts;
+    List<Long> units = new ArrayList<>();
     try {
-      request = task.syntheticGenerator().next(random);
-      units = task.estimateUnits(request);
+      // Split as a user's request is (seeds, nonces, one picture a part), so that what reaches
+      // the miner has the same shape and the same randomness as organic traffic.
+      parts = task.split(task.syntheticGenerator().next(random));
+      for (TaskRequest part : parts) {
+        units.add(task.estimateUnits(part));
+      }
     } catch (InvalidRequestException e) {
       log.warn("synthetic generator of {} made an invalid request: {}", task.spec().id(),
           e.getMessage());
       return;
     }
-    Future<Long> done = request.stream()
-        ? dispatcher.openStreamTo(node, task, request, units).compose(this::drain)
-        : dispatcher.dispatchTo(node, task, request, units).map(Dispatcher.Served::units);
-    done.onSuccess(synthetic::addAndGet);
+    for (int i = 0; i < parts.size(); i++) {
+      TaskRequest part = parts.get(i);
+      Future<Long> done = part.stream()
+          ? dispatcher.openStreamTo(node, task, part, units.get(i)).compose(this::drain)
+          : dispatcher.dispatchTo(node, task, part, units.get(i))
+              .map(Dispatcher.Served::units);
+      done.onSuccess(synthetic::addAndGet);
+    }
   }
 
   /** Reads a synthetic stream to its end, as a user would; returns the work it counted. */

@@ -54,6 +54,15 @@ class PublishedFilesTest {
   }
 
   @Test
+  void aFileLargerThanTheBudget_staysUntilTheNextOne() {
+    URI big = files.publish(new byte[2 * 1024 * 1024], "image/png");
+    assertThat(files.get(id(big))).isPresent();
+    URI next = files.publish(new byte[10], "image/png");
+    assertThat(files.get(id(big))).isEmpty();
+    assertThat(files.get(id(next))).isPresent();
+  }
+
+  @Test
   void unknownIds_areNotFound() {
     assertThat(files.get("nope.png")).isEmpty();
   }

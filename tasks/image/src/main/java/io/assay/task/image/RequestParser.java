@@ -153,8 +153,16 @@ final class RequestParser {
     return (int) steps;
   }
 
+  /** Largest seed: picture i of a request is drawn with seed + i, which must not overflow. */
+  static final long MAX_SEED = Long.MAX_VALUE - MAX_N;
+
   private static long readSeed(JsonParser p, JsonToken value) throws IOException {
-    return readLong(p, value, "seed", "an integer");
+    long seed = readLong(p, value, "seed", "an integer");
+    if (seed > MAX_SEED) {
+      throw new InvalidRequestException("'seed' must be at most " + MAX_SEED + ", got "
+          + seed + ".", "seed", INVALID_VALUE);
+    }
+    return seed;
   }
 
   private static double readGuidance(JsonParser p, JsonToken value) throws IOException {

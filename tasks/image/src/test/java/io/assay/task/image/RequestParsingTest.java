@@ -108,6 +108,18 @@ class RequestParsingTest {
   }
 
   @Test
+  void seedsPastTheLastSafeSeed_areRefused() {
+    assertThat(parse("{\"prompt\":\"a\",\"seed\":" + RequestParser.MAX_SEED + "}").seed())
+        .isEqualTo(RequestParser.MAX_SEED);
+    for (String seed : new String[] {Long.toString(RequestParser.MAX_SEED + 1),
+        Long.toString(Long.MAX_VALUE)}) {
+      assertThatThrownBy(() -> parse("{\"prompt\":\"a\",\"seed\":" + seed + "}"))
+          .isInstanceOfSatisfying(InvalidRequestException.class,
+              e -> assertThat(e.param()).isEqualTo("seed"));
+    }
+  }
+
+  @Test
   void anotherPath_isRefused() {
     assertThatThrownBy(() -> Fixtures.KIND.parseRequest("/v1/embeddings",
         Fixtures.bytes("{\"prompt\":\"a\"}"))).isInstanceOf(IllegalArgumentException.class);

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 
 /**
  * The zk-proof kind bound to one circuit. Work is counted in the circuit's work units per proof
@@ -45,6 +44,10 @@ final class ZkTask implements Task {
   private static final int NONCE_BITS = 248;
 
   private static final SecureRandom NONCES = new SecureRandom();
+
+  /** A field element of either curve in decimal: at most 78 digits, no sign, no leading zero. */
+  private static final java.util.regex.Pattern CANONICAL_DECIMAL =
+      java.util.regex.Pattern.compile("0|[1-9][0-9]{0,77}");
 
   private final TaskSpec spec;
   private final Circuit circuit;
@@ -137,11 +140,12 @@ final class ZkTask implements Task {
   List<String> expectedSignals(ZkRequest request, ZkAnswer answer) {
     List<BigInteger> miner = new ArrayList<>(answer.publicSignals().size());
     for (String s : answer.publicSignals()) {
-      try {
-        miner.add(new BigInteger(s));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("public signal '" + s + "' is not a decimal number");
+      // Checked before parsing: a miner's megabyte-long "number" must not cost a worker minutes.
+      if (!CANONICAL_DECIMAL.matcher(s).matches()) {
+        throw new IllegalArgumentException("public signal '" + abbreviate(s)
+            + "' is not a canonical decimal field element");
       }
+      miner.add(new BigInteger(s));
     }
     return circuit.inputMapping()
         .expectedPublicSignals(miner, request.inputSignals(), request.nonce())
@@ -194,20 +198,17 @@ final class ZkTask implements Task {
     return body.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Requests on the circuit's synthetic inputs, without a nonce: {@link #split} gives each one
+   * from a secure source, as it does a user's, so a miner can neither predict nor tell them.
+   */
   @Override
   public SyntheticGenerator syntheticGenerator() {
     SyntheticInputs inputs = new SyntheticInputs(circuit);
     return random -> {
       JsonNode input = inputs.next(random);
-      return new ZkRequest(circuit, input, circuit.inputMapping().toSignals(input),
-          nonce(random));
+      return new ZkRequest(circuit, input, circuit.inputMapping().toSignals(input), null);
     };
-  }
-
-  private static BigInteger nonce(RandomGenerator random) {
-    byte[] bytes = new byte[NONCE_BITS / 8];
-    random.nextBytes(bytes);
-    return new BigInteger(1, bytes);
   }
 
   private static ZkAnswer parse(byte[] body) {
@@ -231,6 +232,10 @@ final class ZkTask implements Task {
       values.add(s.asText());
     }
     return new ZkAnswer(proof, values, Math.max(0, root.path("prove_ms").asLong(0)));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   private static String fingerprint(ZkAnswer answer) {

@@ -134,6 +134,10 @@ class ZkKindTest {
     assertRejected("{\"circuit\":\"timeseries-mlp-bn128\"}", "input");
     assertRejected("{\"circuit\":\"timeseries-mlp-bn128\",\"input\":{\"series\":[1,2]}}",
         "input.series");
+    assertRejected("{\"circuit\":\"timeseries-mlp-bn128\",\"input\":{\"series\":"
+        + "[1,2,3,4,1e400]}}", "input.series[4]");
+    assertRejected("{\"circuit\":\"timeseries-mlp-bn128\",\"input\":{\"series\":"
+        + "[1,2,3,4,-1e400]}}", "input.series[4]");
     assertRejected("{\"circuit\":\"timeseries-mlp-bn128\",\"input\":" + input
         + ",\"nonce\":\"-4\"}", "nonce");
     assertRejected("[1]", null);
@@ -156,19 +160,21 @@ class ZkKindTest {
   }
 
   @Test
-  void syntheticRequests_areVariedValidAndCarryNonces() {
+  void syntheticRequests_areValid_andGetSecureNoncesWhenSplitLikeAUsers() {
     Task task = KIND.bind(spec("timeseries-mlp-bn128"));
     SplittableRandom random = new SplittableRandom(3);
     List<BigInteger> nonces = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      ZkRequest r = (ZkRequest) task.syntheticGenerator().next(random);
+      ZkRequest generated = (ZkRequest) task.syntheticGenerator().next(random);
+      assertThat(generated.nonce()).isNull();
+      ZkRequest r = (ZkRequest) task.split(generated).get(0);
       nonces.add(r.nonce());
       assertThat(task.estimateUnits(r)).isEqualTo(r.circuit().workUnits());
       ZkRequest atMiner = (ZkRequest) KIND.parseRequest("/v1/proofs", task.minerRequestBody(r));
       assertThat(atMiner.inputSignals()).isEqualTo(r.inputSignals());
       assertThat(atMiner.nonce()).isEqualTo(r.nonce());
     }
-    assertThat(nonces).doesNotHaveDuplicates();
+    assertThat(nonces).doesNotContainNull().doesNotHaveDuplicates();
     assertThat(task.responseTimeout()).isPresent();
   }
 

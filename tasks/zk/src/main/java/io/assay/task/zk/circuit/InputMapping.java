@@ -61,8 +61,11 @@ public final class InputMapping {
         throw new InvalidRequestException("'" + at + "' must be a number; got " + v + ".",
             at, "invalid_type");
       }
-      BigDecimal d = v.decimalValue();
-      if (d.compareTo(circuit.inputMin()) < 0 || d.compareTo(circuit.inputMax()) > 0) {
+      // A float too large for a double (1e400) reads as infinity, which has no decimal value.
+      BigDecimal d = v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue())
+          && !v.isBigDecimal() ? null : v.decimalValue();
+      if (d == null || d.compareTo(circuit.inputMin()) < 0
+          || d.compareTo(circuit.inputMax()) > 0) {
         throw new InvalidRequestException("'" + at + "' is " + v + "; values must lie in ["
             + circuit.inputMin().toPlainString() + ", " + circuit.inputMax().toPlainString()
             + "].", at, "invalid_value");
