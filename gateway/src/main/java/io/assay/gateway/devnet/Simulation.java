@@ -73,8 +73,12 @@ public final class Simulation {
       running.set(false);
       CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       pool.shutdown();
-      WeightReport report = devnet.gateway().call(() -> devnet.gateway().weights().compute(),
-          "compute weights");
+      // As of the end of the last whole period: a period that has just begun may not have its
+      // capacity declarations recorded yet, and a miner without one earns nothing in it.
+      long periodMillis = period.toMillis();
+      long lastWholePeriodEnd = System.currentTimeMillis() / periodMillis * periodMillis - 1;
+      WeightReport report = devnet.gateway().call(
+          () -> devnet.gateway().weights().compute(lastWholePeriodEnd), "compute weights");
       print(report, byHotkey, out);
       return new Result(report, byHotkey);
     }

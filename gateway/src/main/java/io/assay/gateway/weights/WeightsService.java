@@ -53,7 +53,14 @@ public final class WeightsService {
 
   /** Computes weights from every event recorded so far and records the result. */
   public Future<WeightReport> compute() {
-    long computedAt = clock.millis();
+    return compute(clock.millis());
+  }
+
+  /**
+   * Computes the weights as they stood at {@code computedAt} (epoch millis; events after it are
+   * ignored), and records the computation.
+   */
+  public Future<WeightReport> compute(long computedAt) {
     return events.readAll().compose(entries -> {
       if (entries.isEmpty()) {
         return Future.failedFuture(new IllegalStateException("no scoring events yet"));
