@@ -133,7 +133,7 @@ public final class Gateway implements AutoCloseable {
           new SplittableRandom());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       this.weights = new WeightsService(vertx, events, redis, scoringParams(config, tasks),
-          clock);
+          clock, poller::declaredThrough);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> weights.loadLatest())), "record the task weights");
 

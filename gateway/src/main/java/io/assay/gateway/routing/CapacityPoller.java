@@ -49,14 +49,31 @@ public final class CapacityPoller {
     return clock.millis() / periodMillis;
   }
 
-  /** Polls every miner once; completes when all have answered or failed. */
+  /**
+   * Polls every miner once; completes when all have answered or failed and their declarations
+   * are recorded.
+   */
   public Future<Void> pollAll() {
+    long period = currentPeriod();
     List<Future<Void>> polls = new ArrayList<>();
     for (MinerNode node : directory.all()) {
       polls.add(poll(node));
     }
-    return Future.join(polls).mapEmpty();
+    return Future.join(polls).<Void>mapEmpty()
+        .onComplete(ar -> declaredThrough.accumulateAndGet(period, Math::max));
   }
+
+  /**
+   * The latest period whose declarations are all recorded (every miner polled in it), or -1
+   * before the first poll: a weight computation after it, before the next poll, would see no
+   * capacity for the new period.
+   */
+  public long declaredThrough() {
+    return declaredThrough.get();
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong declaredThrough =
+      new java.util.concurrent.atomic.AtomicLong(-1);
 
   /** Polls one miner; never fails (a failure is recorded as "serves nothing"). */
   public Future<Void> poll(MinerNode node) {
@@ -72,10 +89,7 @@ public final class CapacityPoller {
             throw new IllegalStateException("unreadable declaration: " + e.getMessage(), e);
           }
         })
-        .map(declaration -> {
-          record(node, period, declaration);
-          return (Void) null;
-        })
+        .compose(declaration -> record(node, period, declaration))
         .recover(e -> {
           log.warn("miner {} did not declare capacity: {}", node.name(), e.getMessage());
           node.clearCapacity();
@@ -83,23 +97,26 @@ public final class CapacityPoller {
         });
   }
 
-  private void record(MinerNode node, long period, CapacityDeclaration declaration) {
+  /** Books a declaration; completes when its events are written. */
+  private Future<Void> record(MinerNode node, long period, CapacityDeclaration declaration) {
     if (declaration.tasks() == null) {
       node.clearCapacity();
-      return;
+      return Future.succeededFuture();
     }
+    List<Future<Void>> writes = new ArrayList<>();
     for (Map.Entry<String, TaskConfig> e : tasks.entrySet()) {
       CapacityDeclaration.TaskCapacity declared = declaration.tasks().get(e.getKey());
       long volume = declared == null ? 0 : Math.max(0, Math.min(declared.volume(),
           e.getValue().maxCapacity()));
       node.declare(e.getKey(), period, volume);
       String task = e.getKey();
-      redis.commands().hsetnx(Keys.capacity(period), node.hotkey() + "|" + task,
-          Long.toString(volume)).thenAccept(first -> {
-            if (Boolean.TRUE.equals(first)) {
-              events.append(new CapacityDeclared(period, node.hotkey(), task, volume));
-            }
-          });
+      writes.add(Redis.on(redis.commands().hsetnx(Keys.capacity(period),
+          node.hotkey() + "|" + task, Long.toString(volume)))
+          .compose(first -> Boolean.TRUE.equals(first)
+              ? events.append(new CapacityDeclared(period, node.hotkey(), task, volume))
+                  .<Void>mapEmpty()
+              : Future.<Void>succeededFuture()));
     }
+    return Future.join(writes).mapEmpty();
   }
 }

@@ -31,15 +31,21 @@ public final class WeightsService {
   private final Redis redis;
   private final ScoringParams params;
   private final Clock clock;
+  private final java.util.function.LongSupplier declaredThrough;
   private volatile WeightReport latest;
 
+  /**
+   * @param declaredThrough the latest period whose capacity declarations are all recorded (-1:
+   *     none yet); a computation never reaches past its end
+   */
   public WeightsService(Vertx vertx, EventStream events, Redis redis, ScoringParams params,
-      Clock clock) {
+      Clock clock, java.util.function.LongSupplier declaredThrough) {
     this.vertx = vertx;
     this.events = events;
     this.redis = redis;
     this.params = params;
     this.clock = clock;
+    this.declaredThrough = declaredThrough;
   }
 
   /** The latest report, or null before the first computation. */
@@ -51,9 +57,20 @@ public final class WeightsService {
     return params;
   }
 
-  /** Computes weights from every event recorded so far and records the result. */
+  /**
+   * Computes weights from every event recorded so far and records the result: as of now, or of
+   * the end of the last period whose declarations are recorded, whichever is earlier.
+   */
   public Future<WeightReport> compute() {
-    return compute(clock.millis());
+    long now = clock.millis();
+    long ready = declaredThrough.getAsLong();
+    // Just after a period starts, until every miner's declaration for it is recorded, weights
+    // are computed as of the end of the period before: otherwise every miner would show no
+    // capacity, and so no weight, for the new period.
+    if (ready >= 0 && params.periodOf(now) > ready) {
+      now = Math.min(now, (ready + 1) * params.periodMillis() - 1);
+    }
+    return compute(now);
   }
 
   /**
