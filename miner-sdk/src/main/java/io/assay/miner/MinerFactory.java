@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -87,6 +89,7 @@ public final class MinerFactory {
         .periodLength(config.period())
         .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains);
     List<Backend> built = new ArrayList<>();
+    Map<String, List<String>> unavailableTasks = new LinkedHashMap<>();
     try {
       for (MinerConfig.TaskConfig t : config.tasks()) {
         TaskKind kind = kinds.byName(t.kind()).orElseThrow(() -> new ConfigException(
@@ -101,14 +104,17 @@ public final class MinerFactory {
         String unavailable = honest.unavailableReason();
         if (unavailable != null) {
           // Declaring nothing keeps the miner honest and every other task working.
-          log.warn("miner {}: task {} declares no capacity: {}", config.name(), spec.id(),
-              unavailable);
+          unavailableTasks.computeIfAbsent(unavailable, r -> new ArrayList<>()).add(spec.id());
           capacity = 0;
         }
         long declared = saturatedTimes(capacity, config.behaviour().declaredFactor());
         builder.offer(new TaskOffer(kind, spec, served, capacity, t.maxConcurrency())
             .withDeclared(declared));
       }
+      // One line per reason: the tasks of one missing runtime are said together.
+      unavailableTasks.forEach((reason, ids) -> log.warn(
+          "miner {}: {} declare{} no capacity: {}", config.name(), ids,
+          ids.size() == 1 ? "s" : "", reason));
       return builder.build();
     } catch (RuntimeException e) {
       built.forEach(MinerFactory::closeQuietly);

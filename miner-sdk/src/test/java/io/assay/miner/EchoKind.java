@@ -113,8 +113,24 @@ final class EchoKind implements TaskKind {
     return List.of("echo-1");
   }
 
+  /** A model whose backend cannot run on this machine, as a prover without its runtime. */
+  static final String OFFLINE_MODEL = "echo-offline";
+
   @Override
   public Optional<Backend> referenceBackend(TaskSpec spec, Executor workers) {
+    if (spec.model().equals(OFFLINE_MODEL)) {
+      return Optional.of(new Backend() {
+        @Override
+        public CompletionStage<TaskAnswer> serve(TaskRequest request) {
+          return CompletableFuture.failedFuture(new io.assay.task.TaskException("offline"));
+        }
+
+        @Override
+        public String unavailableReason() {
+          return "the echo runtime is not installed";
+        }
+      });
+    }
     return Optional.of(backend(text -> CompletableFuture.completedFuture(text)));
   }
 

@@ -94,6 +94,21 @@ class SimulatedMinerIntegrationTest {
     assertThat(new String(answer.body())).contains("hello");
   }
 
+  @Test
+  void aTaskWhoseBackendCannotRun_declaresNoCapacity_andTheOthersServe() throws Exception {
+    MinerConfig config = new MinerConfig("partial", dir.resolve("partial.key"), "127.0.0.1", 0,
+        Duration.ofMinutes(60), List.of(validator.hotkey()), false,
+        List.of(new MinerConfig.TaskConfig("echo", "echo-1", 10, 4, null),
+            new MinerConfig.TaskConfig("echo", EchoKind.OFFLINE_MODEL, 10, 4, null)));
+    ValidatorClient client = start(config);
+    HttpResponse<byte[]> response = client.signed("GET", "/capacity", new byte[0]);
+    JsonNode tasks = Json.MAPPER.readTree(response.body()).path("tasks");
+    assertThat(tasks.path("echo/echo-1").path("volume").asLong()).isEqualTo(10);
+    assertThat(tasks.path("echo/" + EchoKind.OFFLINE_MODEL).path("volume").asLong()).isZero();
+    assertThat(client.signed("POST", "/v1/echo", EchoKind.body("echo-1", "hi")).statusCode())
+        .isEqualTo(200);
+  }
+
   private MinerConfig config(String name, long capacity) {
     return new MinerConfig(name, dir.resolve(name + ".key"), "127.0.0.1", 0,
         Duration.ofMinutes(60), List.of(validator.hotkey()), false,
