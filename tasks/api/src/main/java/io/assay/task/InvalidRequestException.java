@@ -20,6 +20,19 @@ public final class InvalidRequestException extends TaskException {
     this.code = code;
   }
 
+  /** A body that is not JSON at all. */
+  public static InvalidRequestException unparsableBody() {
+    return new InvalidRequestException("We could not parse the JSON body of your request. (HINT:"
+        + " This likely means you aren't using your HTTP library correctly. The API expects a"
+        + " JSON payload, but what was sent was not valid JSON.)", null, null);
+  }
+
+  /** A JSON body that is not an object. */
+  public static InvalidRequestException notAnObject() {
+    return new InvalidRequestException("The request body must be a JSON object.", null,
+        "invalid_type");
+  }
+
   public String param() {
     return param;
   }

@@ -23,9 +23,6 @@ final class RequestParser {
 
   static final int MAX_INPUTS = 2048;
 
-  static final String UNPARSABLE = "We could not parse the JSON body of your request. (HINT: This"
-      + " likely means you aren't using your HTTP library correctly. The API expects a JSON"
-      + " payload, but what was sent was not valid JSON.)";
 
   private static final String INVALID_TYPE = "invalid_type";
   private static final String INVALID_VALUE = "invalid_value";
@@ -35,7 +32,7 @@ final class RequestParser {
 
   static EmbeddingsRequest parse(String path, byte[] body) {
     if (body == null || body.length == 0) {
-      throw new InvalidRequestException(UNPARSABLE, null, null);
+      throw InvalidRequestException.unparsableBody();
     }
     String model = null;
     List<String> input = null;
@@ -44,8 +41,7 @@ final class RequestParser {
     String user = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidRequestException(
-            "The request body must be a JSON object.", null, INVALID_TYPE);
+        throw InvalidRequestException.notAnObject();
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -60,13 +56,13 @@ final class RequestParser {
         }
       }
       if (p.nextToken() != null) {
-        throw new InvalidRequestException(UNPARSABLE, null, null);
+        throw InvalidRequestException.unparsableBody();
       }
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException(UNPARSABLE, null, null);
+      throw InvalidRequestException.unparsableBody();
     } catch (IOException e) {
       // Reading a byte array cannot fail with anything but a parse error; be safe anyway.
-      throw new InvalidRequestException(UNPARSABLE, null, null);
+      throw InvalidRequestException.unparsableBody();
     }
     if (model == null) {
       throw new InvalidRequestException(

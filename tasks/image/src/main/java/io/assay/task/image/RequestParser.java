@@ -25,9 +25,6 @@ final class RequestParser {
   static final int MAX_PROMPT_CHARS = 1000;
   static final double MAX_GUIDANCE = 30;
 
-  static final String UNPARSABLE = "We could not parse the JSON body of your request. (HINT: This"
-      + " likely means you aren't using your HTTP library correctly. The API expects a JSON"
-      + " payload, but what was sent was not valid JSON.)";
 
   static final String INVALID_TYPE = "invalid_type";
   static final String INVALID_VALUE = "invalid_value";
@@ -37,7 +34,7 @@ final class RequestParser {
 
   static ImageRequest parse(String path, byte[] body) {
     if (body == null || body.length == 0) {
-      throw new InvalidRequestException(UNPARSABLE, null, null);
+      throw InvalidRequestException.unparsableBody();
     }
     String model = ReferenceImageEngine.MODEL_ID;
     String prompt = null;
@@ -51,8 +48,7 @@ final class RequestParser {
     String user = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidRequestException(
-            "The request body must be a JSON object.", null, INVALID_TYPE);
+        throw InvalidRequestException.notAnObject();
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -75,11 +71,11 @@ final class RequestParser {
         }
       }
       if (p.nextToken() != null) {
-        throw new InvalidRequestException(UNPARSABLE, null, null);
+        throw InvalidRequestException.unparsableBody();
       }
     } catch (IOException e) {
       // JsonProcessingException included: the body is a byte array, so only parsing can fail.
-      throw new InvalidRequestException(UNPARSABLE, null, null);
+      throw InvalidRequestException.unparsableBody();
     }
     if (prompt == null) {
       throw new InvalidRequestException(

@@ -39,12 +39,10 @@ final class ZkRequestParser {
     try {
       root = Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new InvalidRequestException("We could not parse the JSON body of your request.",
-          null, "invalid_json");
+      throw InvalidRequestException.unparsableBody();
     }
     if (root == null || !root.isObject()) {
-      throw new InvalidRequestException("The request body must be a JSON object.", null,
-          "invalid_type");
+      throw InvalidRequestException.notAnObject();
     }
     return root;
   }
