@@ -74,7 +74,7 @@ final class CheckRunner {
   CompletionStage<Void> giveUp(String id, Map<String, String> fields, String label,
       String reason, long deliveries) {
     log.warn("queue entry {} given up after {} deliveries: {}", id, deliveries, reason);
-    return store.deadLetter(id, fields, reason, deliveries, consumer).whenComplete((ok, error) -> {
+    return store.deadLetter(id, fields, reason, deliveries, consumer, clock.millis()).whenComplete((ok, error) -> {
       if (error == null) {
         metrics.deadLetter(label);
       } else {

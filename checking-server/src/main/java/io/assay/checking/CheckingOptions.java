@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param claimTimeout how long an entry may stay unacknowledged before another server takes it
  *     over; longer than the slowest batch check
  * @param maxDeliveries how many times an entry is tried before it goes to the dead letters
+ * @param verdictTimeout an answer without a verdict this long after it was queued gets a
+ *     {@code check_failed} event; a dead letter's cause is {@code service} when its task had no
+ *     verdict within this time before
  * @param host interface the health and metrics endpoints listen on
  * @param port port of the health and metrics endpoints; 0 for none
  * @param upstreams model servers that check tasks the reference models cannot, by task id
@@ -37,6 +40,7 @@ public record CheckingOptions(
     int workers,
     Duration claimTimeout,
     int maxDeliveries,
+    Duration verdictTimeout,
     String host,
     int port,
     Map<String, UpstreamConfig> upstreams,
@@ -45,12 +49,14 @@ public record CheckingOptions(
   public static final int DEFAULT_BATCH = 64;
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_DELIVERIES = 5;
+  public static final Duration DEFAULT_VERDICT_TIMEOUT = Duration.ofMinutes(10);
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8090;
 
   public CheckingOptions {
     Objects.requireNonNull(consumerName, "consumerName");
     Objects.requireNonNull(claimTimeout, "claimTimeout");
+    Objects.requireNonNull(verdictTimeout, "verdictTimeout");
     Objects.requireNonNull(host, "host");
     upstreams = Map.copyOf(upstreams);
     checkerSettings = Map.copyOf(checkerSettings);
@@ -75,8 +81,8 @@ public record CheckingOptions(
   /** Every default, reading from {@code redisUrl}. */
   public static CheckingOptions defaults(String redisUrl) {
     return new CheckingOptions(redisUrl, defaultConsumerName(), DEFAULT_BATCH, defaultWorkers(),
-        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_HOST, DEFAULT_PORT, Map.of(),
-        Map.of());
+        DEFAULT_CLAIM_TIMEOUT, DEFAULT_MAX_DELIVERIES, DEFAULT_VERDICT_TIMEOUT, DEFAULT_HOST,
+        DEFAULT_PORT, Map.of(), Map.of());
   }
 
   /**
@@ -119,6 +125,7 @@ public record CheckingOptions(
         checking.integer("workers", defaultWorkers(), 1, 1_024),
         checking.duration("claim_timeout", DEFAULT_CLAIM_TIMEOUT),
         checking.integer("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000),
+        checking.duration("verdict_timeout", DEFAULT_VERDICT_TIMEOUT),
         checking.string("host", DEFAULT_HOST),
         checking.integer("port", DEFAULT_PORT, 0, 65_535),
         readUpstreams(checking),
@@ -127,47 +134,52 @@ public record CheckingOptions(
 
   public CheckingOptions withRedisUrl(String url) {
     return new CheckingOptions(url, consumerName, batch, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams, checkerSettings);
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withConsumerName(String name) {
     return new CheckingOptions(redisUrl, name, batch, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams, checkerSettings);
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withBatch(int n) {
     return new CheckingOptions(redisUrl, consumerName, n, workers, claimTimeout, maxDeliveries,
-        host, port, upstreams, checkerSettings);
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withWorkers(int n) {
     return new CheckingOptions(redisUrl, consumerName, batch, n, claimTimeout, maxDeliveries,
-        host, port, upstreams, checkerSettings);
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withClaimTimeout(Duration timeout) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, timeout, maxDeliveries,
-        host, port, upstreams, checkerSettings);
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withMaxDeliveries(int n) {
-    return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout, n, host,
-        port, upstreams, checkerSettings);
+    return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout, n,
+        verdictTimeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withUpstreams(Map<String, UpstreamConfig> servers) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, port, servers, checkerSettings);
+        maxDeliveries, verdictTimeout, host, port, servers, checkerSettings);
   }
 
   public CheckingOptions withCheckerSettings(Map<String, JsonNode> settings) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, port, upstreams, settings);
+        maxDeliveries, verdictTimeout, host, port, upstreams, settings);
+  }
+
+  public CheckingOptions withVerdictTimeout(Duration timeout) {
+    return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
+        maxDeliveries, timeout, host, port, upstreams, checkerSettings);
   }
 
   public CheckingOptions withPort(int p) {
     return new CheckingOptions(redisUrl, consumerName, batch, workers, claimTimeout,
-        maxDeliveries, host, p, upstreams, checkerSettings);
+        maxDeliveries, verdictTimeout, host, p, upstreams, checkerSettings);
   }
 
   /**

@@ -70,7 +70,7 @@ public final class CheckingService implements AutoCloseable {
     this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),
         threads("assay-checker-"));
-    CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.async()), metrics,
+    CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.async(), options.verdictTimeout()), metrics,
         inFlight, workers, clock, options.consumerName());
     this.reader = new QueueReader(reads.async(), options, runner, metrics, inFlight);
     this.loop = threads("assay-checking-loop").newThread(reader);

@@ -1,18 +1,28 @@
 package io.assay.checking;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.task.Json;
+import java.io.UncheckedIOException;
+
 /**
- * The Redis keys shared by the gateway and the checking servers: the contract between them.
+ * The contract between the gateway and the checking servers: the Redis keys, the fields of a
+ * queued answer and the scoring events written about it. Defined once, here; the gateway
+ * queues with these names and its scoring reads these events.
  *
- * <p>The gateway appends answers to {@link #QUEUE}; checking servers read it through the consumer
- * group {@link #GROUP}, and for every answer append one {@code quality_checked} event to {@link
- * #EVENTS} and mark it in {@link #CHECKED}, both in one script, so each answer is scored exactly
- * once however many servers run and whichever of them crash. Entries that cannot be checked go to
- * {@link #DEAD}, never to scoring.
+ * <p>The gateway appends answers to {@link #QUEUE} and adds each to {@link #PENDING}; checking
+ * servers read the queue through the consumer group {@link #GROUP}, and for every answer append
+ * one {@code quality_checked} event to {@link #EVENTS}, mark it in {@link #CHECKED}, take it out
+ * of {@link #PENDING} and note the task's latest verdict in {@link #LAST_VERDICT}, all in one
+ * script, so each answer is scored exactly once however many servers run and whichever of them
+ * crash. An answer that gets no verdict (dead-lettered, or still pending after {@code
+ * checking.verdict_timeout}) gets one {@code check_failed} event instead, written by the script
+ * that takes it out of {@link #PENDING}: whichever comes first, the verdict or the failure,
+ * is the only one.
  */
 public final class CheckingStreams {
 
-  /** Stream of answers to check; fields {@code answer_id, miner, task, path, request, answer,
-   * synthetic, at}. */
+  /** Stream of answers to check; fields named by the {@code FIELD_*} constants. */
   public static final String QUEUE = "assay:checks";
 
   /** Consumer group every checking server reads {@link #QUEUE} through. */
@@ -21,11 +31,77 @@ public final class CheckingStreams {
   /** Stream of scoring events; one field {@code e}, the event's JSON. */
   public static final String EVENTS = "assay:events";
 
+  /** The one field of an {@link #EVENTS} entry. */
+  public static final String EVENT_FIELD = "e";
+
   /** Hash of answers already scored: answer id to quality. */
   public static final String CHECKED = "assay:checked";
 
   /** Stream of queue entries that were not checked, with the reason; capped. */
   public static final String DEAD = "assay:checks:dead";
 
+  /**
+   * Sorted set of answers queued and not yet settled: member {@link #pendingMember}, score the
+   * epoch millis they were queued.
+   */
+  public static final String PENDING = "assay:checks:pending";
+
+  /** Hash of task id to the epoch millis of its latest verdict. */
+  public static final String LAST_VERDICT = "assay:checks:last_verdict";
+
+  public static final String FIELD_ANSWER_ID = "answer_id";
+  public static final String FIELD_MINER = "miner";
+  public static final String FIELD_TASK = "task";
+  public static final String FIELD_PATH = "path";
+  public static final String FIELD_REQUEST = "request";
+  public static final String FIELD_ANSWER = "answer";
+  public static final String FIELD_SYNTHETIC = "synthetic";
+  public static final String FIELD_AT = "at";
+
   private CheckingStreams() {}
+
+  /** The {@link #PENDING} member of an answer: its id, miner and task, tab-separated. */
+  public static String pendingMember(String answerId, String miner, String task) {
+    return answerId + '\t' + miner + '\t' + task;
+  }
+
+  /** The {@code quality_checked} event, exactly as the gateway's scoring reads it. */
+  public static String qualityChecked(String answerId, String miner, String task, double quality,
+      long at) {
+    ObjectNode e = event("quality_checked", answerId, miner, task, at);
+    e.put("quality", quality);
+    return write(e);
+  }
+
+  /**
+   * The {@code check_failed} event, exactly as the gateway's scoring reads it.
+   *
+   * @param serviceAway true for cause {@code service} (the task had no verdict at all within
+   *     the verdict timeout), false for cause {@code answer}
+   */
+  public static String checkFailed(String answerId, String miner, String task, boolean serviceAway,
+      long at) {
+    ObjectNode e = event("check_failed", answerId, miner, task, at);
+    e.put("cause", serviceAway ? "service" : "answer");
+    return write(e);
+  }
+
+  private static ObjectNode event(String type, String answerId, String miner, String task,
+      long at) {
+    ObjectNode e = Json.MAPPER.createObjectNode();
+    e.put("type", type);
+    e.put("at", at);
+    e.put("miner", miner);
+    e.put("task", task);
+    e.put("answer_id", answerId);
+    return e;
+  }
+
+  private static String write(ObjectNode e) {
+    try {
+      return Json.MAPPER.writeValueAsString(e);
+    } catch (JsonProcessingException ex) {
+      throw new UncheckedIOException("cannot write a " + e.path("type").asText() + " event", ex);
+    }
+  }
 }

@@ -29,8 +29,10 @@ record QueueEntry(String id, Map<String, String> fields, String answerId, String
     if (body == null || body.isEmpty()) {
       throw new MalformedEntryException("the entry is gone from the queue (trimmed while pending)");
     }
-    return new QueueEntry(id, Map.copyOf(body), field(body, "answer_id"), field(body, "miner"),
-        field(body, "task"), field(body, "path"), bytes(body, "request"), bytes(body, "answer"));
+    return new QueueEntry(id, Map.copyOf(body), field(body, CheckingStreams.FIELD_ANSWER_ID),
+        field(body, CheckingStreams.FIELD_MINER), field(body, CheckingStreams.FIELD_TASK),
+        field(body, CheckingStreams.FIELD_PATH), bytes(body, CheckingStreams.FIELD_REQUEST),
+        bytes(body, CheckingStreams.FIELD_ANSWER));
   }
 
   private static String field(Map<String, String> body, String name)

@@ -45,12 +45,13 @@ class CheckingOptionsTest {
           workers: 3
           claim_timeout: 90s
           max_deliveries: 7
+          verdict_timeout: 5m
           host: 0.0.0.0
           port: 0
         """, Map.of());
 
     assertThat(options).isEqualTo(new CheckingOptions("redis://10.0.0.5:6379", "checker-a", 16, 3,
-        Duration.ofSeconds(90), 7, "0.0.0.0", 0, Map.of(), Map.of()));
+        Duration.ofSeconds(90), 7, Duration.ofMinutes(5), "0.0.0.0", 0, Map.of(), Map.of()));
   }
 
   @Test

@@ -179,7 +179,7 @@ class CheckingServiceIntegrationTest {
   }
 
   @Test
-  void unknownTasks_areAcknowledgedAndDeadLettered_withoutAnEvent() {
+  void unknownTasks_areAcknowledgedAndDeadLettered_asFailedChecksOfTheService() {
     redis.queue("no-kind", "nokind/model", FakeKind.requestBody("x"),
         FakeKind.answerBody("y", 1));
     redis.queue("no-checker", FakeKind.NAME + "/other-model", FakeKind.requestBody("x"),
@@ -189,7 +189,13 @@ class CheckingServiceIntegrationTest {
 
     await().atMost(PATIENCE).until(() -> redis.deadLetters().size() == 2);
     await().atMost(PATIENCE).until(() -> redis.pending() == 0);
-    assertThat(redis.events()).hasSize(1).first().asString().contains("\"answer_id\":\"fine\"");
+    // No verdict was ever given for those tasks: the checking service could not check them,
+    // which is not the miners' fault.
+    assertThat(redis.events()).map(this::read).extracting(e -> e.path("type").asText() + " "
+            + e.path("answer_id").asText() + " " + e.path("cause").asText(""))
+        .containsExactlyInAnyOrder("quality_checked fine ", "check_failed no-kind service",
+            "check_failed no-checker service");
+    assertThat(redis.sync().zcard(CheckingStreams.PENDING)).isZero();
     assertThat(redis.deadLetters()).extracting(m -> m.getBody().get("answer_id"))
         .containsExactlyInAnyOrder("no-kind", "no-checker");
     assertThat(redis.deadLetters()).allSatisfy(m ->
@@ -212,7 +218,7 @@ class CheckingServiceIntegrationTest {
   }
 
   @Test
-  void anAnswerTheCheckerAlwaysFailsOn_isRetried_thenDeadLetteredUnscored() {
+  void anAnswerTheCheckerAlwaysFailsOn_isRetried_thenDeadLettered_asAFailedCheck() {
     FakeKind.ScoreChecker failing = new FakeKind.ScoreChecker() {
       @Override
       void beforeCheck(List<CheckItem> items) {
@@ -230,10 +236,64 @@ class CheckingServiceIntegrationTest {
         .containsEntry("consumer", "solo");
     assertThat(dead.get("reason")).contains("delivered 2 times");
     assertThat(failing.calls).hasValue(2);
-    assertThat(redis.events()).isEmpty();
-    assertThat(redis.sync().hlen(CheckingStreams.CHECKED)).isZero();
+    assertThat(redis.events()).map(this::read).singleElement().satisfies(e -> {
+      assertThat(e.path("type").asText()).isEqualTo("check_failed");
+      assertThat(e.path("answer_id").asText()).isEqualTo("cursed");
+      assertThat(e.path("cause").asText()).isEqualTo("service");
+    });
+    assertThat(redis.sync().hget(CheckingStreams.CHECKED, "cursed")).isEqualTo("failed");
     assertThat(service.metrics().checkerFailures()).isEqualTo(2);
     assertThat(service.metrics().deadLetters()).isEqualTo(1);
+  }
+
+  @Test
+  void anAnswerOnlyItsCheckerFailsOn_whileOthersOfItsTaskGetVerdicts_failsForCauseAnswer() {
+    FakeKind.ScoreChecker picky = new FakeKind.ScoreChecker() {
+      @Override
+      void beforeCheck(List<CheckItem> items) {
+        if (items.stream().anyMatch(i -> ((FakeKind.FakeAnswer) i.answer()).text()
+            .equals("poison"))) {
+          throw new IllegalStateException("this answer breaks the checker");
+        }
+      }
+    };
+    redis.queue("good", 0.8);
+    CheckingService service = start("solo", new FakeKind(picky),
+        o -> o.withClaimTimeout(Duration.ofSeconds(1)).withMaxDeliveries(2).withBatch(1));
+    await().atMost(PATIENCE).until(() -> redis.events().size() == 1);
+    redis.queue("poison", FakeKind.TASK, FakeKind.requestBody("x"),
+        FakeKind.answerBody("poison", 1));
+
+    await().atMost(PATIENCE).until(() -> redis.events().size() == 2);
+    assertThat(read(redis.events().get(1)).path("cause").asText()).isEqualTo("answer");
+    assertThat(service.metrics().deadLetters()).isEqualTo(1);
+  }
+
+  @Test
+  void answersWithoutAVerdictInTime_failOnce_andALateVerdictChangesNothing() throws Exception {
+    long now = System.currentTimeMillis();
+    redis.queue("slow", FakeKind.TASK, FakeKind.requestBody("x"), FakeKind.answerBody("y", 1),
+        now - 120_000);
+    redis.queue("fresh", FakeKind.TASK, FakeKind.requestBody("x"), FakeKind.answerBody("y", 1),
+        now);
+    VerdictTimeouts timeouts = new VerdictTimeouts(redis.async(), Duration.ofMinutes(1));
+
+    assertThat(timeouts.sweep(now).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(timeouts.sweep(now).toCompletableFuture().get(5, TimeUnit.SECONDS)).isZero();
+    assertThat(redis.events()).map(this::read).singleElement().satisfies(e -> {
+      assertThat(e.path("type").asText()).isEqualTo("check_failed");
+      assertThat(e.path("answer_id").asText()).isEqualTo("slow");
+      assertThat(e.path("cause").asText()).isEqualTo("service");
+    });
+
+    // The checking server comes back and checks both: only "fresh" gets a verdict.
+    CheckingService service = start("late", FakeKind.scoring(), o -> o);
+    await().atMost(PATIENCE).until(() -> redis.pending() == 0
+        && service.metrics().checks(FakeKind.TASK, "already_checked") == 1);
+    assertThat(redis.events()).map(this::read).extracting(e -> e.path("type").asText() + " "
+        + e.path("answer_id").asText())
+        .containsExactly("check_failed slow", "quality_checked fresh");
+    assertThat(redis.sync().zcard(CheckingStreams.PENDING)).isZero();
   }
 
   @Test

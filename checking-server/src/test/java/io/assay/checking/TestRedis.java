@@ -51,22 +51,33 @@ final class TestRedis implements AutoCloseable {
     return connection.sync();
   }
 
+  io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
+    return connection.async();
+  }
+
   void flush() {
     sync().flushall();
   }
 
-  /** Queues an answer exactly as the gateway's CheckQueue does. */
-  String queue(String answerId, String task, String request, String answer) {
+  /** Queues an answer exactly as the gateway's CheckQueue does, pending since {@code at}. */
+  String queue(String answerId, String task, String request, String answer, long at) {
     Map<String, String> entry = new LinkedHashMap<>();
-    entry.put("answer_id", answerId);
-    entry.put("miner", "miner-" + answerId);
-    entry.put("task", task);
-    entry.put("path", FakeKind.PATH);
-    entry.put("request", request);
-    entry.put("answer", answer);
-    entry.put("synthetic", "true");
-    entry.put("at", "1700000000000");
+    entry.put(CheckingStreams.FIELD_ANSWER_ID, answerId);
+    entry.put(CheckingStreams.FIELD_MINER, "miner-" + answerId);
+    entry.put(CheckingStreams.FIELD_TASK, task);
+    entry.put(CheckingStreams.FIELD_PATH, FakeKind.PATH);
+    entry.put(CheckingStreams.FIELD_REQUEST, request);
+    entry.put(CheckingStreams.FIELD_ANSWER, answer);
+    entry.put(CheckingStreams.FIELD_SYNTHETIC, "true");
+    entry.put(CheckingStreams.FIELD_AT, Long.toString(at));
+    sync().zadd(CheckingStreams.PENDING, at,
+        CheckingStreams.pendingMember(answerId, "miner-" + answerId, task));
     return sync().xadd(CheckingStreams.QUEUE, entry);
+  }
+
+  /** Queues an answer exactly as the gateway's CheckQueue does, now. */
+  String queue(String answerId, String task, String request, String answer) {
+    return queue(answerId, task, request, answer, System.currentTimeMillis());
   }
 
   /** Queues an answer of {@link FakeKind#TASK} that the fake checker scores {@code score}. */

@@ -4,7 +4,6 @@ import io.assay.gateway.miner.MinerCallException;
 import io.assay.gateway.routing.ActiveStream;
 import io.assay.task.InvalidAnswerException;
 import io.assay.task.Sse;
-import io.assay.task.StreamRelay;
 import io.assay.task.TaskAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,13 +12,14 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Forwards a streamed answer from a miner to the user as server-sent events.
+ * Writes a streamed answer to the user as server-sent events; routing ({@link ActiveStream})
+ * relays and settles it.
  *
- * <p>Every miner chunk goes through the task's {@link StreamRelay}; the user's write queue
- * applies backpressure to the miner (pause when full, resume on drain). The stream always ends:
- * with {@code data: [DONE]} after a complete answer, or with a {@code data:} event holding an
- * OpenAI error object when the miner fails mid-way, never by silent truncation. If the user goes
- * away, the miner's stream is cancelled.
+ * <p>The user's write queue applies backpressure to the miner (pause when full, resume on
+ * drain). The stream always ends: with {@code data: [DONE]} after a complete answer, or with a
+ * {@code data:} event holding an OpenAI error object when the miner fails mid-way or falls
+ * behind its deadline, never by silent truncation. If the user goes away, the miner's stream is
+ * cancelled and the attempt settles as abandoned.
  */
 final class StreamForwarder {
 
@@ -27,7 +27,6 @@ final class StreamForwarder {
 
   private final HttpServerResponse response;
   private final ActiveStream active;
-  private final StreamRelay relay;
   private final BiConsumer<TaskAnswer, Long> onServed;
   private boolean ended;
 
@@ -35,7 +34,6 @@ final class StreamForwarder {
       BiConsumer<TaskAnswer, Long> onServed) {
     this.response = response;
     this.active = active;
-    this.relay = active.relay();
     this.onServed = onServed;
   }
 
@@ -48,9 +46,10 @@ final class StreamForwarder {
     response.closeHandler(v -> {
       if (!ended) {
         ended = true;
-        active.abandoned(0);
+        active.abandoned();
       }
     });
+    active.cutHandler(message -> endWithError());
     write(active.firstChunks());
     active.stream()
         .handler(this::chunk)
@@ -65,7 +64,7 @@ final class StreamForwarder {
       return;
     }
     try {
-      write(relay.accept(minerChunk));
+      write(active.relay(minerChunk));
     } catch (InvalidAnswerException e) {
       active.stream().cancel();
       fail(MinerCallException.Outcome.BAD_ANSWER, e.getMessage());
@@ -81,27 +80,33 @@ final class StreamForwarder {
     if (ended) {
       return;
     }
-    TaskAnswer answer;
+    List<byte[]> last;
     try {
-      write(relay.finish());
-      answer = relay.answer();
+      last = active.finish();
     } catch (InvalidAnswerException e) {
       fail(MinerCallException.Outcome.BAD_ANSWER, e.getMessage());
       return;
     }
+    write(last);
     ended = true;
     response.end(Buffer.buffer(DONE));
-    long units = active.task().units(active.request(), answer);
-    active.succeeded(answer, units);
-    onServed.accept(answer, units);
+    TaskAnswer answer = active.answer();
+    onServed.accept(answer, active.task().units(active.request(), answer));
   }
 
   private void fail(MinerCallException.Outcome outcome, String message) {
     if (ended) {
       return;
     }
-    ended = true;
     active.failed(outcome, message);
+    endWithError();
+  }
+
+  private void endWithError() {
+    if (ended) {
+      return;
+    }
+    ended = true;
     OpenAiError error = new OpenAiError(502, "The miner serving this request failed after the"
         + " answer began; the answer is incomplete. Retry the request.", "server_error", null,
         "stream_interrupted", 0);

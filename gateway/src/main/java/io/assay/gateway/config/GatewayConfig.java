@@ -23,6 +23,7 @@ import java.util.Set;
  * @param files how files handed out by URL (generated images) are kept and addressed
  * @param routing how requests are spread over miners and retried
  * @param scoring scoring periods, cadence and constants
+ * @param synthetic how miners are tested
  * @param checking which answers are checked, and whether a checking server runs in process
  * @param tasks the configured tasks
  * @param miners miners known at start (more can be registered at run time)
@@ -37,6 +38,7 @@ public record GatewayConfig(
     FilesConfig files,
     RoutingConfig routing,
     ScoringConfig scoring,
+    SyntheticConfig synthetic,
     CheckingConfig checking,
     List<TaskConfig> tasks,
     List<MinerEntry> miners) {
@@ -45,7 +47,8 @@ public record GatewayConfig(
    * @param maxAttempts miners tried for one request before the user sees 503
    * @param minerTimeout how long a miner may stay silent before it counts as failed
    * @param failureCooldown how long a failing miner is avoided
-   * @param capacityRefresh how often declared capacity is re-read from every miner
+   * @param capacityRefresh how often every miner's {@code GET /capacity} is asked as a health
+   *     check once its declaration for the period is bound
    */
   public record RoutingConfig(int maxAttempts, Duration minerTimeout, Duration failureCooldown,
       Duration capacityRefresh) {}
@@ -58,22 +61,37 @@ public record GatewayConfig(
    * @param weight share of the final weights (all tasks sum to 1)
    * @param maxCapacity the most a miner may declare per period; larger declarations are clamped
    * @param unitsPerRequest typical work units of one request
+   * @param syntheticBudget {@code synthetic.budget} of this task: the most synthetic work units
+   *     per period, all miners together
+   * @param streamMinRate {@code stream.min_rate} of this task: work units per second a stream
+   *     must keep up after {@code stream.ttft_max}
    */
   public record TaskConfig(String kind, String model, double weight, long maxCapacity,
-      long unitsPerRequest) {
+      long unitsPerRequest, long syntheticBudget, double streamMinRate) {
+
+    /** A task's default test budget, in typical requests per period. */
+    public static final long DEFAULT_BUDGET_REQUESTS = 10_000;
 
     public String id() {
       return kind + "/" + model;
     }
+
+    TaskConfig withWeight(double w) {
+      return new TaskConfig(kind, model, w, maxCapacity, unitsPerRequest, syntheticBudget,
+          streamMinRate);
+    }
   }
 
   /**
-   * @param organicShare share of organic answers queued for checking (synthetic ones always are)
+   * @param organicShare {@code p} of an organic answer: the share queued for checking
+   * @param syntheticShare {@code p} of a synthetic answer (1: every one is checked)
    * @param embedded whether this gateway runs a checking server in its own process
    * @param options how that checking server runs: the checking server's own keys ({@code batch,
-   *     workers, claim_timeout, max_deliveries, upstreams, checkers}) read from the same section
+   *     workers, claim_timeout, max_deliveries, verdict_timeout, upstreams, checkers}) read from
+   *     the same section
    */
-  public record CheckingConfig(double organicShare, boolean embedded, CheckingOptions options) {}
+  public record CheckingConfig(double organicShare, double syntheticShare, boolean embedded,
+      CheckingOptions options) {}
 
   /**
    * @param publicUrl the gateway's address as users reach it (scheme, host, port, no path), for
@@ -83,8 +101,17 @@ public record GatewayConfig(
    */
   public record FilesConfig(String publicUrl, Duration ttl, long maxBytes) {}
 
-  /** A miner the gateway routes to. */
-  public record MinerEntry(String name, String url, String hotkey) {}
+  /**
+   * A miner the gateway routes to.
+   *
+   * @param uid its uid on the chain, or null when not known (it is then left out of exports)
+   */
+  public record MinerEntry(String name, String url, String hotkey, Integer uid) {
+
+    public MinerEntry(String name, String url, String hotkey) {
+      this(name, url, hotkey, null);
+    }
+  }
 
   /** Reads {@code root}; relative paths are resolved against {@code baseDir}. */
   public static GatewayConfig read(ConfigNode root, Path baseDir) {
@@ -120,20 +147,27 @@ public record GatewayConfig(
         r.duration("failure_cooldown", Duration.ofSeconds(10)),
         r.duration("capacity_refresh", Duration.ofSeconds(30)));
 
-    ScoringConfig scoring = ScoringConfig.read(root.section("scoring"));
+    ScoringConfig scoring = ScoringConfig.read(root);
+    SyntheticConfig synthetic = SyntheticConfig.read(root, baseDir);
+    double minRate = root.section("stream").decimal("min_rate", 10, 0, 1e12);
     ConfigNode c = root.section("checking");
     CheckingConfig checking = new CheckingConfig(c.decimal("organic_share", 0.1, 0, 1),
-        c.bool("embedded", true), CheckingOptions.read(c, redisUrl));
+        c.decimal("synthetic_share", 1, 0.000001, 1), c.bool("embedded", true),
+        CheckingOptions.read(c, redisUrl));
 
     List<TaskConfig> tasks = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (ConfigNode t : root.sections("tasks")) {
+      long unitsPerRequest = t.longValue("units_per_request", 64, 1, Long.MAX_VALUE / 1_000_000);
       TaskConfig task = new TaskConfig(
           t.requiredString("kind"),
           t.requiredString("model"),
           t.decimal("weight", 0, 0, 1),
           t.longValue("max_capacity", 100_000_000L, 0, Long.MAX_VALUE),
-          t.longValue("units_per_request", 64, 1, Long.MAX_VALUE));
+          unitsPerRequest,
+          t.longValue("synthetic_budget", unitsPerRequest * TaskConfig.DEFAULT_BUDGET_REQUESTS, 1,
+              Long.MAX_VALUE),
+          t.decimal("stream_min_rate", minRate, 0, 1e12));
       if (!ids.add(task.id())) {
         throw new ConfigException("config key '" + t.path() + "': task " + task.id()
             + " is configured twice");
@@ -153,12 +187,13 @@ public record GatewayConfig(
 
     List<MinerEntry> miners = new ArrayList<>();
     for (ConfigNode m : root.sections("miners")) {
+      String uid = m.string("uid", "");
       miners.add(new MinerEntry(m.requiredString("name"), m.requiredString("url"),
-          m.requiredString("hotkey")));
+          m.requiredString("hotkey"), uid.isBlank() ? null : m.integer("uid", 0, 0, 65535)));
     }
     root.rejectUnknownKeys();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, files, routing,
-        scoring, checking, List.copyOf(tasks), List.copyOf(miners));
+        scoring, synthetic, checking, List.copyOf(tasks), List.copyOf(miners));
   }
 
   /** Length of a scoring period. */
@@ -175,12 +210,12 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, checking, tasks, miners);
+        routing, scoring, synthetic, checking, tasks, miners);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
-        dir.resolve(identityFile.getFileName()), files, routing, scoring, checking, tasks, miners);
+        dir.resolve(identityFile.getFileName()), files, routing, scoring, synthetic, checking, tasks, miners);
   }
 
   /**
@@ -195,15 +230,20 @@ public record GatewayConfig(
     if (kept.isEmpty() || sum <= 0) {
       throw new ConfigException("no weighted task of kinds " + kinds + " is configured");
     }
-    List<TaskConfig> scaled = kept.stream().map(t -> new TaskConfig(t.kind(), t.model(),
-        t.weight() / sum, t.maxCapacity(), t.unitsPerRequest())).toList();
+    List<TaskConfig> scaled = kept.stream().map(t -> t.withWeight(t.weight() / sum)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, checking, scaled, miners);
+        routing, scoring, synthetic, checking, scaled, miners);
   }
 
   /** This configuration with scoring compressed to periods of {@code period}. */
   public GatewayConfig withPeriod(Duration period) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring.compressed(period), checking, tasks, miners);
+        routing, scoring.compressed(period), synthetic, checking, tasks, miners);
+  }
+
+  /** This configuration with synthetic traffic on or off. */
+  public GatewayConfig withSynthetic(boolean enabled) {
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        routing, scoring, synthetic.withEnabled(enabled), checking, tasks, miners);
   }
 }

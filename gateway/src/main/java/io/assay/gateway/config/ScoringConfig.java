@@ -3,44 +3,54 @@ package io.assay.gateway.config;
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
 import io.assay.gateway.scoring.ScoringParams;
+import io.assay.gateway.synthetic.TestFractions;
 import java.time.Duration;
 
 /**
- * The {@code scoring:} section: SCORING.md's constants (each a key with the spec's default), how
- * often weights are computed and whether synthetic traffic is sent.
+ * SCORING.md's constants, each a configuration key with the spec's default, and how often
+ * weights are computed. The keys live where SCORING.md names them: {@code scoring.*} for the
+ * undotted ones, {@code quality.min}, {@code volume.half_life_periods}, {@code stream.ttft_max},
+ * {@code zk.recent}, {@code weights.burn_uid}.
  *
- * @param params the constants of the computation, period length included
+ * @param params the constants of the computation (the tasks' own are added by the gateway)
  * @param cadence how often weights are computed
- * @param synthetic whether the synthetic scheduler runs
+ * @param testFractions the distribution test fractions are drawn from (section 2)
  */
-public record ScoringConfig(ScoringParams params, Duration cadence, boolean synthetic) {
+public record ScoringConfig(ScoringParams params, Duration cadence, TestFractions testFractions) {
 
   public Duration period() {
     return params.period();
   }
 
-  static ScoringConfig read(ConfigNode s) {
+  static ScoringConfig read(ConfigNode root) {
+    ConfigNode s = root.section("scoring");
     ScoringParams d = ScoringParams.defaults();
     ScoringParams params;
     try {
+      String burn = root.section("weights").string("burn_uid", "");
       params = new ScoringParams(
           s.duration("period", d.period()),
+          s.duration("declaration_grace", d.declarationGrace()),
           s.duration("quality_window", d.qualityWindow()),
           s.integer("min_answers", d.minAnswers(), 0, 1_000_000),
-          s.decimal("quality_threshold", d.qualityThreshold(), 0, 1),
+          s.decimal("quality_threshold", d.qualityThreshold(), 0.000001, 1),
           s.decimal("quality_exponent", d.qualityExponent(), 0.01, 100),
-          s.decimal("speed_percentile", d.speedPercentile(), 0, 1),
+          root.section("quality").decimal("min", d.qualityMin(), 0, 1),
           s.decimal("bonus_span", d.bonusSpan(), 0, 2),
-          s.duration("nps_window", d.npsWindow()),
+          s.duration("volume_window", d.volumeWindow()),
+          root.section("volume").decimal("half_life_periods", d.halfLifePeriods(), 0.001, 1e6),
           s.integer("established_periods", d.establishedPeriods(), 0, 1_000_000),
           s.decimal("new_miner_multiplier", d.newMinerMultiplier(), 0, 1),
-          s.decimal("period_decay", d.periodDecay(), 0.000001, 1),
-          s.decimal("task_exponent", d.taskExponent(), 1, 64));
+          s.decimal("task_exponent", d.taskExponent(), 1, 64),
+          root.section("stream").duration("ttft_max", d.streamTtftMax()),
+          root.section("zk").integer("recent", d.zkRecent(), 1, 1_000_000),
+          burn.isBlank() ? null : root.section("weights").integer("burn_uid", 0, 0, 65535),
+          d.tasks());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("config key '" + e.getMessage().replaceFirst(" = ", "' = "));
     }
     return new ScoringConfig(params, s.duration("cadence", Duration.ofMinutes(20)),
-        s.bool("synthetic", true));
+        TestFractions.defaults());
   }
 
   /**
@@ -50,12 +60,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, boolean synt
    */
   public ScoringConfig compressed(Duration newPeriod) {
     double f = (double) newPeriod.toMillis() / params.period().toMillis();
-    ScoringParams p = params;
-    return new ScoringConfig(new ScoringParams(newPeriod,
-        Duration.ofMillis(Math.max(newPeriod.toMillis(), (long) (p.qualityWindow().toMillis() * f))),
-        p.minAnswers(), p.qualityThreshold(), p.qualityExponent(), p.speedPercentile(),
-        p.bonusSpan(), newPeriod.multipliedBy(p.npsPeriods()), p.establishedPeriods(),
-        p.newMinerMultiplier(), p.periodDecay(), p.taskExponent(), p.responseTimeTasks()),
-        Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), synthetic);
+    return new ScoringConfig(params.compressed(newPeriod),
+        Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), testFractions);
   }
 }

@@ -2,67 +2,58 @@ package io.assay.gateway.routing;
 
 import io.assay.gateway.miner.MinerCallException.Outcome;
 import io.assay.gateway.miner.MinerStream;
+import io.assay.task.InvalidAnswerException;
 import io.assay.task.StreamRelay;
 import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A streamed answer under way: the miner's stream (paused), the relay that turns its chunks into
- * the user's, and the public chunks its first chunk produced. Whoever relays it must end it with
- * exactly one of {@link #succeeded}, {@link #failed} or {@link #abandoned}, which settles the
- * miner's capacity and records the outcome.
+ * the user's, and the public chunks its first chunk produced. Routing owns it: whoever relays it
+ * hands each miner chunk to {@link #relay} and ends it with exactly one of {@link #finish},
+ * {@link #failed} or {@link #abandoned}, which settles the miner's capacity and records the
+ * outcome. A stream that falls behind its deadline ({@link StreamWatch}) is cut: the miner's
+ * stream is cancelled, the attempt fails, and the cut handler tells the relaying side.
+ *
+ * <p>Used on the context that opened it.
  */
 public final class ActiveStream {
 
-  private final Dispatcher dispatcher;
-  private final Task task;
-  private final TaskRequest request;
-  private final MinerNode miner;
-  private final MinerNode.TaskCapacity capacity;
-  private final long reserved;
-  private final long startedNanos;
+  private final Dispatcher.Attempt attempt;
   private final MinerStream stream;
   private final StreamRelay relay;
   private final List<byte[]> firstChunks;
-  private final Origin origin;
+  private final StreamWatch.Entry watch;
+  private Consumer<String> cutHandler = message -> { };
   private boolean settled;
 
-  ActiveStream(Dispatcher dispatcher, Task task, TaskRequest request, MinerNode miner,
-      MinerNode.TaskCapacity capacity, long reserved, long startedNanos, MinerStream stream,
-      StreamRelay relay, List<byte[]> firstChunks, Origin origin) {
-    this.dispatcher = dispatcher;
-    this.task = task;
-    this.request = request;
-    this.miner = miner;
-    this.capacity = capacity;
-    this.reserved = reserved;
-    this.startedNanos = startedNanos;
+  ActiveStream(Dispatcher.Attempt attempt, MinerStream stream, StreamRelay relay,
+      List<byte[]> firstChunks, StreamWatch.Entry watch) {
+    this.attempt = attempt;
     this.stream = stream;
     this.relay = relay;
     this.firstChunks = firstChunks;
-    this.origin = origin;
+    this.watch = watch;
+    watch.onCut(this::cut);
   }
 
   public MinerNode miner() {
-    return miner;
+    return attempt.node();
   }
 
   public Task task() {
-    return task;
+    return attempt.task();
   }
 
   public TaskRequest request() {
-    return request;
+    return attempt.request();
   }
 
   public MinerStream stream() {
     return stream;
-  }
-
-  public StreamRelay relay() {
-    return relay;
   }
 
   /** What to send the user first: the public chunks made from the miner's first chunk. */
@@ -70,35 +61,72 @@ public final class ActiveStream {
     return firstChunks;
   }
 
-  /** The stream ended well with {@code answer}, {@code units} of work. */
-  public void succeeded(TaskAnswer answer, long units) {
+  /** Told, with the reason, when the stream is cut for falling behind; it is already settled. */
+  public void cutHandler(Consumer<String> handler) {
+    this.cutHandler = handler;
+  }
+
+  /**
+   * Reads one miner chunk; returns the public chunks to send for it.
+   *
+   * @throws InvalidAnswerException when the chunk is malformed (the caller then fails the stream)
+   */
+  public List<byte[]> relay(byte[] minerChunk) {
+    List<byte[]> out = relay.accept(minerChunk);
+    watch.progress(relay.unitsSoFar());
+    return out;
+  }
+
+  /**
+   * The miner's stream ended: returns the last public chunks and settles the attempt as a
+   * success.
+   *
+   * @throws InvalidAnswerException when the stream ended before a complete answer (the caller
+   *     then fails it)
+   */
+  public List<byte[]> finish() {
+    List<byte[]> last = relay.finish();
+    TaskAnswer answer = relay.answer();
     if (!settled) {
       settled = true;
-      dispatcher.settleSuccess(miner, task, capacity, reserved, units, elapsedMillis(), request,
-          answer, stream.receipt(), origin);
+      watch.close();
+      attempt.succeeded(answer, attempt.task().units(attempt.request(), answer),
+          stream.receipt());
     }
+    return last;
+  }
+
+  /** The whole answer; valid after {@link #finish}. */
+  public TaskAnswer answer() {
+    return relay.answer();
   }
 
   /** The miner broke the stream after it began. */
   public void failed(Outcome outcome, String message) {
     if (!settled) {
       settled = true;
-      dispatcher.settleFailure(miner, task, capacity, reserved, startedNanos, outcome, 0,
-          message, origin);
+      watch.close();
+      attempt.failed(outcome, 0, message);
     }
   }
 
-  /** The user went away: not the miner's fault; the work done so far counts. */
-  public void abandoned(long unitsSoFar) {
+  /** The user went away: the work done so far is scored by the miner's rate (section 3). */
+  public void abandoned() {
     if (!settled) {
       settled = true;
+      watch.close();
       stream.cancel();
-      dispatcher.settleSuccess(miner, task, capacity, reserved, unitsSoFar, elapsedMillis(),
-          request, null, null, origin);
+      attempt.abandoned(Math.max(0, relay.unitsSoFar()));
     }
   }
 
-  private long elapsedMillis() {
-    return (System.nanoTime() - startedNanos) / 1_000_000;
+  private void cut() {
+    if (!settled) {
+      String message = "miner " + miner().name() + "'s stream fell behind its deadline ("
+          + Math.max(0, relay.unitsSoFar()) + " units after " + attempt.elapsedMillis() + " ms)";
+      stream.cancel();
+      failed(Outcome.TIMEOUT, message);
+      cutHandler.accept(message);
+    }
   }
 }

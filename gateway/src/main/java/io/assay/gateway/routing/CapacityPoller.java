@@ -2,121 +2,161 @@ package io.assay.gateway.routing;
 
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.gateway.period.Timeline;
 import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.Redis;
 import io.assay.miner.CapacityDeclaration;
 import io.assay.task.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks every miner {@code GET /capacity} and records what it declares per task, clamped to the
- * task's {@code max_capacity}. A miner that does not answer, or answers nonsense, serves nothing
- * until it declares again; tasks the validator does not configure are ignored. The first
- * declaration a miner makes in a period is the one scored (a {@link CapacityDeclared} event,
- * written once across all gateways by {@code HSETNX}); later polls only refresh routing.
+ * Reads every miner's {@code GET /capacity} and binds its first valid declaration of a period
+ * (SCORING.md section 1).
+ *
+ * <p>At a period start every miner is asked; a miner that gives no valid answer is asked again
+ * every quarter of the grace window until the window closes. The first valid answer received in
+ * it binds, for the whole period, each configured task it names: the volume clamped to {@code
+ * [0, max_capacity]} and the requests at once. Tasks it leaves out, and every task of a miner
+ * that does not answer in time, have nothing bound and get no work. The binding is written once
+ * across all gateways ({@code HSETNX}); a gateway that finds one already written binds that.
+ *
+ * <p>Later polls ({@link #healthCheck}) can neither raise, lower nor clear a binding: a miner
+ * that stops answering them is still routed to, and what it then fails counts against it.
  */
 public final class CapacityPoller {
 
   private static final Logger log = LoggerFactory.getLogger(CapacityPoller.class);
+  private static final int MAX_CONCURRENCY = 100_000;
 
   private final MinerDirectory directory;
   private final Map<String, TaskConfig> tasks;
   private final Redis redis;
   private final EventStream events;
-  private final Clock clock;
+  private final Timeline timeline;
   private final long periodMillis;
+  private final long graceMillis;
+  private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
 
   public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
-      EventStream events, Clock clock, Duration period) {
+      EventStream events, Timeline timeline, long periodMillis, long graceMillis) {
     this.directory = directory;
     this.tasks = tasks;
     this.redis = redis;
     this.events = events;
-    this.clock = clock;
-    this.periodMillis = period.toMillis();
-  }
-
-  public long currentPeriod() {
-    return clock.millis() / periodMillis;
+    this.timeline = timeline;
+    this.periodMillis = periodMillis;
+    this.graceMillis = graceMillis;
   }
 
   /**
-   * Polls every miner once; completes when all have answered or failed and their declarations
-   * are recorded.
+   * Opens the binding of {@code period}: asks every miner now, and again until it gives a valid
+   * answer or the grace window closes.
+   *
+   * @param graceFrom when the grace window started: the period start, or later for a gateway
+   *     started mid-period (its own start opens a window, so it can serve at once)
+   * @return completes when every miner answered the first round (bound or not)
    */
-  public Future<Void> pollAll() {
-    long period = currentPeriod();
-    List<Future<Void>> polls = new ArrayList<>();
+  public Future<Void> openPeriod(long period, long graceFrom) {
+    long closes = graceFrom + graceMillis;
+    List<Future<Void>> first = new ArrayList<>();
     for (MinerNode node : directory.all()) {
-      polls.add(poll(node));
+      first.add(bindUntil(node, period, closes));
     }
-    return Future.join(polls).<Void>mapEmpty()
-        .onComplete(ar -> declaredThrough.accumulateAndGet(period, Math::max));
+    return Future.join(first).mapEmpty();
   }
 
-  /**
-   * The latest period whose declarations are all recorded (every miner polled in it), or -1
-   * before the first poll: a weight computation after it, before the next poll, would see no
-   * capacity for the new period.
-   */
-  public long declaredThrough() {
-    return declaredThrough.get();
+  private Future<Void> bindUntil(MinerNode node, long period, long closes) {
+    Promise<Void> firstRound = Promise.promise();
+    ask(node).compose(d -> bind(node, period, d)).onComplete(ar -> {
+      if (ar.failed()) {
+        long retry = timeline.now() + Math.max(1, graceMillis / 4);
+        if (retry < closes && currentPeriod() == period) {
+          timeline.at(retry, () -> bindUntil(node, period, closes));
+        } else {
+          log.warn("miner {} declared no capacity for period {}: {}", node.name(), period,
+              ar.cause().getMessage());
+        }
+      }
+      firstRound.complete();
+    });
+    return firstRound.future();
   }
 
-  private final java.util.concurrent.atomic.AtomicLong declaredThrough =
-      new java.util.concurrent.atomic.AtomicLong(-1);
-
-  /** Polls one miner; never fails (a failure is recorded as "serves nothing"). */
-  public Future<Void> poll(MinerNode node) {
-    long period = currentPeriod();
-    return node.client().call(HttpMethod.GET, "/capacity", new byte[0])
-        .map(reply -> {
-          if (reply.status() != 200) {
-            throw new IllegalStateException("status " + reply.status() + " " + reply.errorText());
-          }
-          try {
-            return Json.MAPPER.readValue(reply.body(), CapacityDeclaration.class);
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable declaration: " + e.getMessage(), e);
-          }
-        })
-        .compose(declaration -> record(node, period, declaration))
-        .recover(e -> {
-          log.warn("miner {} did not declare capacity: {}", node.name(), e.getMessage());
-          node.clearCapacity();
-          return Future.succeededFuture();
-        });
-  }
-
-  /** Books a declaration; completes when its events are written. */
-  private Future<Void> record(MinerNode node, long period, CapacityDeclaration declaration) {
-    if (declaration.tasks() == null) {
-      node.clearCapacity();
-      return Future.succeededFuture();
+  /** Asks every miner once; a failure is logged (once until it answers again), nothing else. */
+  public void healthCheck() {
+    for (MinerNode node : directory.all()) {
+      ask(node).onComplete(ar -> {
+        if (ar.succeeded()) {
+          unhealthy.remove(node.hotkey());
+        } else if (unhealthy.add(node.hotkey())) {
+          log.warn("miner {} fails its capacity poll ({}); its declaration stands",
+              node.name(), ar.cause().getMessage());
+        }
+      });
     }
+  }
+
+  private long currentPeriod() {
+    return Math.floorDiv(timeline.now(), periodMillis);
+  }
+
+  private static Future<CapacityDeclaration> ask(MinerNode node) {
+    return node.client().call(HttpMethod.GET, "/capacity", new byte[0]).map(reply -> {
+      if (reply.status() != 200) {
+        throw new IllegalStateException("status " + reply.status() + " " + reply.errorText());
+      }
+      try {
+        return Json.MAPPER.readValue(reply.body(), CapacityDeclaration.class);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("unreadable declaration: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** Binds a valid declaration; completes when its events are written. */
+  private Future<Void> bind(MinerNode node, long period, CapacityDeclaration declaration) {
+    Map<String, CapacityDeclaration.TaskCapacity> declared =
+        declaration.tasks() == null ? Map.of() : declaration.tasks();
     List<Future<Void>> writes = new ArrayList<>();
     for (Map.Entry<String, TaskConfig> e : tasks.entrySet()) {
-      CapacityDeclaration.TaskCapacity declared = declaration.tasks().get(e.getKey());
-      long volume = declared == null ? 0 : Math.max(0, Math.min(declared.volume(),
-          e.getValue().maxCapacity()));
-      node.declare(e.getKey(), period, volume);
       String task = e.getKey();
-      writes.add(Redis.on(redis.commands().hsetnx(Keys.capacity(period),
-          node.hotkey() + "|" + task, Long.toString(volume)))
-          .compose(first -> Boolean.TRUE.equals(first)
-              ? events.append(new CapacityDeclared(period, node.hotkey(), task, volume))
-                  .<Void>mapEmpty()
-              : Future.<Void>succeededFuture()));
+      CapacityDeclaration.TaskCapacity d = declared.get(task);
+      long volume = d == null ? 0 : Math.max(0, Math.min(d.volume(), e.getValue().maxCapacity()));
+      int concurrency = volume == 0 ? 0 : Math.max(1, Math.min(d.maxConcurrency(),
+          MAX_CONCURRENCY));
+      writes.add(record(node, period, task, volume, concurrency));
     }
     return Future.join(writes).mapEmpty();
+  }
+
+  private Future<Void> record(MinerNode node, long period, String task, long volume,
+      int concurrency) {
+    String field = node.hotkey() + "|" + task;
+    String value = volume + " " + concurrency;
+    return Redis.on(redis.commands().hsetnx(Keys.capacity(period), field, value))
+        .compose(first -> {
+          if (Boolean.TRUE.equals(first)) {
+            node.bind(task, period, volume, concurrency);
+            return events.append(new CapacityDeclared(timeline.now(), period, node.hotkey(), task,
+                volume, concurrency)).<Void>mapEmpty();
+          }
+          return Redis.on(redis.commands().hget(Keys.capacity(period), field)).map(bound -> {
+            String[] parts = bound == null ? new String[0] : bound.trim().split(" ");
+            long v = parts.length > 0 ? Long.parseLong(parts[0]) : volume;
+            int c = parts.length > 1 ? Integer.parseInt(parts[1]) : concurrency;
+            node.bind(task, period, v, c);
+            return null;
+          });
+        });
   }
 }

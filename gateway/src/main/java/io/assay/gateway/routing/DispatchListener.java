@@ -1,45 +1,32 @@
 package io.assay.gateway.routing;
 
-import io.assay.gateway.miner.MinerCallException;
-import io.assay.task.Task;
-import io.assay.task.TaskAnswer;
-import io.assay.task.TaskRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Told of every attempt to get an answer from a miner; where work, failures and scoring events
- * are recorded. Called on an event loop: implementations must not block.
+ * Told of every attempt to get an answer from a miner, once it settled; where work, failures,
+ * checks and scoring events are recorded. Called on an event loop: implementations must not
+ * block.
  */
 public interface DispatchListener {
 
+  void settled(Settlement settlement);
+
   /**
-   * @param request what was asked
-   * @param answer the validated answer, or null when the user abandoned a stream
-   * @param answerId identifies the answer (its receipt), or null when it was abandoned
+   * Tells every listener in turn. One that throws is logged and the others still hear: a
+   * broken listener must not keep an attempt from being recorded elsewhere.
    */
-  void attemptSucceeded(MinerNode miner, Task task, Origin origin, TaskRequest request,
-      TaskAnswer answer, String answerId, long units, long millis);
-
-  /** Tells every listener in turn. */
   static DispatchListener all(DispatchListener... listeners) {
-    return new DispatchListener() {
-      @Override
-      public void attemptSucceeded(MinerNode miner, Task task, Origin origin,
-          TaskRequest request, TaskAnswer answer, String answerId, long units, long millis) {
-        for (DispatchListener l : listeners) {
-          l.attemptSucceeded(miner, task, origin, request, answer, answerId, units, millis);
-        }
-      }
-
-      @Override
-      public void attemptFailed(MinerNode miner, Task task, Origin origin,
-          MinerCallException.Outcome outcome, long millis, String message) {
-        for (DispatchListener l : listeners) {
-          l.attemptFailed(miner, task, origin, outcome, millis, message);
+    Logger log = LoggerFactory.getLogger(DispatchListener.class);
+    return settlement -> {
+      for (DispatchListener l : listeners) {
+        try {
+          l.settled(settlement);
+        } catch (RuntimeException e) {
+          log.error("{} failed on an attempt of miner {}", l.getClass().getSimpleName(),
+              settlement.miner().name(), e);
         }
       }
     };
   }
-
-  void attemptFailed(MinerNode miner, Task task, Origin origin,
-      MinerCallException.Outcome outcome, long millis, String message);
 }

@@ -4,6 +4,7 @@ import io.assay.gateway.miner.MinerCallException;
 import io.assay.gateway.miner.MinerCallException.Outcome;
 import io.assay.gateway.miner.MinerReply;
 import io.assay.gateway.miner.MinerStream;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.task.InvalidAnswerException;
 import io.assay.task.StreamRelay;
 import io.assay.task.Task;
@@ -19,56 +20,72 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
 /**
  * Sends a request to a miner and, if that miner fails before answering, to another, so that a
  * user sees an error only when no miner could serve.
  *
- * <p>Capacity is reserved before a call and settled after it (to the work actually done, or
- * released on failure), so concurrent requests never send a miner more than it declared. Every
- * attempt's outcome goes to the {@link DispatchListener}, which is where usage and scoring inputs
- * are recorded.
+ * <p>Every attempt reserves its estimate on the miner's binding declaration first ({@link
+ * TaskCapacity}): a miner is never asked for more than it declared, in volume or at once, so an
+ * honest miner never needs to refuse, and when every miner is full the user gets 503. The
+ * attempt then settles (to the work done, or at the estimate for a failure) and goes to the
+ * {@link DispatchListener}, which records it; the check sample is drawn here, once, so the
+ * recorded outcome carries its check probability.
  *
  * <p>A streamed request counts as answered once the miner's first chunk arrived and was valid:
  * until then it is retried like any other; after it, the stream is the caller's ({@link
- * ActiveStream}) and a failure can only end it.
+ * ActiveStream}) and a failure can only end it. From assignment on, streams are watched for
+ * falling behind ({@link StreamWatch}).
+ *
+ * <p>Synthetic requests go through {@link #dispatchTo}: pinned to the miner under test, under
+ * the same rules (its declaration, its back-off), and never retried elsewhere.
  */
 public final class Dispatcher {
+
+  /** Settings of the dispatcher. */
+  public record Settings(int maxAttempts, long cooldownMillis, long maxRateLimitPauseMillis,
+      long periodMillis, double organicCheckShare, double syntheticCheckShare) {}
 
   private final MinerDirectory directory;
   private final MinerSelector selector;
   private final DispatchListener listener;
   private final Clock clock;
-  private final int maxAttempts;
-  private final long cooldownMillis;
-  private final long maxRateLimitPauseMillis;
+  private final Settings settings;
+  private final StreamWatch watch;
+  private final ToDoubleFunction<String> minRate;
 
   /**
-   * @param cooldownMillis how long a failing miner is avoided (times its run of failures)
-   * @param maxRateLimitPauseMillis the longest a 429 keeps a miner from being asked again for the
-   *     same task, whatever its Retry-After says
+   * @param watch cuts streams that fall behind
+   * @param minRate {@code stream.min_rate} of a task, by task id
    */
   public Dispatcher(MinerDirectory directory, DispatchListener listener, Clock clock,
-      int maxAttempts, long cooldownMillis, long maxRateLimitPauseMillis,
-      RandomGenerator random) {
+      Settings settings, RandomGenerator random, StreamWatch watch,
+      ToDoubleFunction<String> minRate) {
     this.directory = directory;
     this.selector = new MinerSelector(random);
     this.listener = listener;
     this.clock = clock;
-    this.maxAttempts = maxAttempts;
-    this.cooldownMillis = cooldownMillis;
-    this.maxRateLimitPauseMillis = maxRateLimitPauseMillis;
+    this.settings = settings;
+    this.watch = watch;
+    this.minRate = minRate;
   }
 
   /** A served request: the validated answer, who gave it and the work it counts for. */
   public record Served(TaskAnswer answer, MinerNode miner, long units, long millis,
       String receipt) {}
 
+  /** The current scoring period. */
+  public long period() {
+    return Math.floorDiv(clock.millis(), settings.periodMillis());
+  }
+
   /**
    * Serves {@code request} on some miner.
    *
-   * @param units work units the request is expected to cost (reserved up front)
+   * @param units work units the request is expected to cost ({@code e}, reserved up front)
    * @return the answer, or a failed future with {@link NoMinerAvailableException}
    */
   public Future<Served> dispatch(Task task, TaskRequest request, long units, Origin origin) {
@@ -93,8 +110,9 @@ public final class Dispatcher {
   }
 
   /**
-   * Serves {@code request} on {@code miner} only, with no retry elsewhere: how synthetic
-   * requests test one miner. Same path, headers and body as any other request.
+   * Serves a synthetic {@code request} on {@code miner} only, with no retry elsewhere: how a
+   * miner is tested. Same path, headers and body as any other request. Fails with {@link
+   * NotSentException} when the miner's declaration has no room for it now (nothing was sent).
    */
   public Future<Served> dispatchTo(MinerNode miner, Task task, TaskRequest request, long units) {
     return dispatch(miner, task, request, units, Origin.SYNTHETIC, null);
@@ -105,19 +123,18 @@ public final class Dispatcher {
       Origin origin, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
     return attempt(task, request, units, pinned, origin, new HashSet<>(), busy, 1,
-        (node, cap, started) ->
-        node.client().call(HttpMethod.POST, request.path(), body)
+        a -> a.node().client().call(HttpMethod.POST, request.path(), body)
             .compose(reply -> {
               if (reply.status() != 200) {
-                return Future.failedFuture(failure(node, reply));
+                return Future.failedFuture(failure(a.node(), reply));
               }
               // The miner's time ends when its reply arrives, not when we have read it.
-              long millis = (System.nanoTime() - started) / 1_000_000;
-              return readAnswer(task, request, node, reply.body()).map(answer -> {
+              double seconds = a.elapsedSeconds();
+              return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
                 long done = task.units(request, answer);
-                settleSuccess(node, task, cap, units, done, millis, request, answer,
-                    reply.receipt(), origin);
-                return new Served(answer, node, done, millis, reply.receipt());
+                a.succeeded(answer, done, reply.receipt(), seconds);
+                return new Served(answer, a.node(), done, (long) (seconds * 1000),
+                    reply.receipt());
               });
             }));
   }
@@ -166,25 +183,43 @@ public final class Dispatcher {
       long units, Origin origin) {
     byte[] body = task.minerRequestBody(request);
     return attempt(task, request, units, pinned, origin, new HashSet<>(), null, 1,
-        (node, cap, started) ->
-        node.client().callStream(request.path(), body).compose(opened -> {
-          if (opened.reply() != null) {
-            return Future.failedFuture(opened.reply().status() == 200
-                ? new MinerCallException(Outcome.BAD_ANSWER,
-                    "miner " + node.name() + " did not stream a streamed request")
-                : failure(node, opened.reply()));
-          }
-          return firstChunk(task, request, node, cap, units, started, opened.stream(), origin);
-        }));
+        a -> {
+          Context context = Vertx.currentContext();
+          Promise<ActiveStream> first = Promise.promise();
+          StreamWatch.Entry entry = watch.watch(context, a.reservation().assignedAt(), units,
+              minRate.applyAsDouble(task.spec().id()), () -> first.tryFail(new MinerCallException(
+                  Outcome.TIMEOUT, "miner " + a.node().name()
+                      + " sent no work within its stream allowance")));
+          a.node().client().callStream(request.path(), body).onComplete(ar -> {
+            if (ar.failed()) {
+              first.tryFail(ar.cause());
+            } else if (ar.result().reply() != null) {
+              MinerReply reply = ar.result().reply();
+              first.tryFail(reply.status() == 200
+                  ? new MinerCallException(Outcome.BAD_ANSWER,
+                      "miner " + a.node().name() + " did not stream a streamed request")
+                  : failure(a.node(), reply));
+            } else if (first.future().isComplete()) {
+              ar.result().stream().cancel();
+            } else {
+              firstChunk(a, ar.result().stream(), entry, first);
+            }
+          });
+          return first.future().onFailure(e -> entry.close());
+        });
   }
 
-  private Future<ActiveStream> firstChunk(Task task, TaskRequest request, MinerNode node,
-      MinerNode.TaskCapacity cap, long units, long started, MinerStream stream, Origin origin) {
-    Promise<ActiveStream> first = Promise.promise();
-    StreamRelay relay = task.streamRelay(request);
+  private void firstChunk(Attempt a, MinerStream stream, StreamWatch.Entry entry,
+      Promise<ActiveStream> first) {
+    StreamRelay relay = a.task().streamRelay(a.request());
+    entry.onCut(() -> {
+      stream.cancel();
+      first.tryFail(new MinerCallException(Outcome.TIMEOUT,
+          "miner " + a.node().name() + " sent no work within its stream allowance"));
+    });
     stream.exceptionHandler(first::tryFail);
     stream.endHandler(v -> first.tryFail(new MinerCallException(Outcome.BAD_ANSWER,
-        "miner " + node.name() + " ended its stream without any chunk")));
+        "miner " + a.node().name() + " ended its stream without any chunk")));
     stream.handler(chunk -> {
       stream.pause();
       List<byte[]> out;
@@ -193,73 +228,79 @@ public final class Dispatcher {
       } catch (InvalidAnswerException e) {
         stream.cancel();
         first.tryFail(new MinerCallException(Outcome.BAD_ANSWER,
-            "miner " + node.name() + " streamed a bad first chunk: " + e.getMessage(), 0, e));
+            "miner " + a.node().name() + " streamed a bad first chunk: " + e.getMessage(), 0, e));
         return;
       }
-      first.tryComplete(new ActiveStream(this, task, request, node, cap, units, started, stream,
-          relay, out, origin));
+      entry.progress(relay.unitsSoFar());
+      if (!first.tryComplete(new ActiveStream(a, stream, relay, out, entry))) {
+        stream.cancel();
+      }
     });
     stream.resume();
-    return first.future();
   }
 
   /** One call to one miner, resolving with a result or failing with why. */
   private interface Call<T> {
-    Future<T> run(MinerNode node, MinerNode.TaskCapacity cap, long startedNanos);
+    Future<T> run(Attempt attempt);
   }
 
   private <T> Future<T> attempt(Task task, TaskRequest request, long units, MinerNode pinned,
-      Origin origin, Set<String> tried, Set<String> busy, int attempt, Call<T> call) {
+      Origin origin, Set<String> tried, Set<String> busy, int number, Call<T> call) {
     String taskId = task.spec().id();
     long now = clock.millis();
-    MinerNode node = pinned != null
-        ? (tried.isEmpty() ? pinned : null)
-        : choose(taskId, units, tried, busy, now);
-    if (node == null) {
-      return Future.failedFuture(new NoMinerAvailableException(
-          tried.isEmpty()
-              ? "No miner can serve " + request.model() + " right now; try again shortly."
-              : "No miner could serve " + request.model() + " (" + tried.size()
-                  + " tried); try again shortly.",
-          1));
+    long period = Math.floorDiv(now, settings.periodMillis());
+    TaskCapacity.Reservation reservation = null;
+    MinerNode node = pinned;
+    if (pinned != null) {
+      TaskCapacity cap = pinned.capacity(taskId, period);
+      reservation = cap == null || !pinned.available(now) ? null : cap.tryReserve(units, now);
+      if (reservation == null) {
+        return Future.failedFuture(new NotSentException("miner " + pinned.name()
+            + " has no room for a " + taskId + " request now"));
+      }
     }
-    tried.add(node.hotkey());
-    MinerNode.TaskCapacity cap = node.capacity(taskId);
-    if (cap == null || !cap.tryReserve(units)) {
-      return attempt(task, request, units, pinned, origin, tried, busy, attempt, call);
+    while (reservation == null) {
+      node = choose(taskId, period, units, tried, busy, now);
+      if (node == null) {
+        return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
+            ? "No miner can serve " + request.model() + " right now; try again shortly."
+            : "No miner could serve " + request.model() + " (" + tried.size()
+                + " tried); try again shortly.", 1));
+      }
+      tried.add(node.hotkey());
+      reservation = node.capacity(taskId, period).tryReserve(units, now);
     }
-    node.started();
-    long started = System.nanoTime();
+    Attempt a = new Attempt(node, task, request, origin, reservation);
     Future<T> result;
     try {
-      result = call.run(node, cap, started);
+      result = call.run(a);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
     return result.recover(e -> {
       Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
       long retryAfter = e instanceof MinerCallException m ? m.retryAfterSeconds() : 0;
-      settleFailure(node, task, cap, units, started, outcome, retryAfter, e.getMessage(), origin);
-      if (attempt >= maxAttempts || pinned != null) {
+      a.failed(outcome, retryAfter, e.getMessage());
+      if (number >= settings.maxAttempts() || pinned != null) {
         return Future.failedFuture(new NoMinerAvailableException(
-            "No miner could serve " + request.model() + " after " + attempt
+            "No miner could serve " + request.model() + " after " + number
                 + " attempts; try again shortly.", 1));
       }
-      return attempt(task, request, units, pinned, origin, tried, busy, attempt + 1, call);
+      return attempt(task, request, units, null, origin, tried, busy, number + 1, call);
     });
   }
 
   /** A miner not yet tried, one outside {@code busy} if any can serve; it then joins busy. */
-  private MinerNode choose(String taskId, long units, Set<String> tried, Set<String> busy,
-      long now) {
+  private MinerNode choose(String taskId, long period, long units, Set<String> tried,
+      Set<String> busy, long now) {
     MinerNode node = null;
     if (busy != null && !busy.isEmpty()) {
       Set<String> avoid = new HashSet<>(tried);
       avoid.addAll(busy);
-      node = selector.choose(directory.all(), taskId, units, avoid, now);
+      node = selector.choose(directory.all(), taskId, period, units, avoid, now);
     }
     if (node == null) {
-      node = selector.choose(directory.all(), taskId, units, tried, now);
+      node = selector.choose(directory.all(), taskId, period, units, tried, now);
     }
     if (node != null && busy != null) {
       busy.add(node.hotkey());
@@ -267,32 +308,105 @@ public final class Dispatcher {
     return node;
   }
 
-  /** Books a successful attempt that took {@code millis}. */
-  void settleSuccess(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long done, long millis, TaskRequest request, TaskAnswer answer, String answerId,
-      Origin origin) {
-    cap.consumed().addAndGet(done - reserved);
-    node.succeeded(millis);
-    node.finished();
-    listener.attemptSucceeded(node, task, origin, request, answer, answerId, done, millis);
-  }
+  /**
+   * One request on one miner, from assignment to settlement: reserved units, timing, and the
+   * single settlement its end produces. Used on the context that made it.
+   */
+  final class Attempt {
+    private final MinerNode node;
+    private final Task task;
+    private final TaskRequest request;
+    private final Origin origin;
+    private final TaskCapacity.Reservation reservation;
+    private final long startedNanos = System.nanoTime();
+    private boolean settled;
 
-  /** Books a failed attempt: capacity back, back-off, and the listener told. */
-  void settleFailure(MinerNode node, Task task, MinerNode.TaskCapacity cap, long reserved,
-      long startedNanos, Outcome outcome, long retryAfterSeconds, String message, Origin origin) {
-    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-    cap.consumed().addAndGet(-reserved);
-    if (outcome == Outcome.RATE_LIMITED) {
-      // Honour Retry-After only briefly: a miner that is full by its own declaration has no
-      // capacity left in our books anyway, and one that claims a long pause must not escape
-      // being asked for what it declared.
-      long pause = Math.min(Math.max(1, retryAfterSeconds) * 1000, maxRateLimitPauseMillis);
-      cap.rateLimitedUntilMillis().set(clock.millis() + pause);
-    } else {
-      node.failed(clock.millis(), cooldownMillis);
+    Attempt(MinerNode node, Task task, TaskRequest request, Origin origin,
+        TaskCapacity.Reservation reservation) {
+      this.node = node;
+      this.task = task;
+      this.request = request;
+      this.origin = origin;
+      this.reservation = reservation;
     }
-    node.finished();
-    listener.attemptFailed(node, task, origin, outcome, millis, message);
+
+    MinerNode node() {
+      return node;
+    }
+
+    Task task() {
+      return task;
+    }
+
+    TaskRequest request() {
+      return request;
+    }
+
+    TaskCapacity.Reservation reservation() {
+      return reservation;
+    }
+
+    double elapsedSeconds() {
+      return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    long elapsedMillis() {
+      return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    void succeeded(TaskAnswer answer, long units, String receipt) {
+      succeeded(answer, units, receipt, elapsedSeconds());
+    }
+
+    void succeeded(TaskAnswer answer, long units, String receipt, double seconds) {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      long stopped = reservation.capacity().settle(reservation, units, false);
+      node.succeeded(seconds * 1000);
+      double share = origin == Origin.SYNTHETIC ? settings.syntheticCheckShare()
+          : settings.organicCheckShare();
+      Double p = share > 0 && ThreadLocalRandom.current().nextDouble() < share ? share : null;
+      listener.settled(new Settlement(node, task, origin, request, reservation,
+          RequestOutcome.Outcome.SUCCESS, null, units, seconds, answer, receipt, p, stopped,
+          null));
+    }
+
+    void abandoned(long unitsSoFar) {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      long stopped = reservation.capacity().settle(reservation, unitsSoFar, false);
+      listener.settled(new Settlement(node, task, origin, request, reservation,
+          RequestOutcome.Outcome.ABANDONED, null, unitsSoFar, elapsedSeconds(), null, null, null,
+          stopped, "the user left the stream"));
+    }
+
+    void failed(Outcome outcome, long retryAfterSeconds, String message) {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      long now = clock.millis();
+      boolean rateLimited = outcome == Outcome.RATE_LIMITED;
+      long stopped = reservation.capacity().settle(reservation, reservation.estimate(),
+          !rateLimited);
+      if (rateLimited) {
+        // Honour Retry-After only briefly: a miner is never asked beyond its declaration, so
+        // a 429 is its own refusal, and one that claims a long pause must not escape being
+        // asked for what it declared.
+        long pause = Math.min(Math.max(1, retryAfterSeconds) * 1000,
+            settings.maxRateLimitPauseMillis());
+        reservation.capacity().pauseUntil(now + pause);
+      } else {
+        node.failed(now, settings.cooldownMillis());
+      }
+      listener.settled(new Settlement(node, task, origin, request, reservation,
+          rateLimited ? RequestOutcome.Outcome.RATE_LIMITED : RequestOutcome.Outcome.FAILED,
+          outcome, 0, elapsedSeconds(), null, null, null, stopped, message));
+    }
   }
 
   private static MinerCallException failure(MinerNode node, MinerReply reply) {

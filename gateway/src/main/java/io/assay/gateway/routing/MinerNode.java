@@ -3,20 +3,20 @@ package io.assay.gateway.routing;
 import io.assay.gateway.miner.MinerClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the gateway knows of one miner right now: how to reach it, how it has been doing, and its
- * declared and consumed capacity per task in the current period. Thread-safe: fields are atomics
- * or volatile, updated from any event loop.
+ * What the gateway knows of one miner right now: how to reach it, how it has been doing, its
+ * binding declaration per task for the current period, and its task scores from the latest
+ * weight computation. Thread-safe: fields are volatile or concurrent, updated from any event
+ * loop.
  */
 public final class MinerNode {
 
   private final MinerClient client;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<String, TaskCapacity> capacity = new ConcurrentHashMap<>();
+  private volatile Map<String, Double> taskScores = Map.of();
   private volatile double latencyMillis = Double.NaN;
+  private volatile double reliability = 1;
   private volatile long avoidUntilMillis;
   private volatile int consecutiveFailures;
 
@@ -36,21 +36,14 @@ public final class MinerNode {
     return client.hotkey().value();
   }
 
-  int inFlight() {
-    return inFlight.get();
-  }
-
-  void started() {
-    inFlight.incrementAndGet();
-  }
-
-  void finished() {
-    inFlight.decrementAndGet();
-  }
-
   /** Smoothed latency of successful answers; NaN before the first one. */
   public double latencyMillis() {
     return latencyMillis;
+  }
+
+  /** Smoothed share of attempts that succeeded, 0 to 1; 1 before the first. */
+  public double reliability() {
+    return reliability;
   }
 
   boolean available(long nowMillis) {
@@ -61,68 +54,48 @@ public final class MinerNode {
     consecutiveFailures = 0;
     double previous = latencyMillis;
     latencyMillis = Double.isNaN(previous) ? millis : previous * 0.8 + millis * 0.2;
+    reliability = reliability * 0.9 + 0.1;
   }
 
   /** Backs off for {@code cooldown} times the run of failures (capped at 6x). */
   void failed(long nowMillis, long cooldownMillis) {
     int run = Math.min(++consecutiveFailures, 6);
     avoidUntilMillis = nowMillis + cooldownMillis * run;
+    reliability = reliability * 0.9;
   }
 
-  /** Current declared and consumed capacity for {@code taskId}; null if it declared none. */
-  public TaskCapacity capacity(String taskId) {
-    return capacity.get(taskId);
+  /**
+   * The binding declaration for {@code taskId} in {@code period}, or null when the miner is
+   * not bound to one (it declared nothing for the task, or not within the grace window).
+   */
+  public TaskCapacity capacity(String taskId, long period) {
+    TaskCapacity c = capacity.get(taskId);
+    return c != null && c.period() == period ? c : null;
   }
 
+  /** The latest binding of every task, by task id (some may be of earlier periods). */
   public Map<String, TaskCapacity> capacities() {
     return Map.copyOf(capacity);
   }
 
   /**
-   * Records what the miner declared for {@code period}. The first declaration of a period stands
-   * (it is the one scored); consumption carries over within a period and starts from zero in a
-   * new one.
+   * Binds the miner's declaration for {@code period}, unless one is bound already: the first
+   * declaration of a period stands (SCORING.md section 1).
+   *
+   * @return the binding in force (the new one, or the one already bound)
    */
-  void declare(String taskId, long period, long declared) {
-    capacity.compute(taskId, (id, old) -> {
-      if (old == null || old.period != period) {
-        return new TaskCapacity(period, declared, new AtomicLong(), new AtomicLong());
-      }
-      return old.declared > 0 ? old : old.withDeclared(declared);
-    });
+  public TaskCapacity bind(String taskId, long period, long declared, int concurrency) {
+    return capacity.compute(taskId, (id, old) -> old != null && old.period() == period ? old
+        : new TaskCapacity(period, declared, concurrency));
   }
 
-  /** Forgets every declaration: the miner serves nothing until it declares again. */
-  void clearCapacity() {
-    capacity.replaceAll((id, old) -> old.withDeclared(0));
+  /** The miner's share {@code t} of each task's weight in the latest weight computation. */
+  public double taskScore(String taskId) {
+    return taskScores.getOrDefault(taskId, 0.0);
   }
 
-  /**
-   * A task's capacity in one period. {@code consumed} counts work done and reserved for requests
-   * in flight, so concurrent requests cannot overshoot what was declared.
-   */
-  public record TaskCapacity(long period, long declared, AtomicLong consumed,
-      AtomicLong rateLimitedUntilMillis) {
-
-    TaskCapacity withDeclared(long newDeclared) {
-      return new TaskCapacity(period, newDeclared, consumed, rateLimitedUntilMillis);
-    }
-
-    public long remaining() {
-      return declared - consumed.get();
-    }
-
-    /** Reserves {@code units} if they fit; false leaves nothing reserved. */
-    boolean tryReserve(long units) {
-      while (true) {
-        long used = consumed.get();
-        if (used + units > declared) {
-          return false;
-        }
-        if (consumed.compareAndSet(used, used + units)) {
-          return true;
-        }
-      }
-    }
+  /** Replaces the task scores with those of a new weight computation. */
+  public void taskScores(Map<String, Double> scores) {
+    this.taskScores = Map.copyOf(scores);
   }
 }

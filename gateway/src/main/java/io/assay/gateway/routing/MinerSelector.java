@@ -7,19 +7,25 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Picks a miner for one request.
+ * Picks the miner for one organic request.
  *
- * <p>Eligible are the miners that declared capacity for the task this period with enough left,
- * are not backing off after failures or a 429, and were not tried already for this request. Among
- * them it takes two at random and keeps the cheaper (the "power of two choices"): cost is the
- * expected wait, smoothed latency times (requests in flight + 1). That prefers healthy, fast
- * miners while still spreading load, and never herds every request onto one miner the way always
- * taking the best would.
+ * <p>Eligible are the miners bound to the task this period whose declaration still has room
+ * for the request, in volume and in requests at once ({@link TaskCapacity#admits}), that are
+ * not backing off after failures or a 429 and were not tried already for this request. Among
+ * them it prefers the miners that serve the task best, as subnet 19 keeps organic traffic on its
+ * top contenders: two candidates are drawn with probability proportional to {@code (0.05 +
+ * t / max t) * reliability}, {@code t} the miner's current task score and {@code reliability}
+ * its smoothed success rate, and the one with the shorter expected wait (smoothed latency times
+ * its requests in flight over its declared concurrency) is taken. The floor of 0.05 keeps new
+ * and low-scored miners in the draw; the two choices keep one top miner from taking every
+ * request while others idle. Test windows are not this class's business: every miner gets its
+ * window whatever organic routing prefers.
  */
 final class MinerSelector {
 
   /** Assumed latency of a miner never measured: optimistic, so new miners get tried. */
   private static final double UNMEASURED_MILLIS = 1.0;
+  private static final double FLOOR = 0.05;
 
   private final RandomGenerator random;
 
@@ -28,48 +34,56 @@ final class MinerSelector {
   }
 
   /** The chosen miner, or null when none is eligible. */
-  MinerNode choose(Collection<MinerNode> miners, String taskId, long units, Set<String> tried,
-      long nowMillis) {
+  MinerNode choose(Collection<MinerNode> miners, String taskId, long period, long units,
+      Set<String> tried, long nowMillis) {
     List<MinerNode> eligible = new ArrayList<>();
+    double best = 0;
     for (MinerNode node : miners) {
       if (tried.contains(node.hotkey()) || !node.available(nowMillis)) {
         continue;
       }
-      MinerNode.TaskCapacity cap = node.capacity(taskId);
-      if (cap == null || cap.remaining() < units
-          || cap.rateLimitedUntilMillis().get() > nowMillis) {
+      TaskCapacity cap = node.capacity(taskId, period);
+      if (cap == null || !cap.admits(units, nowMillis)) {
         continue;
       }
       eligible.add(node);
+      best = Math.max(best, node.taskScore(taskId));
     }
-    if (eligible.isEmpty()) {
-      return null;
+    if (eligible.size() <= 1) {
+      return eligible.isEmpty() ? null : eligible.get(0);
     }
-    if (eligible.size() == 1) {
-      return eligible.get(0);
+    double[] weights = new double[eligible.size()];
+    double total = 0;
+    for (int i = 0; i < weights.length; i++) {
+      MinerNode node = eligible.get(i);
+      double score = best > 0 ? node.taskScore(taskId) / best : 0;
+      weights[i] = (FLOOR + score) * Math.max(node.reliability(), 0.01);
+      total += weights[i];
     }
-    MinerNode a = drawByCapacity(eligible, taskId);
-    MinerNode b = drawByCapacity(eligible, taskId);
-    return cost(a) <= cost(b) ? a : b;
+    MinerNode a = eligible.get(draw(weights, total));
+    MinerNode b = eligible.get(draw(weights, total));
+    return wait(a, taskId, period) <= wait(b, taskId, period) ? a : b;
   }
 
-  private MinerNode drawByCapacity(List<MinerNode> eligible, String taskId) {
-    double total = 0;
-    for (MinerNode node : eligible) {
-      total += node.capacity(taskId).remaining();
+  private int draw(double[] weights, double total) {
+    double u;
+    synchronized (random) {
+      u = random.nextDouble() * total;
     }
-    double u = random.nextDouble() * total;
-    for (MinerNode node : eligible) {
-      u -= node.capacity(taskId).remaining();
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
       if (u < 0) {
-        return node;
+        return i;
       }
     }
-    return eligible.get(eligible.size() - 1);
+    return weights.length - 1;
   }
 
-  private static double cost(MinerNode node) {
+  private static double wait(MinerNode node, String taskId, long period) {
     double latency = node.latencyMillis();
-    return (Double.isNaN(latency) ? UNMEASURED_MILLIS : latency) * (node.inFlight() + 1);
+    TaskCapacity cap = node.capacity(taskId, period);
+    int inFlight = cap == null ? 0 : cap.inFlight();
+    int concurrency = cap == null ? 1 : Math.max(1, cap.concurrency());
+    return (Double.isNaN(latency) ? UNMEASURED_MILLIS : latency) * (inFlight + 1) / concurrency;
   }
 }

@@ -1,82 +1,89 @@
 package io.assay.gateway.scoring;
 
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
-import java.util.NavigableMap;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
+import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
 
 /**
- * The outcome counts of one (miner, task, period), its period score (SCORING.md section 3) and
- * the volume-weighted period score over a window of them (section 5). Mutable while outcomes are
+ * The settled units of one (miner, task) over a set of requests, a period's or a test window's,
+ * and the period score formula of SCORING.md section 3 over them. Mutable while requests are
  * added, then only read; not thread-safe.
+ *
+ * <p>Units settle as section 2 says: a success at the work {@code w} it did, a rate-limited or
+ * failed request at its estimate {@code e}. An abandoned stream is a success of its {@code w},
+ * unless it was then below {@code stream.min_rate} after {@code stream.ttft_max}: then it is a
+ * failure at {@code e}.
  */
 final class PeriodTally {
 
-  final long period;
-  long total;
+  /** {@code E}: settled units of every request. */
+  long asked;
+  /** {@code E429}. */
   long rateLimited;
+  /** {@code Efail}. */
   long failed;
+  /** The sum of {@code w} over successes. */
   long consumed;
+  long requests;
+  long rateLimitedRequests;
+  long failedRequests;
 
-  PeriodTally(long period) {
-    this.period = period;
-  }
-
-  void add(RequestOutcome outcome) {
-    total++;
-    switch (outcome.outcome()) {
-      case SUCCESS -> consumed += outcome.units();
-      case RATE_LIMITED -> rateLimited++;
-      case FAILED -> failed++;
-    }
-  }
-
-  /**
-   * The period score given the capacity declared for this period; meaningful only when
-   * {@code total > 0} (no requests, no score).
-   */
-  double score(long declared) {
-    double u = Math.max(declared - consumed, 0L) / (double) Math.max(declared, 1L);
-    double good = (double) (total - rateLimited - failed) / total;
-    double failPenalty = 1 - ((double) failed / total) * u;
-    double ps = good * (1 - ((double) rateLimited / total) * u) * (failPenalty * failPenalty);
-    return Math.max(ps, 0);
-  }
-
-  /**
-   * The volume-weighted period score of one (miner, task).
-   *
-   * @param value NPS, already multiplied by {@code m}
-   * @param periods scored periods in the window (more than {@code establishedPeriods} earns m = 1)
-   * @param latest the score of the newest scored period in the window, or null if none
-   */
-  record Nps(double value, int periods, Double latest) {
-
-    /**
-     * Walks the scored periods of the window ending at {@code current}, newest first.
-     *
-     * @param tallies the (miner, task)'s tallies by period; only periods with requests
-     * @param declared the (miner, task)'s declarations by period; a missing period is 0
-     */
-    static Nps of(NavigableMap<Long, PeriodTally> tallies, NavigableMap<Long, Long> declared,
-        long current, ScoringParams params) {
-      long first = current - params.npsPeriods() + 1;
-      double weighted = 0;
-      double volume = 0;
-      long consumed = 0;
-      int i = 0;
-      Double latest = null;
-      for (PeriodTally tally : tallies.subMap(first, true, current, true).descendingMap()
-          .values()) {
-        double ps = tally.score(declared.getOrDefault(tally.period, 0L));
-        double decay = StrictMath.pow(params.periodDecay(), i);
-        weighted += ps * tally.consumed * decay;
-        volume += tally.consumed * decay;
-        consumed += tally.consumed;
-        latest = latest == null ? ps : latest;
-        i++;
+  void add(RequestOutcome o, ScoringParams params) {
+    requests++;
+    switch (settle(o, params)) {
+      case SUCCESS -> {
+        asked += o.units();
+        consumed += o.units();
       }
-      double m = i > params.establishedPeriods() ? 1 : params.newMinerMultiplier();
-      double value = consumed == 0 || volume == 0 ? 0 : m * weighted / volume;
-      return new Nps(value, i, latest);
+      case RATE_LIMITED -> {
+        asked += o.estimate();
+        rateLimited += o.estimate();
+        rateLimitedRequests++;
+      }
+      default -> {
+        asked += o.estimate();
+        failed += o.estimate();
+        failedRequests++;
+      }
     }
+  }
+
+  void add(TestShortfall s) {
+    asked += s.units();
+    if (s.outcome() == Outcome.RATE_LIMITED) {
+      rateLimited += s.units();
+    } else {
+      failed += s.units();
+    }
+  }
+
+  /**
+   * What an outcome counts as: {@link Outcome#ABANDONED} becomes a success or a failure by the
+   * miner's rate when the user left; every other outcome is itself.
+   */
+  static Outcome settle(RequestOutcome o, ScoringParams params) {
+    if (o.outcome() != Outcome.ABANDONED) {
+      return o.outcome();
+    }
+    double allowance = params.streamTtftMax().toMillis() / 1000.0;
+    double minRate = params.task(o.task()).minRate();
+    boolean stalled = o.seconds() > allowance && o.units() < (o.seconds() - allowance) * minRate;
+    return stalled ? Outcome.FAILED : Outcome.SUCCESS;
+  }
+
+  /**
+   * {@code PS} against a declaration of {@code declared} units, or null when nothing was asked
+   * ({@code E = 0} gives no score).
+   */
+  Double score(double declared) {
+    if (asked == 0) {
+      return null;
+    }
+    double u = Math.max(declared - consumed, 0) / Math.max(declared, 1);
+    double e = asked;
+    double good = (e - rateLimited - failed) / e;
+    double failPenalty = 1 - (failed / e) * u;
+    double ps = good * (1 - (rateLimited / e) * u) * (failPenalty * failPenalty);
+    return Math.max(ps, 0);
   }
 }

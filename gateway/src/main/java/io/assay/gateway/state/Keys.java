@@ -43,10 +43,20 @@ public final class Keys {
   }
 
   /**
-   * Hash: declared capacity in a period, field {@code hotkey|task}; the first declaration of a
-   * period is the one scored.
+   * Hash: binding declarations of a period, field {@code hotkey|task}, value {@code "volume
+   * concurrency"}; the first declaration of a period binds (written with {@code HSETNX}).
    */
   public static String capacity(long period) {
     return PREFIX + "capacity:" + period;
+  }
+
+  /** String: the scoring parameters last recorded as a {@code params} event, as JSON. */
+  public static String paramsRecorded() {
+    return PREFIX + "params:recorded";
+  }
+
+  /** String: the hotkey-to-uid map last recorded as a {@code uids} event, as JSON. */
+  public static String uidsRecorded() {
+    return PREFIX + "uids:recorded";
   }
 }

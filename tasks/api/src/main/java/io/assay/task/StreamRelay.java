@@ -23,6 +23,15 @@ public interface StreamRelay {
    */
   List<byte[]> finish();
 
+  /**
+   * Work units streamed so far (output tokens for llm), as the task counts them; -1 when the
+   * kind cannot tell before the end. The gateway cuts a stream that falls behind {@code
+   * stream.min_rate} by this count.
+   */
+  default long unitsSoFar() {
+    return -1;
+  }
+
   /** The whole answer as streamed; valid after {@link #finish()}. */
   TaskAnswer answer();
 }

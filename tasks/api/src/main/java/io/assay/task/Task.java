@@ -93,4 +93,21 @@ public interface Task {
 
   /** Varied, realistic requests indistinguishable from a user's. */
   SyntheticGenerator syntheticGenerator();
+
+  /**
+   * The same request with a fresh seed where the kind has one, to replay an organic request to
+   * another miner. Unchanged by default.
+   */
+  default TaskRequest reseed(TaskRequest request, java.util.random.RandomGenerator random) {
+    return request;
+  }
+
+  /**
+   * A request with the content of {@code content} and the parameters of {@code shape} (a recent
+   * organic request of this task). Returns {@code content} by default.
+   */
+  default TaskRequest reshape(TaskRequest content, TaskRequest shape,
+      java.util.random.RandomGenerator random) {
+    return content;
+  }
 }

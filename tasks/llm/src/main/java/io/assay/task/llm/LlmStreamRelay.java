@@ -90,6 +90,11 @@ final class LlmStreamRelay implements StreamRelay {
   }
 
   @Override
+  public long unitsSoFar() {
+    return tokens.size();
+  }
+
+  @Override
   public TaskAnswer answer() {
     if (answer == null) {
       throw new IllegalStateException("the stream has not finished");

@@ -1,0 +1,30 @@
+package io.assay.gateway.routing;
+
+import io.assay.gateway.miner.MinerCallException;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
+import io.assay.task.Task;
+import io.assay.task.TaskAnswer;
+import io.assay.task.TaskRequest;
+
+/**
+ * How one attempt on one miner ended: what {@link DispatchListener}s record. One per attempt,
+ * so a request retried on three miners settles three times.
+ *
+ * @param reservation when the request was assigned, its estimate {@code e}, whether it counted
+ *     toward the miner's test window
+ * @param outcome success, rate-limited, failed, or abandoned (the user left a stream)
+ * @param failure how a failed or rate-limited attempt failed; null otherwise
+ * @param units {@code w}: the work done (0 for a failure)
+ * @param seconds from assignment to the answer's last byte (or to the end)
+ * @param answer the validated answer; null unless it succeeded whole
+ * @param answerId the answer's receipt, which names it in the check queue and the events; null
+ *     without an answer
+ * @param checkProbability {@code p} when the answer was picked for checking, else null
+ * @param windowGivenUp units of the test window given up because this failure stopped it, or
+ *     -1
+ * @param message why it failed, for logs; null on success
+ */
+public record Settlement(MinerNode miner, Task task, Origin origin, TaskRequest request,
+    TaskCapacity.Reservation reservation, Outcome outcome, MinerCallException.Outcome failure,
+    long units, double seconds, TaskAnswer answer, String answerId, Double checkProbability,
+    long windowGivenUp, String message) {}

@@ -1,0 +1,144 @@
+package io.assay.gateway.routing;
+
+/**
+ * What one miner bound itself to for one task in one period (SCORING.md section 1) and what it
+ * has been asked since: routing never asks more than the declared volume {@code c}, nor more
+ * requests at once than the declared concurrency, counting streams until they end and every
+ * attempt of a retried request. Units are reserved at the estimate {@code e} before a request
+ * is sent and settle at the work done (a success or an abandoned stream) or stay at {@code e}
+ * (a failure or a 429), as SCORING.md section 2 says.
+ *
+ * <p>Once the period's test window is planned ({@link #plan}), routing outside the window leaves
+ * what the window still owes ({@code c_W} minus what it was asked), so organic demand early in
+ * the period cannot use up the volume the test needs; inside the window no more than {@code c_W}
+ * is asked (at least one request).
+ *
+ * <p>Thread-safe: every method holds this object's lock, briefly.
+ */
+public final class TaskCapacity {
+
+  private final long period;
+  private final long declared;
+  private final int concurrency;
+  private long asked;
+  private int inFlight;
+  private long pausedUntil;
+  private TestWindow window;
+
+  /**
+   * @param declared {@code c}, in work units
+   * @param concurrency requests at once, at least 1 when {@code declared > 0}
+   */
+  public TaskCapacity(long period, long declared, int concurrency) {
+    this.period = period;
+    this.declared = declared;
+    this.concurrency = concurrency;
+  }
+
+  public long period() {
+    return period;
+  }
+
+  /** {@code c}. */
+  public long declared() {
+    return declared;
+  }
+
+  public int concurrency() {
+    return concurrency;
+  }
+
+  /** Units reserved or settled this period. */
+  public synchronized long asked() {
+    return asked;
+  }
+
+  public synchronized int inFlight() {
+    return inFlight;
+  }
+
+  /** The window planned for this miner and task, or null. */
+  public synchronized TestWindow window() {
+    return window;
+  }
+
+  /** Gives the miner its test window of the period. */
+  public synchronized void plan(TestWindow testWindow) {
+    this.window = testWindow;
+  }
+
+  /** Keeps the miner from being asked again for this task until {@code untilMillis}. */
+  synchronized void pauseUntil(long untilMillis) {
+    pausedUntil = Math.max(pausedUntil, untilMillis);
+  }
+
+  /** Whether a request of {@code units} could be reserved at {@code now}. */
+  synchronized boolean admits(long units, long now) {
+    return room(units, now) != Room.NONE;
+  }
+
+  /**
+   * Reserves {@code units} for a request assigned at {@code now}, or nothing.
+   *
+   * @return the reservation, or null when the request does not fit
+   */
+  synchronized Reservation tryReserve(long units, long now) {
+    Room room = room(units, now);
+    if (room == Room.NONE) {
+      return null;
+    }
+    asked += units;
+    inFlight++;
+    boolean inWindow = room == Room.WINDOW;
+    if (inWindow) {
+      window.asked += units;
+      window.requests++;
+    }
+    return new Reservation(this, now, units, inWindow);
+  }
+
+  /**
+   * Settles a reservation at {@code units} (the work done, or the estimate for a failure).
+   *
+   * @return units of the test window given up because this failure stopped it, else -1
+   */
+  synchronized long settle(Reservation r, long units, boolean failed) {
+    asked += units - r.estimate();
+    inFlight--;
+    if (r.inWindow() && window != null) {
+      window.asked += units - r.estimate();
+      return window.settled(failed);
+    }
+    return -1;
+  }
+
+  /** How much of the volume is neither asked nor owed to the window. */
+  public synchronized long remaining(long now) {
+    double owed = window == null ? 0 : window.owed(now);
+    return (long) Math.floor(declared - asked - owed);
+  }
+
+  private enum Room { NONE, OUTSIDE, WINDOW }
+
+  private Room room(long units, long now) {
+    if (declared <= 0 || inFlight >= concurrency || now < pausedUntil
+        || asked + units > declared) {
+      return Room.NONE;
+    }
+    if (window != null && window.contains(now)) {
+      return window.admits(units) ? Room.WINDOW : Room.NONE;
+    }
+    double owed = window == null ? 0 : window.owed(now);
+    return asked + units + owed <= declared ? Room.OUTSIDE : Room.NONE;
+  }
+
+  /**
+   * Units held for one request until it settles.
+   *
+   * @param assignedAt epoch millis the request was assigned to the miner
+   * @param estimate {@code e}
+   * @param inWindow whether it counts toward the test window
+   */
+  public record Reservation(TaskCapacity capacity, long assignedAt, long estimate,
+      boolean inWindow) {}
+}

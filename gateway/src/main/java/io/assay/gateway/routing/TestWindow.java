@@ -1,0 +1,90 @@
+package io.assay.gateway.routing;
+
+/**
+ * One miner's test window on one task in one period (SCORING.md section 2): the task's shared
+ * window and the work {@code c_W} this miner is asked in it. Organic work routed to the miner in
+ * the window counts first; synthetic requests fill the rest; nothing beyond {@code c_W} is asked
+ * (but at least one request). After {@code maxConsecutiveFailures} failures in a row the window
+ * stops, and the rest of {@code c_W} counts as failed.
+ *
+ * <p>Guarded by the lock of the {@link TaskCapacity} it belongs to.
+ */
+public final class TestWindow {
+
+  private final long start;
+  private final long end;
+  private final double capacity;
+  private final int maxConsecutiveFailures;
+  long asked;
+  int requests;
+  private int consecutiveFailures;
+  private boolean stopped;
+
+  /**
+   * @param start epoch millis, inclusive
+   * @param end epoch millis, exclusive
+   * @param capacity {@code c_W}, in work units
+   */
+  public TestWindow(long start, long end, double capacity, int maxConsecutiveFailures) {
+    this.start = start;
+    this.end = end;
+    this.capacity = capacity;
+    this.maxConsecutiveFailures = maxConsecutiveFailures;
+  }
+
+  public long start() {
+    return start;
+  }
+
+  public long end() {
+    return end;
+  }
+
+  /** {@code c_W}. */
+  public double capacity() {
+    return capacity;
+  }
+
+  boolean contains(long millis) {
+    return millis >= start && millis < end;
+  }
+
+  /** Whether a request of {@code units} may be asked in the window now. */
+  boolean admits(long units) {
+    return !stopped && (requests == 0 || asked + units <= capacity);
+  }
+
+  /** Work still owed by the window before it ends: what routing outside it must leave. */
+  double owed(long now) {
+    return now >= end || stopped ? 0 : Math.max(capacity - asked, 0);
+  }
+
+  /**
+   * Counts a settled window request; returns the units left unasked when this failure stops
+   * the window, else -1.
+   */
+  long settled(boolean failed) {
+    if (stopped) {
+      return -1;
+    }
+    if (!failed) {
+      consecutiveFailures = 0;
+      return -1;
+    }
+    if (++consecutiveFailures < maxConsecutiveFailures) {
+      return -1;
+    }
+    long rest = unasked();
+    stopped = true;
+    return rest;
+  }
+
+  /** Whole units of {@code c_W} not asked yet (0 once stopped: the stop counted them). */
+  long unasked() {
+    return stopped ? 0 : (long) Math.ceil(Math.max(capacity - asked, 0));
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+}

@@ -1,0 +1,202 @@
+package io.assay.gateway.scoring;
+
+import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
+import io.assay.gateway.scoring.ScoringEvent.CheckFailed;
+import io.assay.gateway.scoring.ScoringEvent.ParamsChanged;
+import io.assay.gateway.scoring.ScoringEvent.QualityChecked;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
+import io.assay.gateway.scoring.ScoringEvent.TaskWeightsChanged;
+import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
+import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
+import io.assay.gateway.scoring.ScoringEvent.UidsChanged;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The part of the event log visible at one time, grouped by task and miner: step 1 of {@link
+ * WeightCalculator}. Built once per computation; not thread-safe.
+ *
+ * <p>Duplicates: the first declaration of a (period, miner, task) binds (the gateway records one,
+ * but a log may hold more); the first test plan of a (task, period) counts; of an answer's
+ * verdicts the one with the latest {@code at} counts (the later in the log on equal times);
+ * parameters, task weights and uids are the latest at or before the computation, the later in
+ * the log on equal times.
+ */
+final class ScoringLog {
+
+  private final SortedMap<String, SortedMap<String, Series>> series = new TreeMap<>();
+  private final Map<String, Map<Long, TestPlanned>> plans = new HashMap<>();
+  private final Map<AnswerKey, QualityChecked> verdicts = new HashMap<>();
+  private final Map<AnswerKey, CheckFailed> failedChecks = new HashMap<>();
+  private final Set<String> miners = new TreeSet<>();
+  private ParamsChanged params;
+  private TaskWeightsChanged taskWeights;
+  private UidsChanged uids;
+
+  private ScoringLog() {}
+
+  static ScoringLog read(List<? extends ScoringEvent> events, long computedAt) {
+    ScoringLog log = new ScoringLog();
+    long seq = 0;
+    for (ScoringEvent event : events) {
+      seq++;
+      if (event.at() > computedAt) {
+        continue;
+      }
+      if (event instanceof ParamsChanged p) {
+        log.params = latest(log.params, p);
+      } else if (event instanceof TaskWeightsChanged t) {
+        log.taskWeights = latest(log.taskWeights, t);
+      } else if (event instanceof UidsChanged u) {
+        log.uids = latest(log.uids, u);
+      } else if (event instanceof CapacityDeclared d) {
+        log.series(d.task(), d.miner()).declarations.putIfAbsent(d.period(), d);
+      } else if (event instanceof TestPlanned t) {
+        log.plans.computeIfAbsent(t.task(), k -> new HashMap<>()).putIfAbsent(t.period(), t);
+      } else if (event instanceof RequestOutcome o) {
+        log.series(o.task(), o.miner()).outcomes.add(new Numbered<>(seq, o));
+      } else if (event instanceof TestShortfall s) {
+        log.series(s.task(), s.miner()).shortfalls.add(s);
+      } else if (event instanceof QualityChecked c) {
+        log.verdicts.merge(new AnswerKey(c.miner(), c.task(), c.answerId()), c,
+            (old, next) -> next.at() >= old.at() ? next : old);
+      } else if (event instanceof CheckFailed f) {
+        log.failedChecks.putIfAbsent(new AnswerKey(f.miner(), f.task(), f.answerId()), f);
+      }
+    }
+    if (log.params == null) {
+      throw new IllegalArgumentException("no scoring parameters recorded at or before "
+          + computedAt + " (of " + events.size() + " events)");
+    }
+    if (log.taskWeights == null) {
+      throw new IllegalArgumentException("no task weights recorded at or before " + computedAt
+          + " (of " + events.size() + " events)");
+    }
+    ScoringParams p = log.params.params();
+    log.series.forEach((task, byMiner) -> byMiner.values().forEach(s -> {
+      s.plans = log.plans.getOrDefault(task, Map.of());
+      s.answers = log.answers(s, p);
+    }));
+    return log;
+  }
+
+  private static <E extends ScoringEvent> E latest(E old, E next) {
+    return old == null || next.at() >= old.at() ? next : old;
+  }
+
+  ScoringParams params() {
+    return params.params();
+  }
+
+  SortedMap<String, Double> taskWeights() {
+    return new TreeMap<>(taskWeights.weights());
+  }
+
+  SortedMap<String, Integer> uids() {
+    return uids == null ? new TreeMap<>() : new TreeMap<>(uids.uids());
+  }
+
+  Set<String> miners() {
+    return miners;
+  }
+
+  Set<String> tasks() {
+    return series.keySet();
+  }
+
+  /** The miners of {@code task}, by hotkey; empty when none appears. */
+  SortedMap<String, Series> series(String task) {
+    return series.getOrDefault(task, new TreeMap<>());
+  }
+
+  private Series series(String task, String miner) {
+    miners.add(miner);
+    return series.computeIfAbsent(task, t -> new TreeMap<>())
+        .computeIfAbsent(miner, m -> new Series());
+  }
+
+  /** The successful answers of a series with their verdicts, in log order. */
+  private List<Answer> answers(Series s, ScoringParams p) {
+    List<Answer> out = new ArrayList<>();
+    for (Numbered<RequestOutcome> n : s.outcomes) {
+      RequestOutcome o = n.event();
+      if (PeriodTally.settle(o, p) != RequestOutcome.Outcome.SUCCESS) {
+        continue;
+      }
+      AnswerKey key = new AnswerKey(o.miner(), o.task(), o.answerId());
+      QualityChecked verdict = verdicts.get(key);
+      CheckFailed failed = failedChecks.get(key);
+      Double quality = verdict != null ? Math.min(Math.max(verdict.quality(), 0), 1)
+          : failed != null && failed.cause() == CheckFailed.Cause.ANSWER ? 0.0 : null;
+      double checkP = o.checkProbability() == null ? 1 : o.checkProbability();
+      out.add(new Answer(n.seq(), o.at(), o.miner(), o.units(), o.seconds(), checkP, quality));
+    }
+    return out;
+  }
+
+  private record AnswerKey(String miner, String task, String answerId) {}
+
+  private record Numbered<E>(long seq, E event) {}
+
+  /** The declarations, plans, requests and answers of one (miner, task). */
+  static final class Series {
+    private final Map<Long, CapacityDeclared> declarations = new HashMap<>();
+    private final List<Numbered<RequestOutcome>> outcomes = new ArrayList<>();
+    private final List<TestShortfall> shortfalls = new ArrayList<>();
+    private Map<Long, TestPlanned> plans = Map.of();
+    private List<Answer> answers = List.of();
+
+    /** The binding declaration of {@code period}, or null. */
+    CapacityDeclared declaration(long period) {
+      return declarations.get(period);
+    }
+
+    /** {@code c} of {@code period}: 0 when none was declared. */
+    long declared(long period) {
+      CapacityDeclared d = declarations.get(period);
+      return d == null ? 0 : d.declared();
+    }
+
+    /** The task's test plan for {@code period}, or null. */
+    TestPlanned plan(long period) {
+      return plans.get(period);
+    }
+
+    /** Successful answers, in log order. */
+    List<Answer> answers() {
+      return answers;
+    }
+
+    /**
+     * Adds every request and shortfall of the periods {@code first..last} to their period's
+     * tally, and those of a test window to the window's tally too.
+     */
+    void tally(long first, long last, ScoringParams params, Map<Long, PeriodTally> periods,
+        Map<Long, PeriodTally> windows) {
+      for (Numbered<RequestOutcome> n : outcomes) {
+        RequestOutcome o = n.event();
+        if (o.period() < first || o.period() > last) {
+          continue;
+        }
+        periods.computeIfAbsent(o.period(), p -> new PeriodTally()).add(o, params);
+        TestPlanned plan = plans.get(o.period());
+        if (plan != null && plan.contains(o.assignedAt())) {
+          windows.computeIfAbsent(o.period(), p -> new PeriodTally()).add(o, params);
+        }
+      }
+      for (TestShortfall s : shortfalls) {
+        if (s.period() < first || s.period() > last) {
+          continue;
+        }
+        periods.computeIfAbsent(s.period(), p -> new PeriodTally()).add(s);
+        windows.computeIfAbsent(s.period(), p -> new PeriodTally()).add(s);
+      }
+    }
+  }
+}
