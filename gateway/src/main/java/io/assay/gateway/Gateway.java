@@ -7,8 +7,18 @@ import io.assay.gateway.audit.OutcomeRecorder;
 import io.assay.gateway.checking.CheckQueue;
 import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.state.Keys;
-import io.assay.gateway.synthetic.SyntheticScheduler;
-import io.assay.gateway.synthetic.TestFractions;
+import io.assay.checking.VerdictTimeouts;
+import io.assay.gateway.period.PeriodClock;
+import io.assay.gateway.period.Timeline;
+import io.assay.gateway.routing.StreamWatch;
+import io.assay.gateway.scoring.EventLog;
+import io.assay.gateway.scoring.ScoringEvent;
+import io.assay.gateway.scoring.ScoringParams;
+import io.assay.gateway.synthetic.Corpus;
+import io.assay.gateway.synthetic.OrganicSamples;
+import io.assay.gateway.synthetic.SyntheticSender;
+import io.assay.gateway.synthetic.SyntheticSource;
+import io.assay.gateway.synthetic.TestWindows;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.TaskWeightsFile;
 import io.assay.gateway.weights.WeightsService;
@@ -72,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final HttpClient minerHttp;
   private final MinerDirectory directory;
   private final CapacityPoller poller;
+  private final Timeline timeline;
   private final ApiKeys keys;
   private final EventStream events;
   private final TaskWeights taskWeights;
@@ -114,52 +125,78 @@ public final class Gateway implements AutoCloseable {
         directory.put(new MinerNode(client(entry, initiator)));
       }
       this.events = new EventStream(redis);
-      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, clock,
-          config.period());
       this.keys = new ApiKeys(redis, Duration.ofSeconds(30));
+      ScoringParams params = scoringParams(config, tasks);
+      long periodMillis = config.period().toMillis();
 
       GatewayMetrics metrics = new GatewayMetrics();
       UsageRecorder usage = new UsageRecorder(redis, metrics);
-      OutcomeRecorder outcomes = new OutcomeRecorder(events, metrics, clock, config.period());
-      DispatchListener listener = DispatchListener.all(outcomes, new CheckQueue(redis, clock,
-          config.checking().organicShare(), new SplittableRandom()));
-      // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): long enough not to
-      // hammer a full miner, short enough that one declaring more than it serves keeps being
-      // asked for its declaration, and pays for its 429s (SCORING.md section 3).
+      DispatchListener listener = DispatchListener.all(
+          new OutcomeRecorder(events, metrics, clock, periodMillis), new CheckQueue(redis, clock));
+      StreamWatch streams = new StreamWatch(vertx, clock, params.streamTtftMax());
+      // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): a miner is never
+      // asked beyond its declaration, so its 429s are its own refusals, and one that claims a
+      // long pause must not escape being asked for what it declared (SCORING.md section 3).
       Dispatcher dispatcher = new Dispatcher(directory, listener, clock,
-          config.routing().maxAttempts(),
-          Math.min(config.routing().failureCooldown().toMillis(), config.period().toMillis() / 4),
-          Math.max(10, Math.min(12_000, config.period().toMillis() / 300)),
-          new SplittableRandom());
+          new Dispatcher.Settings(config.routing().maxAttempts(),
+              Math.min(config.routing().failureCooldown().toMillis(), periodMillis / 4),
+              Math.max(10, Math.min(12_000, periodMillis / 300)), periodMillis,
+              config.checking().organicShare(), config.checking().syntheticShare()),
+          new SplittableRandom(), streams, task -> params.task(task).minRate());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
-      this.weights = new WeightsService(vertx, events, redis, scoringParams(config, tasks),
-          clock, poller::declaredThrough);
+      this.weights = new WeightsService(vertx, events, redis, clock, directory::applyScores);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
-          .compose(v -> weights.loadLatest())), "record the task weights");
+          .compose(v -> recordParams(params, config))
+          .compose(v -> weights.loadLatest())), "record the scoring parameters and task weights");
 
       this.checking = config.checking().embedded()
           ? CheckingService.start(config.checking().options().withRedisUrl(redisUrl)
               .withConsumerName("gateway-" + identity.hotkey().value().substring(0, 8))
               .withPort(0), b.kinds)
           : null;
+
+      io.vertx.core.Context schedule = vertx.getOrCreateContext();
+      this.timeline = new Timeline(schedule, clock, Math.max(5, Math.min(50, periodMillis / 400)));
+      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, timeline,
+          periodMillis, params.declarationGrace().toMillis());
+      OrganicSamples organic = new OrganicSamples();
+      TestWindows windows = null;
+      if (config.synthetic().enabled()) {
+        // Secure: a miner that could predict the draws would know its tests beforehand.
+        java.security.SecureRandom secure = new java.security.SecureRandom();
+        Corpus corpus = config.synthetic().corpus() == null ? Corpus.empty()
+            : Corpus.load(config.synthetic().corpus(), b.kinds, tasks);
+        SyntheticSender sender = new SyntheticSender(dispatcher,
+            new SyntheticSource(organic, corpus, config.synthetic()), secure);
+        windows = new TestWindows(directory, tasks, id -> taskConfigs.get(id).syntheticBudget(),
+            timeline, sender, e -> events.append(e).onFailure(x -> log.warn(
+                "scoring event lost: {}", x.getMessage())),
+            config.scoring().testFractions(), secure, periodMillis,
+            params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures());
+      }
+      PeriodClock periods = new PeriodClock(timeline, periodMillis, poller, windows,
+          config.routing().capacityRefresh().toMillis());
+      VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),
+          config.checking().options().verdictTimeout());
+      long sweep = Math.max(1000, Math.min(30_000,
+          config.checking().options().verdictTimeout().toMillis() / 10));
+      vertx.setPeriodic(sweep, sweep, id -> timeouts.sweep(clock.millis()).exceptionally(e -> {
+        log.debug("verdict timeouts not swept: {}", e.getMessage());
+        return 0;
+      }));
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
-          keys, new RateLimiter(redis, clock), dispatcher, usage, metrics,
+          keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
           new AdminRoutes(directory, weights, taskWeights, keys),
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
 
-      await(runOnContext(poller::pollAll), "first capacity poll");
-      long refresh = config.routing().capacityRefresh().toMillis();
-      vertx.setPeriodic(refresh, refresh, id -> poller.pollAll());
-      SyntheticScheduler scheduler = config.scoring().synthetic()
-          ? new SyntheticScheduler(vertx, directory, tasks, dispatcher, outcomes,
-              // Secure: a miner that could predict the draws would know its tests beforehand.
-              TestFractions.defaults(), new java.security.SecureRandom(),
-              config.period().toMillis())
-          : null;
-      startPeriodClock(scheduler, outcomes);
+      await(runOnContext(() -> {
+        io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();
+        schedule.runOnContext(v -> periods.start().onComplete(first));
+        return first.future();
+      }), "first capacity poll");
       long cadence = config.scoring().cadence().toMillis();
       vertx.setPeriodic(cadence, cadence, id -> weights.compute()
           .onFailure(e -> log.debug("weights not computed: {}", e.getMessage())));
@@ -239,32 +276,6 @@ public final class Gateway implements AutoCloseable {
     return events;
   }
 
-  /**
-   * Watches for period starts: at each, asks every miner for its capacity, then plans the
-   * period's synthetic requests. The current period is planned at once for what is left of it.
-   */
-  private void startPeriodClock(SyntheticScheduler scheduler, OutcomeRecorder outcomes) {
-    long periodMillis = config.period().toMillis();
-    long[] current = {clock.millis() / periodMillis};
-    if (scheduler != null) {
-      vertx.runOnContext(v -> scheduler.plan(current[0], clock.millis()));
-    }
-    long tick = Math.max(100, Math.min(1000, periodMillis / 20));
-    vertx.setPeriodic(tick, id -> {
-      long period = clock.millis() / periodMillis;
-      if (period == current[0]) {
-        return;
-      }
-      current[0] = period;
-      outcomes.forgetBefore(period - 1);
-      poller.pollAll().onComplete(ar -> {
-        if (scheduler != null) {
-          scheduler.plan(period, clock.millis());
-        }
-      });
-    });
-  }
-
   /** The task weights last recorded in Redis ({@code new} of the newest change), or null. */
   private static Future<Map<String, Double>> lastTaskWeights(Redis redis) {
     return Redis.on(redis.commands().lindex(Keys.taskWeightChanges(), 0)).map(json -> {
@@ -294,6 +305,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (timeline != null) {
+      timeline.close();
+    }
     if (checking != null) {
       checking.stop();
     }
@@ -324,12 +338,52 @@ public final class Gateway implements AutoCloseable {
         config.routing().minerTimeout(), clock);
   }
 
-  /** The configured scoring constants, with the tasks judged by response time (section 7). */
-  public static io.assay.gateway.scoring.ScoringParams scoringParams(GatewayConfig config,
-      Map<String, Task> tasks) {
-    Map<String, Duration> timed = new java.util.TreeMap<>();
-    tasks.forEach((id, task) -> task.responseTimeout().ifPresent(t -> timed.put(id, t)));
-    return config.scoring().params().withResponseTimeTasks(timed);
+  /**
+   * The configured scoring constants with what they need of each task: its minimum stream rate,
+   * and for tasks judged by response time (section 7) their timeout.
+   */
+  public static ScoringParams scoringParams(GatewayConfig config, Map<String, Task> tasks) {
+    Map<String, ScoringParams.TaskParams> byTask = new java.util.TreeMap<>();
+    for (TaskConfig t : config.tasks()) {
+      Task task = tasks.get(t.id());
+      byTask.put(t.id(), new ScoringParams.TaskParams(t.streamMinRate(),
+          task == null ? null : task.responseTimeout().orElse(null)));
+    }
+    return config.scoring().params().withTasks(byTask);
+  }
+
+  /**
+   * Records the scoring parameters and the miners' uids as events when they differ from those
+   * last recorded, so the log alone reproduces every computation (SCORING.md section 8).
+   */
+  private Future<Void> recordParams(ScoringParams params, GatewayConfig config) {
+    ScoringEvent.ParamsChanged now = ScoringEvent.ParamsChanged.of(clock.millis(), params);
+    java.util.SortedMap<String, Integer> uids = new java.util.TreeMap<>();
+    config.miners().forEach(m -> {
+      if (m.uid() != null) {
+        uids.put(m.hotkey(), m.uid());
+      }
+    });
+    return recordIfChanged(Keys.paramsRecorded(), now,
+            last -> EventLog.fromJson(last) instanceof ScoringEvent.ParamsChanged p
+                && p.sameParams(now))
+        .compose(v -> uids.isEmpty() ? Future.succeededFuture()
+            : recordIfChanged(Keys.uidsRecorded(),
+                new ScoringEvent.UidsChanged(clock.millis(), uids),
+                last -> EventLog.fromJson(last) instanceof ScoringEvent.UidsChanged u
+                    && u.uids().equals(uids)));
+  }
+
+  private Future<Void> recordIfChanged(String key, ScoringEvent event,
+      java.util.function.Predicate<String> same) {
+    return Redis.on(redis.commands().get(key)).compose(last -> {
+      if (last != null && same.test(last)) {
+        return Future.succeededFuture();
+      }
+      return events.append(event)
+          .compose(id -> Redis.on(redis.commands().set(key, EventLog.toJson(event))))
+          .mapEmpty();
+    });
   }
 
   /** Binds every configured task to its kind. */

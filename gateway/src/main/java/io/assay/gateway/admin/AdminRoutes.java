@@ -9,6 +9,7 @@ import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.routing.TaskCapacity;
 import io.assay.gateway.scoring.WeightReport;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.WeightsService;
@@ -67,22 +68,29 @@ public final class AdminRoutes {
       WeightReport.MinerReport scored = report == null ? null : report.miners().get(node.hotkey());
       for (String task : taskWeights.current().keySet()) {
         ObjectNode t = tasks.putObject(task);
-        MinerNode.TaskCapacity live = node.capacity(task);
+        TaskCapacity live = node.capacities().get(task);
         WeightReport.TaskReport r = scored == null ? null : scored.tasks().get(task);
+        // Live: the binding of the current period and what it was asked so far.
         t.put("declared", live == null ? 0 : live.declared());
-        t.put("consumed", live == null ? 0 : live.consumed().get());
+        t.put("concurrency", live == null ? 0 : live.concurrency());
+        t.put("asked", live == null ? 0 : live.asked());
+        t.put("in_flight", live == null ? 0 : live.inFlight());
+        // Scored: the last computation, its counts of the newest completed period.
         putNumber(t, "requests", r == null ? null : (Number) r.requests());
+        putNumber(t, "consumed", r == null ? null : (Number) r.consumed());
         putNumber(t, "rate_limited", r == null ? null : (Number) r.rateLimited());
         putNumber(t, "failed", r == null ? null : (Number) r.failed());
         putNumber(t, "period_score", r == null ? null : r.periodScore());
+        putNumber(t, "window_score", r == null ? null : r.windowScore());
+        putNumber(t, "verified_volume", r == null ? null : (Number) r.verifiedVolume());
         putNumber(t, "quality", r == null ? null : r.quality());
         putNumber(t, "checked", r == null ? null : (Number) r.checked());
-        putNumber(t, "speed", r == null ? null : r.speed());
+        putNumber(t, "bonus", r == null ? null : (Number) r.bonus());
         putNumber(t, "task_score", r == null ? null : (Number) r.taskScore());
-        putNumber(t, "nps", r == null ? null : (Number) r.nps());
       }
     }
     body.put("computed_at", report == null ? null : report.computedAt());
+    body.put("scored_period", report == null ? null : report.lastPeriod());
     send(ctx, 200, body);
   }
 

@@ -51,6 +51,7 @@ public final class ApiVerticle extends VerticleBase {
       Dispatcher dispatcher,
       UsageRecorder usage,
       GatewayMetrics metrics,
+      io.assay.gateway.synthetic.OrganicSamples organic,
       AdminRoutes admin,
       PublishedFiles files,
       java.util.function.Supplier<String> moreMetrics,
@@ -94,7 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/models/:id").handler(models::get);
     for (TaskKind kind : c.kinds().all()) {
       TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage(),
-          c.files());
+          c.files(), c.organic());
       for (String path : kind.paths()) {
         router.post(path).handler(endpoint::handle);
       }

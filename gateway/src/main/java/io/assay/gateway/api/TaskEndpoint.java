@@ -4,6 +4,7 @@ import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
 import io.assay.gateway.routing.Origin;
+import io.assay.gateway.synthetic.OrganicSamples;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.task.Delivery;
 import io.assay.task.FilePublisher;
@@ -37,14 +38,16 @@ final class TaskEndpoint {
   private final Dispatcher dispatcher;
   private final UsageRecorder usage;
   private final FilePublisher files;
+  private final OrganicSamples organic;
 
   TaskEndpoint(TaskKind kind, Map<String, Task> tasksById, Dispatcher dispatcher,
-      UsageRecorder usage, FilePublisher files) {
+      UsageRecorder usage, FilePublisher files, OrganicSamples organic) {
     this.kind = kind;
     this.tasksById = tasksById;
     this.dispatcher = dispatcher;
     this.usage = usage;
     this.files = files;
+    this.organic = organic;
   }
 
   /**
@@ -65,12 +68,12 @@ final class TaskEndpoint {
         OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
         return;
       }
-      serve(ctx, prepared);
+      serve(ctx, prepared, body.length);
       return;
     }
     ctx.vertx().executeBlocking(() -> prepare(path, body), false).onComplete(ar -> {
       if (ar.succeeded()) {
-        serve(ctx, ar.result());
+        serve(ctx, ar.result(), body.length);
       } else if (ar.cause() instanceof InvalidRequestException e) {
         OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
       } else {
@@ -89,7 +92,7 @@ final class TaskEndpoint {
     return new Prepared(request, task, task == null ? 0 : task.estimateUnits(request));
   }
 
-  private void serve(RoutingContext ctx, Prepared prepared) {
+  private void serve(RoutingContext ctx, Prepared prepared, int bodyBytes) {
     ApiKey key = ctx.get(Authenticator.KEY);
     TaskRequest request = prepared.request();
     Task task = prepared.task();
@@ -98,6 +101,8 @@ final class TaskEndpoint {
       OpenAiError.unknownModel(request.model()).send(ctx.response());
       return;
     }
+    // Synthetic traffic takes its parameters and replays from here (SCORING.md section 2).
+    organic.record(task.spec().id(), request, bodyBytes);
     if (request.stream()) {
       dispatcher.openStream(task, request, units, Origin.ORGANIC).onComplete(ar -> {
         if (ar.failed()) {

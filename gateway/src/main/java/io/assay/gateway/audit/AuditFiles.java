@@ -1,9 +1,6 @@
 package io.assay.gateway.audit;
 
-import io.assay.gateway.Gateway;
 import io.assay.gateway.config.GatewayConfig;
-import io.assay.gateway.scoring.ScoringParams;
-import io.assay.task.TaskKinds;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
@@ -40,9 +37,7 @@ public final class AuditFiles {
         computations.add(Json.MAPPER.readValue(row, Computation.class));
       }
       Collections.reverse(computations);
-      ScoringParams params = Gateway.scoringParams(config,
-          Gateway.bindTasks(TaskKinds.discover(), config.tasks()));
-      EventExport.write(out, params, events, computations);
+      EventExport.write(out, events, computations);
       return events.size();
     } finally {
       if (own != null) {

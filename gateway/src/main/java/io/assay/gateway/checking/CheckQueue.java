@@ -1,34 +1,32 @@
 package io.assay.gateway.checking;
 
-import io.assay.gateway.miner.MinerCallException;
+import io.assay.checking.CheckingStreams;
 import io.assay.gateway.routing.DispatchListener;
-import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.Origin;
+import io.assay.gateway.routing.Settlement;
 import io.assay.gateway.state.Redis;
-import io.assay.task.Task;
-import io.assay.task.TaskAnswer;
-import io.assay.task.TaskRequest;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queues answers for the checking servers on the Redis Stream {@value #STREAM}: every synthetic
- * answer, and a configurable share of organic ones (drawn at random, so a miner cannot know which
- * of its answers will be checked). Checking servers read the stream through a consumer group and
- * write their quality results as scoring events. Appends are not awaited and the stream is
- * capped, so a stalled checking fleet cannot grow Redis without bound.
+ * Queues the answers picked for checking (the dispatcher drew the pick, with probability {@code
+ * checking.synthetic_share} or {@code checking.organic_share}, and the outcome event carries it)
+ * on the Redis Stream {@link CheckingStreams#QUEUE}, and notes each as pending a verdict ({@link
+ * CheckingStreams#PENDING}), both in one script. Checking servers read the queue through a
+ * consumer group and write their verdicts as scoring events; answers still pending after {@code
+ * checking.verdict_timeout} get a {@code check_failed} event instead. Appends are not awaited and
+ * the stream is capped, so a stalled checking fleet cannot grow Redis without bound.
  */
 public final class CheckQueue implements DispatchListener {
 
-  public static final String STREAM = "assay:checks";
   /**
    * Answers waiting to be checked, at most (roughly): beyond it the oldest unchecked ones are
    * trimmed, so checking servers that fall behind lose checks rather than Redis its memory
@@ -36,76 +34,76 @@ public final class CheckQueue implements DispatchListener {
    * backlog that long means the checking servers need help, not a longer queue.
    */
   private static final long MAX_QUEUED = 10_000;
+  private static final String QUEUE = """
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
+      redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+      return 1
+      """;
   private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
 
   private final Redis redis;
   private final Clock clock;
-  private final double organicShare;
-  private final RandomGenerator random;
 
-  /**
-   * @param organicShare the share of organic answers to check, 0 to 1
-   */
-  public CheckQueue(Redis redis, Clock clock, double organicShare, RandomGenerator random) {
+  public CheckQueue(Redis redis, Clock clock) {
     this.redis = redis;
     this.clock = clock;
-    this.organicShare = organicShare;
-    this.random = random;
   }
 
   @Override
-  public void attemptSucceeded(MinerNode miner, Task task, Origin origin, TaskRequest request,
-      TaskAnswer answer, String answerId, long units, long millis) {
-    if (answer == null || answerId == null) {
-      return;
-    }
-    boolean check = origin == Origin.SYNTHETIC || random.nextDouble() < organicShare;
-    if (!check) {
+  public void settled(Settlement s) {
+    if (s.answer() == null || s.answerId() == null || s.checkProbability() == null) {
       return;
     }
     long at = clock.millis();
-    Callable<Map<String, String>> entry = () -> {
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("answer_id", answerId);
-      fields.put("miner", miner.hotkey());
-      fields.put("task", task.spec().id());
-      fields.put("path", request.path());
-      fields.put("request", utf8(task.minerRequestBody(request)));
-      fields.put("answer", utf8(answer.toMinerBody()));
-      fields.put("synthetic", Boolean.toString(origin == Origin.SYNTHETIC));
-      fields.put("at", Long.toString(at));
-      return fields;
+    String miner = s.miner().hotkey();
+    String task = s.task().spec().id();
+    Callable<List<String>> entry = () -> {
+      List<String> args = new ArrayList<>(List.of(Long.toString(MAX_QUEUED), Long.toString(at),
+          CheckingStreams.pendingMember(s.answerId(), miner, task)));
+      field(args, CheckingStreams.FIELD_ANSWER_ID, s.answerId());
+      field(args, CheckingStreams.FIELD_MINER, miner);
+      field(args, CheckingStreams.FIELD_TASK, task);
+      field(args, CheckingStreams.FIELD_PATH, s.request().path());
+      field(args, CheckingStreams.FIELD_REQUEST, utf8(s.task().minerRequestBody(s.request())));
+      field(args, CheckingStreams.FIELD_ANSWER, utf8(s.answer().toMinerBody()));
+      field(args, CheckingStreams.FIELD_SYNTHETIC,
+          Boolean.toString(s.origin() == Origin.SYNTHETIC));
+      field(args, CheckingStreams.FIELD_AT, Long.toString(at));
+      return args;
     };
     // Writing out a heavy answer (pictures in base64) is a worker's job, not an event loop's.
     Context context = Vertx.currentContext();
-    if (task.readsAnswersOnWorker() && context != null) {
+    if (s.task().readsAnswersOnWorker() && context != null) {
       context.executeBlocking(entry, false)
-          .onSuccess(fields -> queue(fields, answerId, miner))
-          .onFailure(e -> log.warn("answer {} of {} not queued for checking: {}", answerId,
-              miner.name(), e.toString()));
+          .onSuccess(args -> queue(args, s))
+          .onFailure(e -> lost(s, e));
       return;
     }
     try {
-      queue(entry.call(), answerId, miner);
+      queue(entry.call(), s);
     } catch (Exception e) {
-      log.warn("answer {} of {} not queued for checking: {}", answerId, miner.name(),
-          e.toString());
+      lost(s, e);
     }
   }
 
-  private void queue(Map<String, String> fields, String answerId, MinerNode miner) {
-    redis.commands().xadd(STREAM, io.lettuce.core.XAddArgs.Builder.maxlen(MAX_QUEUED)
-        .approximateTrimming(), fields).exceptionally(e -> {
-          log.warn("answer {} of {} not queued for checking: {}", answerId, miner.name(),
-              e.getMessage());
+  private void queue(List<String> args, Settlement s) {
+    redis.commands().<Long>eval(QUEUE, ScriptOutputType.INTEGER,
+            new String[] {CheckingStreams.QUEUE, CheckingStreams.PENDING},
+            args.toArray(String[]::new))
+        .exceptionally(e -> {
+          lost(s, e);
           return null;
         });
   }
 
-  @Override
-  public void attemptFailed(MinerNode miner, Task task, Origin origin,
-      MinerCallException.Outcome outcome, long millis, String message) {
-    // nothing to check: failures are scored from their outcome alone
+  private static void lost(Settlement s, Throwable e) {
+    log.warn("answer {} of {} not queued for checking: {}", s.answerId(), s.miner().name(),
+        e.toString());
+  }
+
+  private static void field(List<String> args, String name, String value) {
+    args.add(name);
+    args.add(value);
   }
 
   private static String utf8(byte[] bytes) {

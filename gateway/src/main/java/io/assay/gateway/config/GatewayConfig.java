@@ -149,7 +149,7 @@ public record GatewayConfig(
 
     ScoringConfig scoring = ScoringConfig.read(root);
     SyntheticConfig synthetic = SyntheticConfig.read(root, baseDir);
-    double minRate = root.section("stream").decimal("min_rate", 10, 0, 1e12);
+    double minRate = scoring.streamMinRate();
     ConfigNode c = root.section("checking");
     CheckingConfig checking = new CheckingConfig(c.decimal("organic_share", 0.1, 0, 1),
         c.decimal("synthetic_share", 1, 0.000001, 1), c.bool("embedded", true),

@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param params the constants of the computation (the tasks' own are added by the gateway)
  * @param cadence how often weights are computed
  * @param testFractions the distribution test fractions are drawn from (section 2)
+ * @param streamMinRate {@code stream.min_rate}: the default of every task's minimum stream rate
  */
-public record ScoringConfig(ScoringParams params, Duration cadence, TestFractions testFractions) {
+public record ScoringConfig(ScoringParams params, Duration cadence, TestFractions testFractions,
+    double streamMinRate) {
 
   public Duration period() {
     return params.period();
@@ -24,6 +26,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
 
   static ScoringConfig read(ConfigNode root) {
     ConfigNode s = root.section("scoring");
+    ConfigNode stream = root.section("stream");
     ScoringParams d = ScoringParams.defaults();
     ScoringParams params;
     try {
@@ -42,7 +45,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
           s.integer("established_periods", d.establishedPeriods(), 0, 1_000_000),
           s.decimal("new_miner_multiplier", d.newMinerMultiplier(), 0, 1),
           s.decimal("task_exponent", d.taskExponent(), 1, 64),
-          root.section("stream").duration("ttft_max", d.streamTtftMax()),
+          stream.duration("ttft_max", d.streamTtftMax()),
           root.section("zk").integer("recent", d.zkRecent(), 1, 1_000_000),
           burn.isBlank() ? null : root.section("weights").integer("burn_uid", 0, 0, 65535),
           d.tasks());
@@ -50,7 +53,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
       throw new ConfigException("config key '" + e.getMessage().replaceFirst(" = ", "' = "));
     }
     return new ScoringConfig(params, s.duration("cadence", Duration.ofMinutes(20)),
-        TestFractions.defaults());
+        TestFractions.defaults(), stream.decimal("min_rate", 10, 0, 1e12));
   }
 
   /**
@@ -61,6 +64,7 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
   public ScoringConfig compressed(Duration newPeriod) {
     double f = (double) newPeriod.toMillis() / params.period().toMillis();
     return new ScoringConfig(params.compressed(newPeriod),
-        Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), testFractions);
+        Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), testFractions,
+        streamMinRate);
   }
 }

@@ -22,4 +22,16 @@ public final class MinerDirectory {
   public Collection<MinerNode> all() {
     return List.copyOf(byHotkey.values());
   }
+
+  /** Gives every miner its task scores {@code t} from a weight computation (0 if absent). */
+  public void applyScores(io.assay.gateway.scoring.WeightReport report) {
+    for (MinerNode node : byHotkey.values()) {
+      io.assay.gateway.scoring.WeightReport.MinerReport m = report.miners().get(node.hotkey());
+      java.util.Map<String, Double> scores = new java.util.HashMap<>();
+      if (m != null) {
+        m.tasks().forEach((task, r) -> scores.put(task, r.taskScore()));
+      }
+      node.taskScores(scores);
+    }
+  }
 }

@@ -67,6 +67,29 @@ public final class TaskCapacity {
     this.window = testWindow;
   }
 
+  /** Units asked in the test window so far (reserved or settled); 0 without a window. */
+  public synchronized long windowAsked() {
+    return window == null ? 0 : window.asked;
+  }
+
+  /** Requests asked in the test window so far. */
+  public synchronized int windowRequests() {
+    return window == null ? 0 : window.requests;
+  }
+
+  /** Whether the test window stopped after failures in a row. */
+  public synchronized boolean windowStopped() {
+    return window != null && window.stopped();
+  }
+
+  /**
+   * Ends the test window: returns the whole units of {@code c_W} never asked, which count as
+   * rate-limited (0 when the window stopped after failures: those were counted then).
+   */
+  public synchronized long closeWindow() {
+    return window == null ? 0 : window.close();
+  }
+
   /** Keeps the miner from being asked again for this task until {@code untilMillis}. */
   synchronized void pauseUntil(long untilMillis) {
     pausedUntil = Math.max(pausedUntil, untilMillis);

@@ -19,6 +19,7 @@ public final class TestWindow {
   int requests;
   private int consecutiveFailures;
   private boolean stopped;
+  private boolean closed;
 
   /**
    * @param start epoch millis, inclusive
@@ -64,7 +65,7 @@ public final class TestWindow {
    * the window, else -1.
    */
   long settled(boolean failed) {
-    if (stopped) {
+    if (stopped || closed) {
       return -1;
     }
     if (!failed) {
@@ -86,5 +87,12 @@ public final class TestWindow {
 
   boolean stopped() {
     return stopped;
+  }
+
+  /** Ends the window; returns the whole units never asked (0 if it had stopped). */
+  long close() {
+    long rest = unasked();
+    closed = true;
+    return rest;
   }
 }

@@ -132,8 +132,12 @@ final class ScoringLog {
       AnswerKey key = new AnswerKey(o.miner(), o.task(), o.answerId());
       QualityChecked verdict = verdicts.get(key);
       CheckFailed failed = failedChecks.get(key);
-      Double quality = verdict != null ? Math.min(Math.max(verdict.quality(), 0), 1)
-          : failed != null && failed.cause() == CheckFailed.Cause.ANSWER ? 0.0 : null;
+      Double quality = null;
+      if (verdict != null) {
+        quality = Math.min(Math.max(verdict.quality(), 0), 1);
+      } else if (failed != null && failed.cause() == CheckFailed.Cause.ANSWER) {
+        quality = 0.0;
+      }
       double checkP = o.checkProbability() == null ? 1 : o.checkProbability();
       out.add(new Answer(n.seq(), o.at(), o.miner(), o.units(), o.seconds(), checkP, quality));
     }

@@ -2,7 +2,6 @@ package io.assay.gateway.weights;
 
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.scoring.ScoringEvent;
-import io.assay.gateway.scoring.ScoringParams;
 import io.assay.gateway.scoring.WeightCalculator;
 import io.assay.gateway.scoring.WeightReport;
 import io.assay.gateway.state.Keys;
@@ -13,13 +12,17 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the weight computation on a cadence (and on demand): reads the event log, computes on a
- * worker thread (it is CPU work over the whole log), keeps the report as the latest and appends
- * it to the history.
+ * worker thread (it is CPU work over the whole log), keeps the report as the latest, appends it
+ * to the history and hands it to the listener (routing's task scores).
+ *
+ * <p>The computation reads its parameters from the log ({@code params} events), so a report
+ * depends on nothing but the events it saw and its time.
  */
 public final class WeightsService {
 
@@ -29,23 +32,20 @@ public final class WeightsService {
   private final Vertx vertx;
   private final EventStream events;
   private final Redis redis;
-  private final ScoringParams params;
   private final Clock clock;
-  private final java.util.function.LongSupplier declaredThrough;
+  private final Consumer<WeightReport> onComputed;
   private volatile WeightReport latest;
 
   /**
-   * @param declaredThrough the latest period whose capacity declarations are all recorded (-1:
-   *     none yet); a computation never reaches past its end
+   * @param onComputed told of every new report, on the computing context
    */
-  public WeightsService(Vertx vertx, EventStream events, Redis redis, ScoringParams params,
-      Clock clock, java.util.function.LongSupplier declaredThrough) {
+  public WeightsService(Vertx vertx, EventStream events, Redis redis, Clock clock,
+      Consumer<WeightReport> onComputed) {
     this.vertx = vertx;
     this.events = events;
     this.redis = redis;
-    this.params = params;
     this.clock = clock;
-    this.declaredThrough = declaredThrough;
+    this.onComputed = onComputed;
   }
 
   /** The latest report, or null before the first computation. */
@@ -53,24 +53,9 @@ public final class WeightsService {
     return latest;
   }
 
-  public ScoringParams params() {
-    return params;
-  }
-
-  /**
-   * Computes weights from every event recorded so far and records the result: as of now, or of
-   * the end of the last period whose declarations are recorded, whichever is earlier.
-   */
+  /** Computes the weights as of now from every event recorded so far, and records them. */
   public Future<WeightReport> compute() {
-    long now = clock.millis();
-    long ready = declaredThrough.getAsLong();
-    // Just after a period starts, until every miner's declaration for it is recorded, weights
-    // are computed as of the end of the period before: otherwise every miner would show no
-    // capacity, and so no weight, for the new period.
-    if (ready >= 0 && params.periodOf(now) > ready) {
-      now = Math.min(now, (ready + 1) * params.periodMillis() - 1);
-    }
-    return compute(now);
+    return compute(clock.millis());
   }
 
   /**
@@ -85,7 +70,7 @@ public final class WeightsService {
       String upto = entries.get(entries.size() - 1).id();
       List<ScoringEvent> list = new ArrayList<>(entries.size());
       entries.forEach(e -> list.add(e.event()));
-      return vertx.executeBlocking(() -> WeightCalculator.compute(list, params, computedAt), false)
+      return vertx.executeBlocking(() -> WeightCalculator.compute(list, computedAt), false)
           .compose(report -> store(report, upto));
     });
   }
@@ -107,6 +92,7 @@ public final class WeightsService {
 
   private Future<WeightReport> store(WeightReport report, String upto) {
     latest = report;
+    onComputed.accept(report);
     Computation computation = new Computation(report.computedAt(), upto, report.taskWeights(),
         report.weights(), report.weightsU16());
     String json;
@@ -129,6 +115,7 @@ public final class WeightsService {
       if (json != null) {
         try {
           latest = Json.MAPPER.readValue(json, WeightReport.class);
+          onComputed.accept(latest);
         } catch (java.io.IOException e) {
           log.warn("latest weights unreadable, recomputing later: {}", e.getMessage());
         }

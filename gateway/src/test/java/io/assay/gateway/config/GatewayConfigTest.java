@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assay.config.ConfigException;
+import io.assay.gateway.scoring.ScoringParams;
 import io.assay.config.ConfigNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,20 +130,73 @@ class GatewayConfigTest {
   }
 
   @Test
-  void scoringConstants_areReadAndChecked() {
-    GatewayConfig config = read("scoring:\n  task_exponent: 3\n  cadence: 5m\n" + TASKS, Map.of());
-    assertThat(config.scoring().params().taskExponent()).isEqualTo(3);
+  void scoringConstants_haveTheSpecsDefaults() {
+    ScoringParams p = read(TASKS, Map.of()).scoring().params();
+    assertThat(p.taskExponent()).isEqualTo(1.5);
+    assertThat(p.bonusSpan()).isEqualTo(1.0);
+    assertThat(p.qualityMin()).isEqualTo(0.5);
+    assertThat(p.halfLifePeriods()).isEqualTo(6);
+    assertThat(p.declarationGrace()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(p.streamTtftMax()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.zkRecent()).isEqualTo(100);
+    assertThat(p.burnUid()).isNull();
+  }
+
+  @Test
+  void scoringConstants_areReadWhereScoringMdNamesThem_andChecked() {
+    GatewayConfig config = read(String.join("\n",
+        "scoring:", "  task_exponent: 3", "  cadence: 5m", "  declaration_grace: 1m",
+        "quality:", "  min: 0.6",
+        "volume:", "  half_life_periods: 3",
+        "stream:", "  ttft_max: 10s", "  min_rate: 4",
+        "zk:", "  recent: 20",
+        "weights:", "  burn_uid: 0",
+        "test:", "  max_consecutive_failures: 7",
+        "synthetic:", "  min_organic: 10", "  replay_share: 0",
+        "checking:", "  synthetic_share: 0.5", "  verdict_timeout: 5m", "") + TASKS, Map.of());
+    ScoringParams p = config.scoring().params();
+    assertThat(p.taskExponent()).isEqualTo(3);
     assertThat(config.scoring().cadence()).isEqualTo(Duration.ofMinutes(5));
-    assertThatThrownBy(() -> read("scoring:\n  period: 60m\n  nps_window: 90m\n" + TASKS,
+    assertThat(p.declarationGrace()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(p.qualityMin()).isEqualTo(0.6);
+    assertThat(p.halfLifePeriods()).isEqualTo(3);
+    assertThat(p.streamTtftMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.tasks()).allSatisfy(t -> assertThat(t.streamMinRate()).isEqualTo(4));
+    assertThat(p.zkRecent()).isEqualTo(20);
+    assertThat(p.burnUid()).isZero();
+    assertThat(config.synthetic().maxConsecutiveFailures()).isEqualTo(7);
+    assertThat(config.synthetic().minOrganic()).isEqualTo(10);
+    assertThat(config.synthetic().replayShare()).isZero();
+    assertThat(config.checking().syntheticShare()).isEqualTo(0.5);
+    assertThat(config.checking().options().verdictTimeout()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aGraceWindowThatLeavesNoRoomForTheLargestTestWindow_isRefused() {
+    assertThatThrownBy(() -> read("scoring:\n  period: 60m\n  declaration_grace: 13m\n" + TASKS,
         Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.nps_window");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.declaration_grace");
+    assertThatThrownBy(() -> read("scoring:\n  period: 60m\n  volume_window: 90m\n" + TASKS,
+        Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("scoring.volume_window");
+  }
+
+  @Test
+  void theTestBudget_isSetPerTask_withADefaultOfTenThousandTypicalRequests() {
+    GatewayConfig config = read(String.join("\n", "tasks:",
+        "  - kind: embeddings", "    model: a", "    weight: 0.5", "    units_per_request: 8",
+        "  - kind: embeddings", "    model: b", "    weight: 0.5", "    synthetic_budget: 1000",
+        ""), Map.of());
+    assertThat(config.tasks().get(0).syntheticBudget()).isEqualTo(80_000);
+    assertThat(config.tasks().get(1).syntheticBudget()).isEqualTo(1000);
   }
 
   @Test
   void compressedScoring_keepsWindowsInPeriods() {
     GatewayConfig config = read(TASKS, Map.of()).withPeriod(Duration.ofSeconds(30));
     assertThat(config.period()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.scoring().params().npsPeriods()).isEqualTo(72);
+    assertThat(config.scoring().params().volumePeriods()).isEqualTo(72);
+    assertThat(config.scoring().params().declarationGrace()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test

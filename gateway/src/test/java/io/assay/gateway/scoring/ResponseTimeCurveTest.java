@@ -1,6 +1,5 @@
 package io.assay.gateway.scoring;
 
-import static io.assay.gateway.scoring.LogBuilder.HOUR;
 import static io.assay.gateway.scoring.LogBuilder.LLM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -50,18 +49,22 @@ class ResponseTimeCurveTest {
   void aResponseTimeTask_ranksByTimeNotByWorkPerSecond() {
     // alice: 1 unit in 2 s; bob: 10 units in 3 s. By throughput bob is faster (3.3 vs 0.5
     // units/s); by response time alice is.
-    LogBuilder log = LogBuilder.oneTask().declare(0, "alice", 100).declare(0, "bob", 100)
-        .served(0, "alice", 5, 1, 2.0).served(0, "bob", 5, 10, 3.0);
-    long at = HOUR - 1;
-    WeightReport byThroughput = WeightCalculator.compute(log.events(),
-        ScoringParams.defaults(), at);
-    WeightReport byTime = WeightCalculator.compute(log.events(),
-        ScoringParams.defaults().withResponseTimeTasks(Map.of(LLM, Duration.ofSeconds(30))), at);
+    WeightReport byThroughput = run(ScoringParams.defaults());
+    WeightReport byTime = run(ScoringParams.defaults().withTasks(
+        Map.of(LLM, new ScoringParams.TaskParams(0, Duration.ofSeconds(30)))));
 
     assertThat(cqs(byThroughput, "bob")).isGreaterThan(cqs(byThroughput, "alice"));
     assertThat(cqs(byTime, "alice")).isGreaterThan(cqs(byTime, "bob"));
-    assertThat(byTime.miners().get("alice").tasks().get(LLM).speed())
-        .isCloseTo(1, within(1e-6));
+  }
+
+  private static WeightReport run(ScoringParams params) {
+    LogBuilder log = LogBuilder.withParams(params, Map.of(LLM, 1.0))
+        .declare(0, "alice", 100).declare(0, "bob", 100);
+    for (int i = 0; i < 5; i++) {
+      log.served(0, "alice", 1, 1, 2.0).checked("alice", 1).served(0, "bob", 1, 10, 3.0)
+          .checked("bob", 1);
+    }
+    return log.computeAtEndOf(0);
   }
 
   private static double cqs(WeightReport report, String miner) {

@@ -18,13 +18,25 @@ import org.junit.jupiter.api.Test;
 class ScoringEventJsonTest {
 
   private static final List<ScoringEvent> MIXED = List.of(
+      ScoringEvent.ParamsChanged.of(0, ScoringParams.defaults().withBurnUid(3).withTasks(
+          Map.of("zk-proof/c", new ScoringParams.TaskParams(0, java.time.Duration.ofSeconds(10)),
+              "llm/reference-lm", ScoringParams.TaskParams.throughput(12.5)))),
       new TaskWeightsChanged(1, Map.of("llm/reference-lm", 0.7, "embeddings/x", 0.3), "config"),
-      new CapacityDeclared(472_000, "5Fhot", "llm/reference-lm", 12_000),
-      new RequestOutcome(1_700_000_000_123L, 472_222, "5Fhot", "llm/reference-lm", "ans-1",
-          Outcome.SUCCESS, 431, 2.718281828459045, true),
-      new RequestOutcome(1_700_000_000_456L, 472_222, "5Fhot", "llm/reference-lm", "ans-2",
-          Outcome.RATE_LIMITED, 0, 0.004, false),
+      new CapacityDeclared(1_699_200_000_100L, 472_000, "5Fhot", "llm/reference-lm", 12_000, 8),
+      new RequestOutcome(1_700_000_000_123L, 1_700_000_000_000L, 472_222, "5Fhot",
+          "llm/reference-lm", "ans-1", Outcome.SUCCESS, 512, 431, 2.718281828459045, true, 1.0),
+      new RequestOutcome(1_700_000_000_456L, 1_700_000_000_450L, 472_222, "5Fhot",
+          "llm/reference-lm", "ans-2", Outcome.RATE_LIMITED, 128, 0, 0.004, false, null),
+      new RequestOutcome(1_700_000_000_789L, 1_700_000_000_001L, 472_222, "5Fhot",
+          "llm/reference-lm", "ans-3", Outcome.ABANDONED, 128, 7, 0.788, false, null),
       new QualityChecked(1_700_000_001_000L, "5Fhot", "llm/reference-lm", "ans-1", -0.25),
+      new ScoringEvent.CheckFailed(1_700_000_002_000L, "5Fhot", "llm/reference-lm", "ans-4",
+          ScoringEvent.CheckFailed.Cause.SERVICE),
+      new ScoringEvent.TestPlanned(1_700_000_900_000L, 472_222, "llm/reference-lm", 0.04,
+          1_700_000_756_000L, 1_700_000_900_000L, 0.5),
+      new ScoringEvent.TestShortfall(1_700_000_900_000L, 472_222, "5Fhot", "llm/reference-lm",
+          40, Outcome.RATE_LIMITED, "not sent before the test window ended"),
+      new ScoringEvent.UidsChanged(3, Map.of("5Fhot", 12)),
       new TaskWeightsChanged(2, Map.of("llm/reference-lm", 1.0), "api:ops"));
 
   @Test
@@ -37,10 +49,11 @@ class ScoringEventJsonTest {
 
   @Test
   void json_usesTheTypeDiscriminatorAndSnakeCase() {
-    assertThat(EventLog.toJson(MIXED.get(3))).isEqualTo("{\"type\":\"request_outcome\","
-        + "\"at\":1700000000456,\"period\":472222,\"miner\":\"5Fhot\","
-        + "\"task\":\"llm/reference-lm\",\"answer_id\":\"ans-2\",\"outcome\":\"rate_limited\","
-        + "\"units\":0,\"seconds\":0.004,\"synthetic\":false}");
+    assertThat(EventLog.toJson(MIXED.get(4))).isEqualTo("{\"type\":\"request_outcome\","
+        + "\"at\":1700000000456,\"assigned_at\":1700000000450,\"period\":472222,"
+        + "\"miner\":\"5Fhot\",\"task\":\"llm/reference-lm\",\"answer_id\":\"ans-2\","
+        + "\"outcome\":\"rate_limited\",\"estimate\":128,\"units\":0,\"seconds\":0.004,"
+        + "\"synthetic\":false,\"check_p\":null}");
     for (ScoringEvent event : MIXED) {
       assertThat(EventLog.toJson(event)).startsWith("{\"type\":\"" + event.type() + "\",");
     }
@@ -62,8 +75,8 @@ class ScoringEventJsonTest {
     for (int i = 0; i < values.size(); i++) {
       double d = values.get(i);
       events.add(new QualityChecked(i, "m", "t", "a" + i, d));
-      events.add(new RequestOutcome(i, 0, "m", "t", "a" + i, Outcome.SUCCESS, 1, Math.abs(d),
-          false));
+      events.add(new RequestOutcome(i, i, 0, "m", "t", "a" + i, Outcome.SUCCESS, 1, 1,
+          Math.abs(d), false, null));
       events.add(new TaskWeightsChanged(i, Map.of("t", Math.abs(d)), "file"));
     }
 
@@ -82,6 +95,16 @@ class ScoringEventJsonTest {
   }
 
   @Test
+  void theParamsEvent_readsBackAsTheSameParameters() {
+    ScoringParams p = ((ScoringEvent.ParamsChanged) MIXED.get(0)).params();
+    ScoringEvent.ParamsChanged read = (ScoringEvent.ParamsChanged) EventLog.fromJson(
+        EventLog.toJson(MIXED.get(0)));
+    assertThat(read.params()).isEqualTo(p);
+    assertThat(read.sameParams((ScoringEvent.ParamsChanged) MIXED.get(0))).isTrue();
+    assertThat(read.sameParams(ScoringEvent.ParamsChanged.of(0, p.withBurnUid(null)))).isFalse();
+  }
+
+  @Test
   void taskWeights_areKeptSortedByTask() {
     Map<String, Double> unsorted = new LinkedHashMap<>();
     unsorted.put("zk/b", 0.5);
@@ -94,8 +117,8 @@ class ScoringEventJsonTest {
   @Test
   void badLine_isRefusedWithItsLineNumber() {
     String lines = EventLog.toJsonLines(MIXED.subList(0, 2))
-        + "{\"type\":\"capacity_declared\",\"period\":1,\"miner\":\"m\",\"task\":\"t\","
-        + "\"declared\":-5}\n";
+        + "{\"type\":\"capacity_declared\",\"at\":1,\"period\":1,\"miner\":\"m\","
+        + "\"task\":\"t\",\"declared\":-5,\"concurrency\":1}\n";
     assertThatThrownBy(() -> EventLog.fromJsonLines(lines))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("line 3: not a scoring event");
@@ -103,8 +126,14 @@ class ScoringEventJsonTest {
 
   @Test
   void impossibleValues_areRefused() {
-    assertThatThrownBy(() -> new RequestOutcome(0, 0, "m", "t", "a", Outcome.SUCCESS, 1,
-        Double.NaN, false)).hasMessageContaining("seconds");
+    assertThatThrownBy(() -> new RequestOutcome(0, 0, 0, "m", "t", "a", Outcome.SUCCESS, 1, 1,
+        Double.NaN, false, null)).hasMessageContaining("seconds");
+    assertThatThrownBy(() -> new RequestOutcome(0, 0, 0, "m", "t", "a", Outcome.SUCCESS, 1, 1,
+        1, false, 0.0)).hasMessageContaining("check_p");
+    assertThatThrownBy(() -> new ScoringEvent.TestShortfall(0, 0, "m", "t", 5, Outcome.SUCCESS,
+        "x")).hasMessageContaining("rate_limited or failed");
+    assertThatThrownBy(() -> new ScoringEvent.TestPlanned(0, 0, "t", 0, 0, 1, 1))
+        .hasMessageContaining("fraction");
     assertThatThrownBy(() -> new QualityChecked(0, "m", "t", "a", Double.POSITIVE_INFINITY))
         .hasMessageContaining("quality must be finite");
     assertThatThrownBy(() -> new TaskWeightsChanged(0, Map.of("t", -0.1), "api:ops"))

@@ -3,7 +3,9 @@ package io.assay.gateway.weights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assay.gateway.audit.EventStream;
+import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
+import io.assay.gateway.scoring.ScoringEvent.QualityChecked;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.scoring.ScoringEvent.TaskWeightsChanged;
 import io.assay.gateway.scoring.ScoringParams;
@@ -16,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Weights computed just after a period began, before every miner's declaration for it is
- * recorded, are those of the period before, not all zeros (real Redis, real event stream).
+ * Weights computed from the event log in a real Redis: the parameters come from the log, only
+ * completed periods are scored, and every report is kept and handed on.
  */
 class WeightsServiceIntegrationTest {
 
@@ -43,12 +47,16 @@ class WeightsServiceIntegrationTest {
     redis = Redis.connect(redisServer.url());
     vertx = Vertx.vertx();
     events = new EventStream(redis);
-    // Period 0: weights, alice's declaration and ten answers.
+    append(ScoringEvent.ParamsChanged.of(0,
+        ScoringParams.defaults().compressed(Duration.ofMillis(PERIOD))));
     append(new TaskWeightsChanged(0, Map.of(TASK, 1.0), "config"));
-    append(new CapacityDeclared(0, "alice", TASK, 1_000));
+    // Period 0: alice declares and serves ten checked answers; bob declares and serves nothing.
+    append(new CapacityDeclared(100, 0, "alice", TASK, 1_000, 4));
+    append(new CapacityDeclared(100, 0, "bob", TASK, 1_000, 4));
     for (int i = 0; i < 10; i++) {
-      append(new RequestOutcome(1_000 + i, 0, "alice", TASK, "a" + i,
-          RequestOutcome.Outcome.SUCCESS, 10, 0.5, true));
+      append(new RequestOutcome(3_000 + i, 2_000 + i, 0, "alice", TASK, "a" + i,
+          RequestOutcome.Outcome.SUCCESS, 10, 10, 0.5, true, 1.0));
+      append(new QualityChecked(4_000 + i, "alice", TASK, "a" + i, 1.0));
     }
   }
 
@@ -60,30 +68,38 @@ class WeightsServiceIntegrationTest {
   }
 
   @Test
-  void justAfterAPeriodBegins_weightsAreThoseOfThePeriodBefore() throws Exception {
-    long now = PERIOD + 100; // period 1 has begun; its declarations are not in yet
-    WeightReport report = service(now, 0).compute().await(30, TimeUnit.SECONDS);
-    assertThat(report.computedAt()).isEqualTo(PERIOD - 1);
-    assertThat(report.weights()).containsEntry("alice", 1.0);
+  void aComputationScoresTheCompletedPeriods_keepsTheReport_andHandsItOn() throws Exception {
+    List<WeightReport> handed = new CopyOnWriteArrayList<>();
+    WeightsService service = service(PERIOD + 100, handed);
+    WeightReport report = service.compute().await(30, TimeUnit.SECONDS);
+
+    assertThat(report.computedAt()).isEqualTo(PERIOD + 100);
+    assertThat(report.lastPeriod()).isZero();
+    assertThat(report.weights()).containsEntry("alice", 1.0).containsEntry("bob", 0.0);
+    assertThat(handed).containsExactly(report);
+    assertThat(service.latest()).isEqualTo(report);
+    assertThat(service.history(10).await(10, TimeUnit.SECONDS)).singleElement()
+        .satisfies(c -> assertThat(c.weights()).isEqualTo(report.weights()));
+
+    WeightsService restarted = service(PERIOD + 200, handed);
+    restarted.loadLatest().await(10, TimeUnit.SECONDS);
+    assertThat(restarted.latest()).isEqualTo(report);
   }
 
   @Test
-  void onceThePeriodsDeclarationsAreIn_weightsAreComputedAsOfNow() throws Exception {
-    long now = PERIOD + 100;
-    append(new CapacityDeclared(1, "alice", TASK, 1_000));
-    WeightReport report = service(now, 1).compute().await(30, TimeUnit.SECONDS);
-    assertThat(report.computedAt()).isEqualTo(now);
-    assertThat(report.weights()).containsEntry("alice", 1.0);
+  void midPeriod_theRunningPeriodIsNotScoredYet() throws Exception {
+    WeightReport report = service(PERIOD / 2, new CopyOnWriteArrayList<>()).compute()
+        .await(30, TimeUnit.SECONDS);
+    assertThat(report.lastPeriod()).isEqualTo(-1);
+    assertThat(report.weights().values()).containsOnly(0.0);
   }
 
-  private WeightsService service(long nowMillis, long declaredThrough) {
+  private WeightsService service(long nowMillis, List<WeightReport> handed) {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC);
-    ScoringParams params = new ScoringParams(Duration.ofMillis(PERIOD), Duration.ofDays(5), 50,
-        0.85, 1.5, 0.30, 0.5, Duration.ofMillis(PERIOD * 72), 8, 0.25, 0.5, 4);
-    return new WeightsService(vertx, events, redis, params, clock, () -> declaredThrough);
+    return new WeightsService(vertx, events, redis, clock, handed::add);
   }
 
-  private void append(io.assay.gateway.scoring.ScoringEvent event) throws Exception {
+  private void append(ScoringEvent event) throws Exception {
     events.append(event).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

@@ -1,0 +1,194 @@
+package io.assay.gateway.synthetic;
+
+import io.assay.gateway.period.Timeline;
+import io.assay.gateway.routing.MinerDirectory;
+import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.routing.TaskCapacity;
+import io.assay.gateway.routing.TestWindow;
+import io.assay.gateway.scoring.ScoringEvent;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
+import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
+import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
+import io.assay.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans and runs the test windows of SCORING.md section 2.
+ *
+ * <p>For each task and period one window is drawn, <b>shared by all the task's miners</b>: a
+ * fraction {@code f} of the period (0.04 with probability 0.5, 0.08 with 0.4, 0.12 with 0.095,
+ * 0.8 with 0.005) starting uniformly in {@code [declaration_grace, period - f * period]}, both
+ * from a secure random source. When the grace window closes and the declarations are bound,
+ * every miner with {@code c > 0} is given {@code c_W = c * f * scale}, the rate it declared for
+ * the whole period, {@code scale} bringing the task's total under {@code synthetic.budget}. In
+ * the window, organic work routed to the miner counts first and synthetic requests fill the rest,
+ * paced evenly with jitter; nothing beyond {@code c_W} is asked (but at least one request). At
+ * the window's end, what was never asked is recorded as rate-limited ({@link TestShortfall}),
+ * and only then the plan itself ({@link TestPlanned}), so no miner can read it in time.
+ *
+ * <p>Everything runs on the {@link Timeline}'s context: planning a period is a few entries per
+ * (miner, task), whatever the capacities, and each miner's pacing is one entry at a time in the
+ * timeline's queue.
+ */
+public final class TestWindows {
+
+  private static final Logger log = LoggerFactory.getLogger(TestWindows.class);
+  /** Synthetic requests sent at most at one pacing step, catching up after a busy spell. */
+  private static final int MAX_BURST = 4;
+
+  private final MinerDirectory directory;
+  private final Map<String, Task> tasks;
+  private final ToLongFunction<String> budget;
+  private final Timeline timeline;
+  private final WindowSender sender;
+  private final Consumer<ScoringEvent> record;
+  private final TestFractions fractions;
+  private final RandomGenerator random;
+  private final long periodMillis;
+  private final long graceMillis;
+  private final int maxConsecutiveFailures;
+
+  /**
+   * @param budget {@code synthetic.budget} of a task, by id: synthetic work units per period
+   * @param sender sends one synthetic request to the miner under test
+   * @param record appends a scoring event to the log
+   * @param random a secure source: a miner that could predict the draws would know its tests
+   */
+  public TestWindows(MinerDirectory directory, Map<String, Task> tasks,
+      ToLongFunction<String> budget, Timeline timeline, WindowSender sender,
+      Consumer<ScoringEvent> record, TestFractions fractions, RandomGenerator random,
+      long periodMillis, long graceMillis, int maxConsecutiveFailures) {
+    this.directory = directory;
+    this.tasks = tasks;
+    this.budget = budget;
+    this.timeline = timeline;
+    this.sender = sender;
+    this.record = record;
+    this.fractions = fractions;
+    this.random = random;
+    this.periodMillis = periodMillis;
+    this.graceMillis = graceMillis;
+    this.maxConsecutiveFailures = maxConsecutiveFailures;
+  }
+
+  /** Sends one synthetic request; false when nothing could be sent now. */
+  @FunctionalInterface
+  public interface WindowSender {
+    boolean send(MinerNode miner, Task task);
+  }
+
+  /** The window of one task in one period. */
+  record Plan(long period, String task, double fraction, long start, long end) {}
+
+  /**
+   * Draws {@code period}'s windows and schedules them; call on the timeline's context at the
+   * period start.
+   *
+   * @param graceFrom when the period's grace window opened: its start, or later for a gateway
+   *     started mid-period (a window must then fit after its own grace)
+   * @return the plans drawn, by task (a task whose window cannot fit any more has none)
+   */
+  public List<Plan> openPeriod(long period, long graceFrom) {
+    long periodStart = period * periodMillis;
+    long bound = graceFrom + graceMillis;
+    List<Plan> plans = new ArrayList<>();
+    for (String task : tasks.keySet()) {
+      double f = fractions.draw(random);
+      long length = (long) (f * periodMillis);
+      long earliest = Math.max(periodStart + graceMillis, bound);
+      long latest = periodStart + periodMillis - length;
+      if (latest < earliest) {
+        log.info("period {}: no test window for {} (f = {}) fits after this gateway's start",
+            period, task, f);
+        continue;
+      }
+      long start = earliest + (long) (random.nextDouble() * (latest - earliest));
+      plans.add(new Plan(period, task, f, start, start + length));
+    }
+    timeline.at(bound, () -> assign(plans));
+    return plans;
+  }
+
+  /** The grace window closed: gives every bound miner its {@code c_W} and starts pacing. */
+  void assign(List<Plan> plans) {
+    int windows = 0;
+    for (Plan plan : plans) {
+      List<MinerNode> miners = new ArrayList<>();
+      double wanted = 0;
+      for (MinerNode node : directory.all()) {
+        TaskCapacity cap = node.capacity(plan.task(), plan.period());
+        if (cap != null && cap.declared() > 0) {
+          miners.add(node);
+          wanted += cap.declared() * plan.fraction();
+        }
+      }
+      long allowed = budget.applyAsLong(plan.task());
+      double scale = wanted > allowed ? allowed / wanted : 1;
+      for (MinerNode node : miners) {
+        TaskCapacity cap = node.capacity(plan.task(), plan.period());
+        TestWindow window = new TestWindow(plan.start(), plan.end(),
+            cap.declared() * plan.fraction() * scale, maxConsecutiveFailures);
+        cap.plan(window);
+        Task task = tasks.get(plan.task());
+        int steps = steps(window.capacity(), task.spec().unitsPerRequest());
+        timeline.at(plan.start(), () -> pace(node, task, cap, window, steps, 0));
+        windows++;
+      }
+      timeline.at(plan.end(), () -> close(plan, miners, scale));
+    }
+    log.debug("{} test windows planned", windows);
+  }
+
+  /** Pacing steps of a window: about one typical request each, at least one. */
+  static int steps(double windowCapacity, long unitsPerRequest) {
+    return (int) Math.max(1, Math.min(1_000_000,
+        Math.ceil(windowCapacity / Math.max(1, unitsPerRequest))));
+  }
+
+  /**
+   * Step {@code i} of {@code steps}: sends synthetic requests while what the window was asked
+   * (organic work included) is behind an even pace, then schedules the next step with jitter.
+   */
+  private void pace(MinerNode node, Task task, TaskCapacity cap, TestWindow window, int steps,
+      int i) {
+    long now = timeline.now();
+    if (now >= window.end() || cap.windowStopped()) {
+      return;
+    }
+    double due = window.capacity() * (i + 1) / steps;
+    for (int sent = 0; sent < MAX_BURST
+        && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
+      if (!sender.send(node, task)) {
+        break;
+      }
+    }
+    if (i + 1 < steps) {
+      double slot = (double) (window.end() - window.start()) / steps;
+      double jitter = (random.nextDouble() - 0.5) * 0.8;
+      long next = window.start() + (long) ((i + 1 + 0.5 + jitter) * slot);
+      timeline.at(Math.max(next, now), () -> pace(node, task, cap, window, steps, i + 1));
+    }
+  }
+
+  /** The window ended: records what was never asked, then the plan. */
+  private void close(Plan plan, List<MinerNode> miners, double scale) {
+    long now = timeline.now();
+    for (MinerNode node : miners) {
+      TaskCapacity cap = node.capacity(plan.task(), plan.period());
+      long unasked = cap == null ? 0 : cap.closeWindow();
+      if (unasked > 0) {
+        record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(), unasked,
+            RequestOutcome.Outcome.RATE_LIMITED, "not sent before the test window ended"));
+      }
+    }
+    record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
+        plan.start(), plan.end(), scale));
+  }
+}

@@ -1,0 +1,45 @@
+package io.assay.gateway.period;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock tests move by hand; thread-safe. */
+public final class ManualClock extends Clock {
+
+  private final AtomicLong millis;
+
+  public ManualClock(long startMillis) {
+    this.millis = new AtomicLong(startMillis);
+  }
+
+  public void set(long epochMillis) {
+    millis.set(epochMillis);
+  }
+
+  public void advance(long deltaMillis) {
+    millis.addAndGet(deltaMillis);
+  }
+
+  @Override
+  public long millis() {
+    return millis.get();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis.get());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+}

@@ -1,0 +1,126 @@
+package io.assay.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SCORING.md sections 1 and 2 as routing applies them: a miner is never asked for more than it
+ * declared, in volume or at once, and its test window gets what it is owed.
+ */
+class TaskCapacityTest {
+
+  @Test
+  void neverMoreThanTheDeclaredVolume_norMoreRequestsAtOnce() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int trial = 0; trial < 200; trial++) {
+      long declared = 1 + random.nextInt(500);
+      int concurrency = 1 + random.nextInt(8);
+      TaskCapacity cap = new TaskCapacity(0, declared, concurrency);
+      List<TaskCapacity.Reservation> open = new ArrayList<>();
+      long settledTotal = 0;
+      for (int step = 0; step < 300; step++) {
+        if (!open.isEmpty() && random.nextBoolean()) {
+          TaskCapacity.Reservation r = open.remove(random.nextInt(open.size()));
+          boolean failed = random.nextInt(4) == 0;
+          long units = failed ? r.estimate() : random.nextLong(r.estimate() + 1);
+          cap.settle(r, units, failed);
+          settledTotal += units;
+        } else {
+          TaskCapacity.Reservation r = cap.tryReserve(1 + random.nextInt(40), step);
+          if (r != null) {
+            open.add(r);
+          }
+        }
+        long reserved = open.stream().mapToLong(TaskCapacity.Reservation::estimate).sum();
+        assertThat(open.size()).isLessThanOrEqualTo(concurrency);
+        assertThat(settledTotal + reserved).isLessThanOrEqualTo(declared)
+            .isEqualTo(cap.asked());
+      }
+    }
+  }
+
+  @Test
+  void nothingDeclared_takesNothing() {
+    assertThat(new TaskCapacity(0, 0, 0).tryReserve(1, 0)).isNull();
+  }
+
+  @Test
+  void beforeItsWindow_routingLeavesWhatTheWindowIsOwed() {
+    TaskCapacity cap = new TaskCapacity(0, 100, 10);
+    cap.plan(new TestWindow(1000, 2000, 30, 5));
+    assertThat(cap.tryReserve(70, 10)).isNotNull();
+    assertThat(cap.tryReserve(1, 20)).isNull(); // the last 30 belong to the window
+    assertThat(cap.remaining(20)).isZero();
+    assertThat(cap.tryReserve(30, 1500)).isNotNull().extracting(r -> r.inWindow())
+        .isEqualTo(true);
+  }
+
+  @Test
+  void inItsWindow_aMinerIsAskedNoMoreThanItsWindowCapacity_butAtLeastOnce() {
+    TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
+    cap.plan(new TestWindow(1000, 2000, 25, 5));
+    assertThat(cap.tryReserve(10, 1100)).isNotNull();
+    assertThat(cap.tryReserve(10, 1200)).isNotNull();
+    assertThat(cap.tryReserve(10, 1300)).isNull();
+    assertThat(cap.windowAsked()).isEqualTo(20);
+
+    TaskCapacity small = new TaskCapacity(0, 10_000, 10);
+    small.plan(new TestWindow(1000, 2000, 2, 5));
+    assertThat(small.tryReserve(128, 1100)).isNotNull(); // the one request it is owed
+    assertThat(small.tryReserve(128, 1200)).isNull();
+  }
+
+  @Test
+  void afterItsWindow_routingFollowsDemandUpToTheDeclaration() {
+    TaskCapacity cap = new TaskCapacity(0, 100, 10);
+    cap.plan(new TestWindow(1000, 2000, 30, 5));
+    assertThat(cap.tryReserve(100, 2000)).isNotNull();
+  }
+
+  @Test
+  void aWindowStopsAfterFailuresInARow_andGivesUpTheRestOnce() {
+    TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
+    cap.plan(new TestWindow(1000, 2000, 100, 3));
+    long givenUp = -1;
+    for (int i = 0; i < 3; i++) {
+      TaskCapacity.Reservation r = cap.tryReserve(10, 1100 + i);
+      givenUp = cap.settle(r, 10, true);
+    }
+    // 3 x 10 asked, 70 never asked: counted as failed once
+    assertThat(givenUp).isEqualTo(70);
+    assertThat(cap.windowStopped()).isTrue();
+    assertThat(cap.tryReserve(10, 1200)).isNull();
+    assertThat(cap.closeWindow()).isZero();
+  }
+
+  @Test
+  void aSuccess_resetsTheRunOfFailures() {
+    TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
+    cap.plan(new TestWindow(1000, 2000, 1000, 2));
+    cap.settle(cap.tryReserve(10, 1100), 10, true);
+    cap.settle(cap.tryReserve(10, 1101), 10, false);
+    assertThat(cap.settle(cap.tryReserve(10, 1102), 10, true)).isEqualTo(-1);
+    assertThat(cap.windowStopped()).isFalse();
+  }
+
+  @Test
+  void closingAWindow_returnsWhatWasNeverAsked_andLateFailuresChangeNothing() {
+    TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
+    cap.plan(new TestWindow(1000, 2000, 50, 1));
+    TaskCapacity.Reservation inFlight = cap.tryReserve(20, 1500);
+    assertThat(cap.closeWindow()).isEqualTo(30);
+    assertThat(cap.settle(inFlight, 20, true)).isEqualTo(-1);
+  }
+
+  @Test
+  void aPausedMiner_isNotAsked() {
+    TaskCapacity cap = new TaskCapacity(0, 100, 10);
+    cap.pauseUntil(500);
+    assertThat(cap.tryReserve(1, 499)).isNull();
+    assertThat(cap.tryReserve(1, 500)).isNotNull();
+  }
+}

@@ -1,0 +1,224 @@
+package io.assay.gateway.synthetic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.assay.gateway.period.ManualClock;
+import io.assay.gateway.period.Timeline;
+import io.assay.gateway.routing.MinerDirectory;
+import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.routing.TaskCapacity;
+import io.assay.gateway.routing.TestMiners;
+import io.assay.gateway.scoring.ScoringEvent;
+import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
+import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
+import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
+import io.assay.task.Task;
+import io.assay.task.TaskKinds;
+import io.assay.task.TaskSpec;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SCORING.md section 2: one shared test window per task and period, run through the timeline. */
+class TestWindowsTest {
+
+  private static final long PERIOD = 3_600_000;
+  private static final long GRACE = 120_000;
+  private static final String TASK = "embeddings/all-MiniLM-L6-v2";
+  private static final long UPR = 64;
+
+  private Vertx vertx;
+  private Context context;
+  private ManualClock clock;
+  private Timeline timeline;
+  private final MinerDirectory directory = new MinerDirectory();
+  private final List<ScoringEvent> recorded = new CopyOnWriteArrayList<>();
+  private Map<String, Task> tasks;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    clock = new ManualClock(0);
+    timeline = new Timeline(context, clock, 5);
+    Task task = TaskKinds.discover().byName("embeddings").orElseThrow()
+        .bind(new TaskSpec("embeddings", "all-MiniLM-L6-v2", 1_000_000, UPR));
+    tasks = new LinkedHashMap<>(Map.of(TASK, task));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private MinerNode miner(String name, long declared) {
+    MinerNode node = TestMiners.node(name);
+    node.bind(TASK, 0, declared, 100);
+    directory.put(node);
+    return node;
+  }
+
+  private TestWindows windows(long budget, TestWindows.WindowSender sender) {
+    return new TestWindows(directory, tasks, t -> budget, timeline, sender, recorded::add,
+        TestFractions.defaults(), new SplittableRandom(11), PERIOD, GRACE, 5);
+  }
+
+  /** Plays the dispatcher: reserves a typical request and settles it served at once. */
+  private TestWindows.WindowSender serving(AtomicInteger sent) {
+    return (node, task) -> {
+      TaskCapacity cap = node.capacity(TASK, 0);
+      TaskCapacity.Reservation r = TestMiners.reserve(cap, UPR, clock.millis());
+      if (r == null) {
+        return false;
+      }
+      TestMiners.settle(r, UPR, false);
+      sent.incrementAndGet();
+      return true;
+    };
+  }
+
+  private <T> T onContext(java.util.function.Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> result.complete(action.get()));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Moves the clock to {@code millis} and waits until the timeline has run what was due. */
+  private void runTo(long millis) throws Exception {
+    clock.set(millis);
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    timeline.at(millis, () -> drained.complete(null));
+    drained.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void oneWindowPerTask_sharedByItsMiners_afterTheGrace_andInsideThePeriod() throws Exception {
+    MinerNode a = miner("a", 100_000);
+    MinerNode b = miner("b", 300_000);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0));
+    runTo(GRACE);
+
+    assertThat(plans).hasSize(1);
+    TestWindows.Plan plan = plans.get(0);
+    assertThat(plan.start()).isGreaterThanOrEqualTo(GRACE);
+    assertThat(plan.end()).isLessThanOrEqualTo(PERIOD);
+    assertThat(plan.end() - plan.start()).isEqualTo((long) (plan.fraction() * PERIOD));
+    for (MinerNode node : List.of(a, b)) {
+      TaskCapacity cap = node.capacity(TASK, 0);
+      assertThat(cap.window().start()).isEqualTo(plan.start());
+      assertThat(cap.window().end()).isEqualTo(plan.end());
+    }
+    assertThat(a.capacity(TASK, 0).window().capacity()).isEqualTo(100_000 * plan.fraction());
+    assertThat(b.capacity(TASK, 0).window().capacity()).isEqualTo(300_000 * plan.fraction());
+  }
+
+  @Test
+  void overBudget_everyMinersWindowIsScaledByTheSameFactor() throws Exception {
+    MinerNode a = miner("a", 100_000);
+    MinerNode b = miner("b", 300_000);
+    TestWindows windows = windows(1000, (n, t) -> false);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    runTo(GRACE);
+    double scale = 1000 / (400_000 * plan.fraction());
+    assertThat(a.capacity(TASK, 0).window().capacity())
+        .isCloseTo(100_000 * plan.fraction() * scale, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(a.capacity(TASK, 0).window().capacity() + b.capacity(TASK, 0).window().capacity())
+        .isCloseTo(1000, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void aServedWindow_isAskedItsCapacity_andThePlanIsRecordedOnlyAfterIt() throws Exception {
+    miner("a", 64_000);
+    AtomicInteger sent = new AtomicInteger();
+    TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    for (long t = GRACE; t < plan.end(); t += 1000) {
+      runTo(t);
+      assertThat(recorded).noneMatch(e -> e instanceof TestPlanned);
+    }
+    runTo(plan.end());
+
+    long expected = (long) Math.ceil(64_000 * plan.fraction() / UPR);
+    assertThat(sent.get()).isEqualTo((int) expected);
+    assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
+    assertThat(recorded).filteredOn(e -> e instanceof TestPlanned).singleElement()
+        .satisfies(e -> {
+          TestPlanned p = (TestPlanned) e;
+          assertThat(p.at()).isGreaterThanOrEqualTo(plan.end());
+          assertThat(p.windowStart()).isEqualTo(plan.start());
+          assertThat(p.scale()).isEqualTo(1.0);
+        });
+  }
+
+  @Test
+  void whatCouldNotBeSentBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
+    miner("a", 64_000);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    runTo(GRACE);
+    runTo(plan.end());
+    assertThat(recorded).filteredOn(e -> e instanceof TestShortfall).singleElement()
+        .satisfies(e -> {
+          TestShortfall s = (TestShortfall) e;
+          assertThat(s.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+          assertThat(s.units()).isEqualTo((long) Math.ceil(64_000 * plan.fraction()));
+        });
+  }
+
+  @Test
+  void aSmallMiner_getsAtLeastOneRequest() throws Exception {
+    miner("tiny", 100); // c_W is a few units: less than one request
+    AtomicInteger sent = new AtomicInteger();
+    TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    for (long t = GRACE; t <= plan.end(); t += 1000) {
+      runTo(t);
+    }
+    assertThat(sent.get()).isEqualTo(1);
+  }
+
+  @Test
+  void organicWorkInTheWindow_countsFirst() throws Exception {
+    MinerNode a = miner("a", 64_000);
+    AtomicInteger sent = new AtomicInteger();
+    TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    runTo(GRACE);
+    // organic traffic fills the whole window just as it opens
+    TaskCapacity cap = a.capacity(TASK, 0);
+    long units = (long) (64_000 * plan.fraction());
+    TestMiners.settle(TestMiners.reserve(cap, units, plan.start()), units, false);
+    for (long t = plan.start(); t <= plan.end(); t += 1000) {
+      runTo(t);
+    }
+    assertThat(sent.get()).isZero();
+    assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
+  }
+
+  @Test
+  void planningAPeriod_addsAFewTimelineEntriesPerMinerAndTask_notOnePerRequest()
+      throws Exception {
+    for (int i = 0; i < 256; i++) {
+      miner("m" + i, 1_000_000_000L); // a huge declaration: millions of requests in a window
+    }
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    onContext(() -> windows.openPeriod(0, 0));
+    runTo(GRACE);
+    int entries = onContext(() -> timeline.size());
+    assertThat(entries).isLessThanOrEqualTo(256 + 1 + 1);
+    assertThat(new ArrayList<>(recorded)).isEmpty();
+  }
+}
