@@ -71,10 +71,12 @@ final class SyntheticChats implements SyntheticGenerator {
     if (!(request instanceof LlmRequest r)) {
       return false;
     }
-    if (!r.chat()) {
-      return r.prompt() != null && PROMPT.matcher(r.prompt()).matches();
-    }
-    List<LlmRequest.Message> messages = r.messages();
+    return r.chat() ? producedChat(r.messages())
+        : r.prompt() != null && PROMPT.matcher(r.prompt()).matches();
+  }
+
+  /** An optional system line, then questions and replies in turn, as many as {@link #next}. */
+  private static boolean producedChat(List<LlmRequest.Message> messages) {
     boolean system = !messages.isEmpty() && messages.get(0).role().equals("system");
     if (system && !SYSTEM_SET.contains(messages.get(0).content())) {
       return false;
