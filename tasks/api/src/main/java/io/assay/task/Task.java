@@ -95,16 +95,36 @@ public interface Task {
   SyntheticGenerator syntheticGenerator();
 
   /**
-   * The same request with a fresh seed where the kind has one, to replay an organic request to
-   * another miner. Unchanged by default.
+   * {@code request} with a fresh seed drawn from {@code random}, where this kind's requests have
+   * one: how the gateway replays a recent organic request to another miner as a synthetic one,
+   * so that the answer differs from the one already given and cannot be copied from it.
+   * Everything but the seed stays as it was; each kind says what a request that left its seed
+   * out gets. Kinds without a seed return {@code request} as it is (the default).
+   *
+   * <p>{@code request} is a request of this task (one it parsed, split or made); the result is
+   * one too, valid for {@link #split} and {@link #minerRequestBody} like a user's. Pure: the
+   * argument is not changed and nothing but {@code random} is read. Implementations throw
+   * {@link IllegalArgumentException} for a request of another kind.
    */
   default TaskRequest reseed(TaskRequest request, java.util.random.RandomGenerator random) {
     return request;
   }
 
   /**
-   * A request with the content of {@code content} and the parameters of {@code shape} (a recent
-   * organic request of this task). Returns {@code content} by default.
+   * A request with the content of {@code content} (the prompt or messages, the inputs, the
+   * series: what the model is asked about) and the parameters of {@code shape} (how much work it
+   * is and how it comes back: length limits, sampling, streaming, sizes, batch size), for
+   * synthetic requests whose content comes from a replayed request, a corpus or the generator
+   * and whose parameters follow a recent organic request of this task. Where the result has a
+   * seed it is a fresh one from {@code random}, never {@code shape}'s or {@code content}'s.
+   * Kinds whose requests have no parameters apart from their content return {@code content} as
+   * it is (the default).
+   *
+   * <p>Both arguments are requests of this task; the result is one too, valid for {@link
+   * #split} and {@link #minerRequestBody} like a user's, even when the two differ in ways the
+   * kind constrains (a parameter is then brought within what the content's form allows). Pure,
+   * as {@link #reseed} is; implementations throw {@link IllegalArgumentException} when either
+   * argument is of another kind.
    */
   default TaskRequest reshape(TaskRequest content, TaskRequest shape,
       java.util.random.RandomGenerator random) {

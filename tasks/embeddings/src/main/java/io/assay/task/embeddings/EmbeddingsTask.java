@@ -6,10 +6,12 @@ import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.random.RandomGenerator;
 
 /**
  * The embeddings kind bound to one model. Work is counted in input tokens under the MiniLM
@@ -128,6 +130,33 @@ final class EmbeddingsTask implements Task {
   @Override
   public SyntheticGenerator syntheticGenerator() {
     return synthetic;
+  }
+
+  /** The request as it is: embeddings have no seed, and the same texts embed the same. */
+  @Override
+  public TaskRequest reseed(TaskRequest request, RandomGenerator random) {
+    return cast(request);
+  }
+
+  /**
+   * The texts of {@code content} in {@code shape}'s batch size: {@code content}'s inputs in
+   * order, cycled through again when {@code shape} has more and cut when it has fewer, with
+   * {@code shape}'s encoding_format and dimensions (both valid for this model, as {@code shape}
+   * is a request of this task) and no end-user id. Every text stays as the content had it, so
+   * each fits the model's context. Users rarely send a batch with repeats, so callers should
+   * pick content with at least as many inputs as {@code shape} where they can.
+   */
+  @Override
+  public TaskRequest reshape(TaskRequest content, TaskRequest shape, RandomGenerator random) {
+    EmbeddingsRequest c = cast(content);
+    EmbeddingsRequest s = cast(shape);
+    int size = s.input().size();
+    List<String> input = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      input.add(c.input().get(i % c.input().size()));
+    }
+    return new EmbeddingsRequest(c.path(), c.model(), input, s.encodingFormat(), s.dimensions(),
+        null);
   }
 
   /** Input tokens of {@code texts} without any limit check. */

@@ -3,9 +3,13 @@ package io.assay.task.embeddings;
 import io.assay.task.SyntheticGenerator;
 import io.assay.task.TaskRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Makes embedding requests that look like real traffic: search queries and questions, product
@@ -15,8 +19,8 @@ import java.util.random.RandomGenerator;
  * OpenAI's clients ask.
  *
  * <p>Everything comes from word lists and templates in this class and the given random source,
- * so the same seed gives the same requests. Inputs stay well under the model's context.
- * Thread-safe: it holds no state.
+ * so the same seed gives the same requests, and {@link #produced} recognises them by their
+ * texts. Inputs stay well under the model's context. Thread-safe: it holds no state.
  */
 final class SyntheticEmbeddings implements SyntheticGenerator {
 
@@ -92,10 +96,85 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
       "new regulation on %s is expected before the end of the year",
       "experts disagree on how %s should be measured"};
 
+  // Recognition: one pattern per template below, built from the same word lists, so that
+  // produced() accepts exactly the shapes text() writes (numbers as any digits).
+
+  private static final String NUMBER = "\\d+";
+  private static final String TOPIC = oneOf(TOPICS);
+  private static final String THING = oneOf(THINGS);
+  private static final String VERB = oneOf(VERBS);
+  private static final String PRODUCT = oneOf(PRODUCTS);
+  private static final String FEATURE = oneOf(FEATURES);
+  private static final String ADJECTIVE = oneOf(ADJECTIVES);
+  private static final String FUNCTION = oneOf(FUNCTIONS);
+  private static final String TABLE = oneOf(TABLES);
+  private static final String COLUMN = oneOf(COLUMNS);
+  private static final String PROBLEM = oneOf(PROBLEMS);
+
+  private static final List<Pattern> TEXTS = Stream.of(
+      // question
+      q("How do I ") + VERB + " " + THING + q(" in ") + oneOf(TOOLS) + q("?"),
+      q("What is the difference between ") + TOPIC + q(" and ") + TOPIC + q("?"),
+      q("Why does ") + THING + q(" fail after I ") + VERB + " " + THING + q("?"),
+      q("Can you explain ") + TOPIC + q(" to a beginner?"),
+      // searchQuery
+      q("best ") + ADJECTIVE + " " + PRODUCT + q(" under $") + NUMBER,
+      TOPIC + " " + oneOf(lower(PLACES)) + " " + NUMBER,
+      VERB + " " + THING + " " + oneOf(lower(TOOLS)),
+      // productDescription
+      oneOf(BRANDS) + " " + ADJECTIVE + " (?<product>" + PRODUCT + ")" + q(" with ") + FEATURE
+          + q(" and ") + FEATURE + q(". Designed for everyday use, this ") + "\\k<product>"
+          + q(" weighs ") + NUMBER + q(" g and comes in ") + NUMBER + q(" colours."),
+      // logLine
+      "2025-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z " + oneOf(LEVELS) + " \\["
+          + oneOf(SERVICES) + "\\] " + filled(LOG_EVENTS, "%d", NUMBER)
+          + " request_id=[0-9a-f]{8}",
+      // code
+      q("def ") + FUNCTION + q("(items, threshold=") + NUMBER
+          + q("):\n    return [x for x in items if x.") + COLUMN + q(" > threshold]"),
+      q("SELECT ") + "(?<grouped>" + COLUMN + ")" + q(", COUNT(*) FROM ") + TABLE + q(" WHERE ")
+          + COLUMN + q(" >= ? GROUP BY ") + "\\k<grouped>" + q(" ORDER BY 2 DESC LIMIT ")
+          + NUMBER + q(";"),
+      q("const ") + FUNCTION + q(" = async (id) => {\n  const res = await fetch(`/api/") + TABLE
+          + q("/${id}`);\n  return res.json();\n};"),
+      q("public List<") + oneOf(capitalised(TABLES)) + q("> ") + FUNCTION + q("(String ")
+          + "(?<column>" + COLUMN + ")" + q(") { return repository.findBy")
+          + oneOf(capitalised(COLUMNS)) + q("(") + "\\k<column>" + q("); }"),
+      // review, support, news
+      oneOf(OPINIONS) + q(". The ") + PRODUCT + q(" has ") + FEATURE + q(", but ") + PROBLEM
+          + q(". ") + NUMBER + q(" stars."),
+      q("Hi, I ordered the ") + ADJECTIVE + " " + PRODUCT + q(" (order #") + NUMBER + q(") and ")
+          + PROBLEM + q(". Could you please ") + oneOf(REQUESTS) + q("? Thanks."),
+      oneOf(ORGS) + q(" in ") + oneOf(PLACES) + q(" announced plans to ") + oneOf(ACTIONS)
+          + q(" its work on ") + TOPIC + q(" by ") + NUMBER + q("."),
+      // paragraph
+      oneOf(capitalised(TOPICS)) + q(": an overview.") + "(?: " + oneOf(SENTENCE_OPENERS) + " "
+          + filled(SENTENCE_BODIES, "%s", TOPIC) + q(".") + ")+")
+      .map(Pattern::compile).toList();
+
   private final String model;
 
   SyntheticEmbeddings(String model) {
     this.model = model;
+  }
+
+  /**
+   * Whether {@code request} is an embeddings request whose every input is one of this
+   * generator's templates filled from its word lists, whatever the batch size, format or
+   * dimensions. Never wrong about the generator's own requests; a user's input is taken for one
+   * only if it is worded exactly as a template with the generator's words in every slot.
+   */
+  @Override
+  public boolean produced(TaskRequest request) {
+    if (!(request instanceof EmbeddingsRequest r)) {
+      return false;
+    }
+    for (String text : r.input()) {
+      if (TEXTS.stream().noneMatch(p -> p.matcher(text).matches())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -159,7 +238,8 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
           + (20 + r.nextInt(30) * 10);
       case 1 -> pick(r, TOPICS) + " " + pick(r, PLACES).toLowerCase(Locale.ROOT) + " "
           + (2015 + r.nextInt(11));
-      default -> pick(r, VERBS) + " " + pick(r, THINGS) + " " + pick(r, TOOLS).toLowerCase();
+      default -> pick(r, VERBS) + " " + pick(r, THINGS) + " "
+          + pick(r, TOOLS).toLowerCase(Locale.ROOT);
     };
   }
 
@@ -229,5 +309,28 @@ final class SyntheticEmbeddings implements SyntheticGenerator {
 
   private static String capitalise(String s) {
     return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String q(String literal) {
+    return Pattern.quote(literal);
+  }
+
+  private static String oneOf(String[] words) {
+    return Arrays.stream(words).map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
+  }
+
+  /** The templates as alternatives, each {@code placeholder} standing for {@code regex}. */
+  private static String filled(String[] templates, String placeholder, String regex) {
+    return Arrays.stream(templates)
+        .map(t -> q(t).replace(placeholder, "\\E" + regex + "\\Q"))
+        .collect(Collectors.joining("|", "(?:", ")"));
+  }
+
+  private static String[] lower(String[] words) {
+    return Arrays.stream(words).map(w -> w.toLowerCase(Locale.ROOT)).toArray(String[]::new);
+  }
+
+  private static String[] capitalised(String[] words) {
+    return Arrays.stream(words).map(SyntheticEmbeddings::capitalise).toArray(String[]::new);
   }
 }

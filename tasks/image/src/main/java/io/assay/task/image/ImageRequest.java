@@ -65,6 +65,12 @@ public record ImageRequest(String path, String model, String prompt, String nega
         partSeed, guidanceScale, user);
   }
 
+  /** This request with {@code value} as its first picture's seed (null for none). */
+  ImageRequest withSeed(Long value) {
+    return new ImageRequest(path, model, prompt, negativePrompt, n, size, responseFormat, steps,
+        value, guidanceScale, user);
+  }
+
   ImageRequest withDefaults(ImageSize size, int steps, double guidanceScale) {
     return new ImageRequest(path, model, prompt, negativePrompt, n, size, responseFormat, steps,
         seed, guidanceScale, user);

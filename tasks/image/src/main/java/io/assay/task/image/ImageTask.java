@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The image kind bound to one model and its {@link ImageLimits}. Work is counted in thousandths
@@ -204,6 +205,42 @@ final class ImageTask implements Task {
   @Override
   public SyntheticGenerator syntheticGenerator() {
     return synthetic;
+  }
+
+  /**
+   * {@code request} with a fresh seed below {@link #RANDOM_SEED_BOUND}, as {@link #split} draws
+   * them (so every picture's seed fits 32 bits and {@code seed + n} cannot overflow), never its
+   * old one. A request without a seed gets one too: {@link #split} would draw one anyway, so a
+   * miner sees the same either way.
+   */
+  @Override
+  public TaskRequest reseed(TaskRequest request, RandomGenerator random) {
+    ImageRequest r = cast(request);
+    return r.withSeed(freshSeed(random, r.seed(), null));
+  }
+
+  /**
+   * The prompt and negative prompt of {@code content} with {@code shape}'s size, steps, n,
+   * response_format and guidance_scale (each null where {@code shape} leaves it to the model),
+   * a fresh seed (as {@link #reseed} draws it) exactly when {@code shape} has a seed, and no
+   * end-user id. Both being requests of this task, the result is within the model's limits.
+   */
+  @Override
+  public TaskRequest reshape(TaskRequest content, TaskRequest shape, RandomGenerator random) {
+    ImageRequest c = cast(content);
+    ImageRequest s = cast(shape);
+    Long seed = s.seed() == null ? null : freshSeed(random, s.seed(), c.seed());
+    return new ImageRequest(c.path(), c.model(), c.prompt(), c.negativePrompt(), s.n(), s.size(),
+        s.responseFormat(), s.steps(), seed, s.guidanceScale(), null);
+  }
+
+  /** A seed below {@link #RANDOM_SEED_BOUND} other than {@code old} and {@code other}. */
+  private static long freshSeed(RandomGenerator random, Long old, Long other) {
+    long seed;
+    do {
+      seed = random.nextLong(RANDOM_SEED_BOUND);
+    } while (Long.valueOf(seed).equals(old) || Long.valueOf(seed).equals(other));
+    return seed;
   }
 
   static ImageRequest cast(TaskRequest request) {

@@ -3,9 +3,12 @@ package io.assay.task.image;
 import io.assay.task.SyntheticGenerator;
 import io.assay.task.TaskRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Makes image requests that look like real traffic: a subject, often an action or a setting, a
@@ -14,7 +17,8 @@ import java.util.random.RandomGenerator;
  * Sizes are among the model's, mostly the smallest two so synthetic load stays modest.
  *
  * <p>Everything comes from the word lists here and the given random source, so the same seed
- * gives the same requests. Thread-safe: it holds no mutable state.
+ * gives the same requests, and {@link #produced} recognises them by their prompts. Thread-safe:
+ * it holds no mutable state.
  */
 final class SyntheticImages implements SyntheticGenerator {
 
@@ -44,6 +48,19 @@ final class SyntheticImages implements SyntheticGenerator {
       "deformed", "extra limbs", "oversaturated", "jpeg artifacts", "cropped", "ugly",
       "bad anatomy", "signature", "grainy", "duplicate"};
 
+  /**
+   * What {@link #prompt} writes: a subject, or a colour and the subject without its article;
+   * maybe a setting, maybe a time; up to two style phrases after commas. The first letter may
+   * have been capitalised, so it is matched after lower-casing it.
+   */
+  private static final Pattern PROMPT = Pattern.compile("(?:" + oneOf(COLOURS) + " "
+      + oneOf(Arrays.stream(SUBJECTS).map(SyntheticImages::bare).toArray(String[]::new)) + "|"
+      + oneOf(SUBJECTS) + ")(?: " + oneOf(SETTINGS) + ")?(?: " + oneOf(TIMES) + ")?(?:, "
+      + oneOf(STYLES) + "){0,2}");
+  /** What {@link #negative} writes: one to four negatives, a comma apart. */
+  private static final Pattern NEGATIVE = Pattern.compile(
+      oneOf(NEGATIVES) + "(?:, " + oneOf(NEGATIVES) + "){0,3}");
+
   private final String model;
   private final List<ImageSize> sizes;
   private final ImageLimits limits;
@@ -70,13 +87,28 @@ final class SyntheticImages implements SyntheticGenerator {
         ImageRequest.B64_JSON, steps, seed, guidance, null);
   }
 
+  /**
+   * Whether {@code request} is an image request whose prompt and negative prompt (if any) keep
+   * to this generator's shapes, whatever its size, steps, n or seed. Never wrong about the
+   * generator's own requests; a user's prompt is taken for one only if it is one of the
+   * generator's subjects with nothing but the generator's settings, times and styles around it.
+   */
+  @Override
+  public boolean produced(TaskRequest request) {
+    if (!(request instanceof ImageRequest r)) {
+      return false;
+    }
+    String prompt = r.prompt();
+    String uncapitalised = Character.toLowerCase(prompt.charAt(0)) + prompt.substring(1);
+    return PROMPT.matcher(uncapitalised).matches()
+        && (r.negativePrompt() == null || NEGATIVE.matcher(r.negativePrompt()).matches());
+  }
+
   private static String prompt(RandomGenerator r) {
     StringBuilder p = new StringBuilder();
     if (r.nextInt(4) == 0) {
       p.append(pick(r, COLOURS)).append(' ');
-      String subject = pick(r, SUBJECTS);
-      p.append(subject.startsWith("an ") ? subject.substring(3)
-          : subject.startsWith("a ") ? subject.substring(2) : subject);
+      p.append(bare(pick(r, SUBJECTS)));
     } else {
       p.append(pick(r, SUBJECTS));
     }
@@ -119,5 +151,15 @@ final class SyntheticImages implements SyntheticGenerator {
 
   private static String pick(RandomGenerator r, String[] words) {
     return words[r.nextInt(words.length)];
+  }
+
+  /** The subject without its article, to follow a colour: "a cat" becomes "pastel cat". */
+  private static String bare(String subject) {
+    return subject.startsWith("an ") ? subject.substring(3)
+        : subject.startsWith("a ") ? subject.substring(2) : subject;
+  }
+
+  private static String oneOf(String[] words) {
+    return Arrays.stream(words).map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
   }
 }

@@ -51,4 +51,10 @@ public record LlmRequest(
   public boolean stream() {
     return stream;
   }
+
+  /** This request with {@code value} as its seed (null for none). */
+  LlmRequest withSeed(Long value) {
+    return new LlmRequest(path, model, messages, prompt, temperature, topP, maxTokens, stop, value,
+        logprobs, topLogprobs, stream, includeUsage, user);
+  }
 }

@@ -17,6 +17,10 @@ final class LlmRequestParser {
 
   static final int DEFAULT_MAX_TOKENS = 256;
   static final int MAX_MAX_TOKENS = 4096;
+  /** Most alternatives per token a chat request may ask for ({@code top_logprobs}). */
+  static final int MAX_TOP_LOGPROBS = 20;
+  /** Most alternatives per token a completions request may ask for ({@code logprobs}). */
+  static final int MAX_COMPLETION_LOGPROBS = 5;
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
   private LlmRequestParser() {}
@@ -55,14 +59,14 @@ final class LlmRequestParser {
     int topLogprobs;
     if (chat) {
       logprobs = bool(root, "logprobs", false);
-      topLogprobs = (int) integer(root, "top_logprobs", 0, 0, 20);
+      topLogprobs = (int) integer(root, "top_logprobs", 0, 0, MAX_TOP_LOGPROBS);
       if (root.hasNonNull("top_logprobs") && !logprobs) {
         throw invalid("top_logprobs", "top_logprobs requires logprobs to be true.",
             "invalid_value");
       }
     } else {
       logprobs = root.hasNonNull("logprobs");
-      topLogprobs = (int) integer(root, "logprobs", 0, 0, 5);
+      topLogprobs = (int) integer(root, "logprobs", 0, 0, MAX_COMPLETION_LOGPROBS);
       if (bool(root, "echo", false)) {
         throw invalid("echo", "echo is not supported.", "unsupported_value");
       }

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /** One configured llm task: work is counted in output tokens. */
 final class LlmTask implements Task {
@@ -80,6 +81,57 @@ final class LlmTask implements Task {
   @Override
   public SyntheticGenerator syntheticGenerator() {
     return new SyntheticChats(spec.model());
+  }
+
+  /**
+   * {@code request} with a fresh seed when it has one: non-negative and below {@link
+   * SyntheticChats#SEED_BOUND}, like the generator's, and never its old one. A request without a
+   * seed keeps none: unseeded sampling is part of what its user asked for, and is checked
+   * without the seed's replay.
+   */
+  @Override
+  public TaskRequest reseed(TaskRequest request, RandomGenerator random) {
+    LlmRequest r = cast(request);
+    return r.seed() == null ? r : r.withSeed(freshSeed(random, r.seed(), null));
+  }
+
+  /**
+   * The messages or prompt of {@code content}, on its path (chat or completions), with {@code
+   * shape}'s temperature, top_p, max_tokens, stop sequences, logprobs, top_logprobs, stream and
+   * include_usage, and a fresh seed (as {@link #reseed} draws it) exactly when {@code shape} has
+   * a seed. When the paths differ the alternatives per token are clamped to what the content's
+   * path allows (chat {@code top_logprobs} up to {@value LlmRequestParser#MAX_TOP_LOGPROBS},
+   * completions {@code logprobs} up to {@value LlmRequestParser#MAX_COMPLETION_LOGPROBS}): the
+   * two paths ask for log-probabilities alike, with only those limits apart. The result has no
+   * end-user id: it is the validator's request, not {@code shape}'s user's.
+   */
+  @Override
+  public TaskRequest reshape(TaskRequest content, TaskRequest shape, RandomGenerator random) {
+    LlmRequest c = cast(content);
+    LlmRequest s = cast(shape);
+    int limit = c.chat() ? LlmRequestParser.MAX_TOP_LOGPROBS
+        : LlmRequestParser.MAX_COMPLETION_LOGPROBS;
+    Long seed = s.seed() == null ? null : freshSeed(random, s.seed(), c.seed());
+    return new LlmRequest(c.path(), c.model(), c.messages(), c.prompt(), s.temperature(),
+        s.topP(), s.maxTokens(), s.stop(), seed, s.logprobs(), Math.min(s.topLogprobs(), limit),
+        s.stream(), s.includeUsage(), null);
+  }
+
+  /** A seed as the generator draws them, other than {@code old} and {@code other} (nullable). */
+  private static long freshSeed(RandomGenerator random, Long old, Long other) {
+    long seed;
+    do {
+      seed = random.nextInt(SyntheticChats.SEED_BOUND);
+    } while (Long.valueOf(seed).equals(old) || Long.valueOf(seed).equals(other));
+    return seed;
+  }
+
+  private static LlmRequest cast(TaskRequest request) {
+    if (request instanceof LlmRequest r) {
+      return r;
+    }
+    throw new IllegalArgumentException("the llm task was given a "
+        + (request == null ? "null request" : request.getClass().getName()));
   }
 
   private static String newId(LlmRequest r) {

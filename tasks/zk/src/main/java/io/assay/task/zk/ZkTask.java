@@ -11,7 +11,6 @@ import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import io.assay.task.zk.circuit.Circuit;
-import io.assay.task.zk.circuit.SyntheticInputs;
 import io.assay.task.zk.groth16.Groth16Verifier;
 import io.assay.task.zk.groth16.Verdict;
 import io.assay.task.zk.groth16.VerificationKey;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * The zk-proof kind bound to one circuit. Work is counted in the circuit's work units per proof
@@ -200,15 +200,30 @@ final class ZkTask implements Task {
 
   /**
    * Requests on the circuit's synthetic inputs, without a nonce: {@link #split} gives each one
-   * from a secure source, as it does a user's, so a miner can neither predict nor tell them.
+   * from a secure source, as it does a user's ({@link SyntheticProofs}).
    */
   @Override
   public SyntheticGenerator syntheticGenerator() {
-    SyntheticInputs inputs = new SyntheticInputs(circuit);
-    return random -> {
-      JsonNode input = inputs.next(random);
-      return new ZkRequest(circuit, input, circuit.inputMapping().toSignals(input), null);
-    };
+    return new SyntheticProofs(circuit);
+  }
+
+  /**
+   * {@code request} as it is: a proof request has no seed, and what makes a replay's answer its
+   * own is the nonce, which {@link #split} draws afresh for every request it sends.
+   */
+  @Override
+  public TaskRequest reseed(TaskRequest request, RandomGenerator random) {
+    return cast(request);
+  }
+
+  /**
+   * {@code content} as it is: the circuit is the task and the series is the content, so a proof
+   * request has no parameters to take from {@code shape} (its nonce is {@link #split}'s).
+   */
+  @Override
+  public TaskRequest reshape(TaskRequest content, TaskRequest shape, RandomGenerator random) {
+    cast(shape);
+    return cast(content);
   }
 
   private static ZkAnswer parse(byte[] body) {
