@@ -59,6 +59,7 @@ final class MarketLog {
   private final Map<String, List<Miner>> miners = new LinkedHashMap<>();
   private double organicLoad;
   private boolean speedNoise = true;
+  private long quantum = 1;
   private final List<ScoringEvent> events = new ArrayList<>();
   private int answers;
 
@@ -76,6 +77,12 @@ final class MarketLog {
   /** Organic demand per period, as a share of each miner's declaration (0 to 1). */
   MarketLog organicLoad(double load) {
     this.organicLoad = load;
+    return this;
+  }
+
+  /** Every request's size a multiple of {@code units}, so it splits into whole pieces. */
+  MarketLog quantum(long units) {
+    this.quantum = units;
     return this;
   }
 
@@ -110,62 +117,58 @@ final class MarketLog {
     long windowStart = start + grace + (long) (random.nextDouble() * (HOUR - length - grace));
     long windowEnd = windowStart + length;
 
-    Map<String, Double> machineLeft = new HashMap<>();
+    // A machine serves evenly: in a span it can serve its rate times the span's share.
+    Map<String, Double> outsideLeft = new HashMap<>();
+    Map<String, Double> windowLeft = new HashMap<>();
     List<Request> requests = new ArrayList<>();
     for (Miner m : taskMiners) {
-      machineLeft.merge(m.machine(), (double) m.rate(), Double::max);
+      outsideLeft.merge(m.machine(), m.rate() * (1 - f), Double::max);
+      windowLeft.merge(m.machine(), m.rate() * f, Double::max);
       long c = declared(m);
       if (m.behaviour() == Behaviour.LATE || c == 0) {
         continue;
       }
       events.add(new CapacityDeclared(start + 1000, p, m.hotkey(), task, c, 4));
-      // The window asks c_W at the declared rate (at least one request); organic demand fills
-      // a share of it first. Outside the window, organic demand only.
-      double windowAsk = Math.max(c * f, 1);
-      requests.addAll(requests(m, windowAsk, windowStart, windowEnd, true));
+      // The window asks c_W at the declared rate (at least one request), organic demand first;
+      // outside it, organic demand only, spread over the rest of the period after the grace.
+      requests.addAll(requests(m, Math.max(c * f, 1), windowStart, windowEnd, true));
       double outside = organicLoad * c * (1 - f);
-      requests.addAll(requests(m, outside, start + grace, windowStart, false));
-      requests.addAll(requests(m, outside * ((HOUR - (windowEnd - start)) / (double) HOUR),
-          windowEnd, start + HOUR, false));
+      double before = (windowStart - start - grace) / (double) (HOUR - grace - length);
+      requests.addAll(requests(m, outside * before, start + grace, windowStart, false));
+      requests.addAll(requests(m, outside * (1 - before), windowEnd, start + HOUR, false));
     }
     requests.sort(Comparator.comparingLong(Request::assignedAt));
 
-    // The machine serves evenly: what it can serve in a span is its rate times the span.
     Map<String, Integer> failuresInARow = new HashMap<>();
-    Map<String, Double> windowAskedOf = new HashMap<>();
-    Map<String, Boolean> stopped = new HashMap<>();
-    Map<String, Double> windowBudget = new HashMap<>();
-    for (Miner m : taskMiners) {
-      windowBudget.merge(m.machine(), m.rate() * f, Double::max);
-    }
+    Map<String, Long> windowAsked = new HashMap<>();
+    java.util.Set<String> stopped = new java.util.HashSet<>();
     for (Request r : requests) {
       Miner m = r.miner();
-      if (r.inWindow() && stopped.getOrDefault(m.hotkey(), false)) {
+      if (r.inWindow() && stopped.contains(m.hotkey())) {
         continue;
       }
-      String budgetKey = r.inWindow() ? "w:" + m.machine() : m.machine();
-      Map<String, Double> budget = r.inWindow() ? windowBudget : machineLeft;
-      double left = budget.getOrDefault(r.inWindow() ? m.machine() : m.machine(), 0.0);
-      Outcome outcome = outcome(m, r, left >= r.units());
+      Map<String, Double> left = r.inWindow() ? windowLeft : outsideLeft;
+      double room = left.getOrDefault(m.machine(), 0.0);
+      Outcome outcome = outcome(m, room >= r.units());
       if (outcome == Outcome.SUCCESS) {
-        budget.put(m.machine(), left - r.units());
+        left.put(m.machine(), room - r.units());
       }
       record(p, task, r, outcome);
-      if (r.inWindow()) {
-        windowAskedOf.merge(m.hotkey(), (double) r.units(), Double::sum);
-        int run = outcome == Outcome.FAILED ? failuresInARow.merge(m.hotkey(), 1, Integer::sum)
-            : failuresInARow.put(m.hotkey(), 0) == null ? 0 : 0;
-        if (run >= 5 && !stopped.getOrDefault(m.hotkey(), false)) {
-          stopped.put(m.hotkey(), true);
-          long rest = (long) Math.ceil(Math.max(declared(m) * f
-              - windowAskedOf.get(m.hotkey()), 0));
-          if (rest > 0) {
-            events.add(new TestShortfall(r.assignedAt() + 1, p, m.hotkey(), task, rest,
-                Outcome.FAILED, "stopped"));
-          }
+      if (!r.inWindow()) {
+        continue;
+      }
+      windowAsked.merge(m.hotkey(), r.units(), Long::sum);
+      if (outcome == Outcome.SUCCESS) {
+        failuresInARow.put(m.hotkey(), 0);
+      } else if (outcome == Outcome.FAILED
+          && failuresInARow.merge(m.hotkey(), 1, Integer::sum) == 5) {
+        stopped.add(m.hotkey());
+        long rest = (long) Math.ceil(Math.max(declared(m) * f - windowAsked.get(m.hotkey()), 0));
+        if (rest > 0) {
+          events.add(new TestShortfall(r.assignedAt() + 1, p, m.hotkey(), task, rest,
+              Outcome.FAILED, "the test window stopped after failures in a row"));
         }
       }
-      budgetKey.length();
     }
     events.add(new TestPlanned(windowEnd, p, task, f, windowStart, windowEnd, 1.0));
   }
@@ -177,24 +180,28 @@ final class MarketLog {
   private record Request(Miner miner, long assignedAt, long units, boolean synthetic,
       boolean inWindow) {}
 
-  /** Requests totalling about {@code units}, of 1 to 20 units, spread over {@code [from, to)}. */
+  /**
+   * Requests of 1 to 20 quanta totalling at most {@code units} (a window always gets at least
+   * one), spread over {@code [from, to)}: as routing, which never asks beyond a window's
+   * capacity.
+   */
   private List<Request> requests(Miner m, double units, long from, long to, boolean window) {
     List<Request> out = new ArrayList<>();
     if (to <= from) {
       return out;
     }
-    double asked = 0;
-    while (asked < units || (window && out.isEmpty())) {
-      long size = 1 + random.nextInt(20);
+    long left = Math.max((long) Math.floor(units / quantum), window ? 1 : 0);
+    while (left > 0) {
+      long size = Math.min(1 + random.nextInt(20), left);
       long at = from + (long) (random.nextDouble() * (to - from));
       boolean synthetic = window && random.nextDouble() >= organicLoad;
-      out.add(new Request(m, at, size, synthetic, window));
-      asked += size;
+      out.add(new Request(m, at, size * quantum, synthetic, window));
+      left -= size;
     }
     return out;
   }
 
-  private Outcome outcome(Miner m, Request r, boolean machineHasRoom) {
+  private Outcome outcome(Miner m, boolean machineHasRoom) {
     switch (m.behaviour()) {
       case GO_DARK, BAD_PROOF:
         return Outcome.FAILED;
