@@ -157,8 +157,6 @@ public final class Gateway implements AutoCloseable {
 
       io.vertx.core.Context schedule = vertx.getOrCreateContext();
       this.timeline = new Timeline(schedule, clock, Math.max(5, Math.min(50, periodMillis / 400)));
-      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, timeline,
-          periodMillis, params.declarationGrace().toMillis());
       OrganicSamples organic = new OrganicSamples();
       TestWindows windows = null;
       if (config.synthetic().enabled()) {
@@ -174,6 +172,14 @@ public final class Gateway implements AutoCloseable {
             config.scoring().testFractions(), secure, periodMillis,
             params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures());
       }
+      TestWindows planned = windows;
+      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, timeline,
+          periodMillis, params.declarationGrace().toMillis(),
+          (node, task, cap) -> {
+            if (planned != null) {
+              planned.bound(node, task, cap);
+            }
+          });
       PeriodClock periods = new PeriodClock(timeline, periodMillis, poller, windows,
           config.routing().capacityRefresh().toMillis());
       VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),

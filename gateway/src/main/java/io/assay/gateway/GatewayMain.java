@@ -6,6 +6,8 @@ import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.audit.AuditFiles;
 import io.assay.gateway.devnet.Devnet;
 import io.assay.gateway.devnet.Simulation;
+import io.assay.miner.sim.ServiceModel;
+import io.assay.miner.sim.SimulatedFleet;
 import io.assay.protocol.Identity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * assay-gateway [serve] [--config FILE]              run a gateway
  * assay-gateway devnet [--port P] [--data-dir D] [--miners N|SPEC] [--period-seconds S]
  *                                                    gateway + reference miners on loopback
- * assay-gateway simulate --miners SPEC --periods N --period-seconds S
+ * assay-gateway simulate --miners SPEC --periods N --period-seconds S [--out FILE]
  *                                                    a time-compressed market; prints weights
  * assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
  * assay-gateway recompute-weights --events FILE      recompute every computation bit for bit
@@ -53,10 +55,12 @@ public final class GatewayMain {
         assay-gateway devnet [--port P] [--data-dir D] [--miners N|SPEC] [--period-seconds S]
                              [--config FILE]
         assay-gateway simulate --miners SPEC --periods N --period-seconds S [--data-dir D]
+                               [--out FILE]
         assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
         assay-gateway recompute-weights --events FILE
         assay-gateway keygen --out FILE
-      SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1""";
+      SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1;
+        sybil:N and timeshare:N are one machine behind N identities""";
 
   static int run(String[] args) throws Exception {
     String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
@@ -96,7 +100,8 @@ public final class GatewayMain {
     Path dir = dataDir == null ? Path.of("data", "devnet") : dataDir;
     Devnet devnet = miners.matches("\\d+")
         ? Devnet.start(config.withPort(port), dir, Integer.parseInt(miners))
-        : Devnet.start(config.withPort(port), dir, specs(miners), Devnet::defaultCapacity);
+        : Devnet.start(config.withPort(port), dir, specs(miners), new SimulatedFleet(
+            specs(miners), ServiceModel.reference(), config.period()));
     System.out.println();
     System.out.println("Assay devnet is up: " + devnet.miners().size() + " miners behind "
         + devnet.info().baseUrl());
@@ -121,7 +126,8 @@ public final class GatewayMain {
     GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
     Path dir = options.path("--data-dir");
     Simulation.run(config, specs(miners), periods, java.time.Duration.ofSeconds(seconds),
-        dir == null ? Files.createTempDirectory("assay-simulation") : dir, System.out);
+        dir == null ? Files.createTempDirectory("assay-simulation") : dir, System.out,
+        options.path("--out"));
     return 0;
   }
 

@@ -51,18 +51,20 @@ class ScoringAdminIntegrationTest {
         assertThat(computed.statusCode()).isEqualTo(200);
         JsonNode weights = Json.MAPPER.readTree(computed.body()).path("weights");
         assertThat(weights.size()).isEqualTo(2);
-        double sum = 0;
+        // Nothing is verified yet (no answer checked, no period completed): nobody earns.
         for (JsonNode w : weights) {
-          sum += w.asDouble();
+          assertThat(w.asDouble()).isZero();
         }
-        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
       });
 
       JsonNode miners = json(call(devnet, "GET", "/admin/miners", admin, null)).path("miners");
       assertThat(miners.size()).isEqualTo(2);
       JsonNode task = miners.get(0).path("tasks").path("embeddings/all-MiniLM-L6-v2");
       assertThat(task.path("declared").asLong()).isPositive();
+      assertThat(task.path("concurrency").asInt()).isPositive();
+      assertThat(task.path("asked").asLong()).isPositive();
       assertThat(task.has("period_score")).isTrue();
+      assertThat(task.has("verified_volume")).isTrue();
       assertThat(task.path("quality").isNull()).as("not yet checked is not a perfect score")
           .isTrue();
       assertThat(task.path("checked").asInt()).isZero();

@@ -10,8 +10,11 @@ import io.assay.miner.Miner;
 import io.assay.miner.MinerConfig;
 import io.assay.miner.MinerFactory;
 import io.assay.miner.Workers;
-import io.assay.miner.sim.Behaviour;
 import io.assay.miner.sim.MinerSpec;
+import io.assay.miner.sim.SimulatedFleet;
+import io.assay.protocol.Hotkey;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.assay.protocol.Identity;
 import io.assay.task.Json;
 import io.assay.task.TaskKind;
@@ -46,27 +49,32 @@ public final class Devnet implements AutoCloseable {
   private final List<Miner> miners;
   private final ExecutorService workers;
   private final Info info;
+  private final AutoCloseable owned;
 
-  private Devnet(Gateway gateway, List<Miner> miners, ExecutorService workers, Info info) {
+  private Devnet(Gateway gateway, List<Miner> miners, ExecutorService workers, Info info,
+      AutoCloseable owned) {
     this.gateway = gateway;
     this.miners = miners;
     this.workers = workers;
     this.info = info;
+    this.owned = owned;
   }
 
   /**
-   * Starts a devnet of honest reference miners named {@code miner-1} ... {@code miner-N}.
+   * Starts a devnet of honest reference miners named {@code miner-1} ... {@code miner-N}, each
+   * declaring {@link #defaultCapacity} and serving as fast as the machine lets it.
    *
    * @param config the gateway configuration (its tasks are what the miners serve)
    * @param dataDir where all state lives
    * @param minerCount how many reference miners to start
    */
   public static Devnet start(GatewayConfig config, Path dataDir, int minerCount) throws Exception {
-    List<MinerSpec> specs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int i = 1; i <= minerCount; i++) {
-      specs.add(new MinerSpec(Behaviour.HONEST, "miner-" + i));
+      names.add("miner-" + i);
     }
-    return start(config, dataDir, specs, Devnet::defaultCapacity);
+    return start(config, dataDir, names, () -> { }, (factory, name, validator, cfg) -> factory.create(
+        minerConfig(cfg, validator, name, tasks(cfg, t -> new Offer(defaultCapacity(t), 8)))));
   }
 
   /**
@@ -79,13 +87,36 @@ public final class Devnet implements AutoCloseable {
   }
 
   /**
-   * Starts a devnet whose miners behave as {@code specs} say (honest, overclaim, slow, ...).
-   *
-   * @param capacity work units each miner really serves per task and period (an overclaiming
-   *     miner declares more)
+   * Starts a devnet whose miners behave as {@code specs} say (honest, overclaim, slow, ...), each
+   * with the fleet's service-time model: its capacity, speed and machine. The devnet closes the
+   * fleet when it closes.
    */
   public static Devnet start(GatewayConfig config, Path dataDir, List<MinerSpec> specs,
-      java.util.function.ToLongFunction<TaskConfig> capacity) throws Exception {
+      SimulatedFleet fleet) throws Exception {
+    Map<String, MinerSpec> byName = new LinkedHashMap<>();
+    specs.forEach(s -> byName.put(s.name(), s));
+    return start(config, dataDir, new ArrayList<>(byName.keySet()), fleet,
+        (factory, name, validator, cfg) -> {
+          MinerSpec spec = byName.get(name);
+          MinerConfig mc = minerConfig(cfg, validator, name, tasks(cfg, t -> {
+            SimulatedFleet.Offer o = fleet.offer(spec, t.kind(), t.unitsPerRequest(),
+                t.maxCapacity());
+            return new Offer(o.capacity(), o.concurrency());
+          })).withBehaviour(spec.behaviour());
+          return fleet.create(factory, mc, spec);
+        });
+  }
+
+  /** What a devnet miner serves of one task. */
+  private record Offer(long capacity, int concurrency) {}
+
+  /** Makes one miner of a devnet. */
+  private interface MinerMaker {
+    Miner make(MinerFactory factory, String name, Hotkey validator, GatewayConfig config);
+  }
+
+  private static Devnet start(GatewayConfig config, Path dataDir, List<String> names,
+      AutoCloseable owned, MinerMaker maker) throws Exception {
     Files.createDirectories(dataDir);
     GatewayConfig cfg = config.withDataDir(dataDir.toAbsolutePath());
     Identity validator = Identity.loadOrCreate(cfg.identityFile());
@@ -96,27 +127,23 @@ public final class Devnet implements AutoCloseable {
     try {
       MinerFactory factory = new MinerFactory(kinds, workers);
       List<MinerEntry> entries = new ArrayList<>();
-      for (MinerSpec spec : specs) {
-        String name = spec.name();
-        MinerConfig mc = new MinerConfig(name,
-            cfg.dataDir().resolve("miners").resolve(name + ".key"), "127.0.0.1", 0, cfg.period(),
-            List.of(validator.hotkey()), false, referenceTasks(cfg, kinds, capacity))
-            .withBehaviour(spec.behaviour());
-        Miner miner = factory.create(mc);
+      for (String name : names) {
+        Miner miner = maker.make(factory, name, validator.hotkey(), cfg);
         miner.start().toCompletableFuture().join();
         miners.add(miner);
         entries.add(new MinerEntry(name, "http://127.0.0.1:" + miner.port(),
-            miner.hotkey().value()));
+            miner.hotkey().value(), miners.size()));
       }
       gateway = Gateway.builder(cfg).kinds(kinds).miners(entries).start();
       Info info = keys(gateway, cfg.dataDir().resolve("devnet.json"));
-      return new Devnet(gateway, miners, workers, info);
+      return new Devnet(gateway, miners, workers, info, owned);
     } catch (Exception | Error e) {
       if (gateway != null) {
         gateway.close();
       }
       miners.forEach(Miner::close);
       workers.shutdownNow();
+      owned.close();
       throw e;
     }
   }
@@ -163,17 +190,31 @@ public final class Devnet implements AutoCloseable {
       }
     }
     workers.shutdownNow();
+    try {
+      owned.close();
+    } catch (Exception e) {
+      log.warn("stopping the simulated fleet: {}", e.getMessage());
+    }
   }
 
-  /** Every configured task that has a reference engine, with the given capacity. */
-  private static List<MinerConfig.TaskConfig> referenceTasks(GatewayConfig cfg, TaskKinds kinds,
-      java.util.function.ToLongFunction<TaskConfig> capacity) {
+  /** A devnet miner's configuration: its key in the data directory, any port, this validator. */
+  private static MinerConfig minerConfig(GatewayConfig cfg, Hotkey validator, String name,
+      List<MinerConfig.TaskConfig> tasks) {
+    return new MinerConfig(name, cfg.dataDir().resolve("miners").resolve(name + ".key"),
+        "127.0.0.1", 0, cfg.period(), List.of(validator), false, tasks);
+  }
+
+  /** Every configured task that has a reference engine, with what {@code offer} says. */
+  private static List<MinerConfig.TaskConfig> tasks(GatewayConfig cfg,
+      java.util.function.Function<TaskConfig, Offer> offer) {
+    TaskKinds kinds = TaskKinds.discover();
     List<MinerConfig.TaskConfig> tasks = new ArrayList<>();
     for (TaskConfig t : cfg.tasks()) {
       TaskKind kind = kinds.byName(t.kind()).orElse(null);
       if (kind != null && kind.referenceModels().contains(t.model())) {
+        Offer o = offer.apply(t);
         tasks.add(new MinerConfig.TaskConfig(t.kind(), t.model(),
-            Math.min(t.maxCapacity(), capacity.applyAsLong(t)), 8, null));
+            Math.min(t.maxCapacity(), o.capacity()), o.concurrency(), null));
       }
     }
     return tasks;

@@ -1,85 +1,92 @@
 package io.assay.gateway.devnet;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.scoring.WeightReport;
 import io.assay.miner.Miner;
 import io.assay.miner.sim.MinerSpec;
-import io.assay.task.Task;
-import io.assay.task.TaskKind;
-import io.assay.task.TaskKinds;
-import io.assay.task.TaskRequest;
-import io.assay.task.TaskSpec;
+import io.assay.miner.sim.ServiceModel;
+import io.assay.miner.sim.SimulatedFleet;
+import io.assay.task.Json;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A time-compressed marketplace on a real gateway: miners with scripted behaviours, scoring
- * periods of a few seconds, synthetic tests as in production, and organic users who ask for more
- * work than the miners declared (so a miner that declares more than it serves is asked for what
- * it declared, and its 429s show). After the given number of periods it computes the weights.
+ * A time-compressed marketplace on a real gateway: miners with scripted behaviours ({@code
+ * miner-sdk/.../sim}), scoring periods of seconds, test windows and synthetic requests as in
+ * production, and organic users sending their own traffic for every task. After the given
+ * number of periods it computes the weights as of the end of the last whole period, prints a
+ * table and can write the report as JSON.
  *
- * <p>Capacities are small (a dozen typical requests per miner, task and period) so a 2-core
- * machine can saturate them.
+ * <p>Every miner's speed and capacity come from its behaviour's service-time model ({@link
+ * ServiceModel}): answers are computed by the real reference engines, then held until the
+ * model's time, so speed ranks reflect behaviour rather than who got the shared CPU first.
  */
 public final class Simulation {
 
-  /** Typical requests each miner really serves per task and period. */
-  static final int REQUESTS_PER_PERIOD = 2;
-  private static final int USERS = 10;
+  /** Organic users sending requests side by side. */
+  private static final int USERS = 6;
 
   private Simulation() {}
 
-  /** The outcome: the weight report and who played which behaviour. */
+  /** The outcome: the weight report and who played which behaviour, by hotkey. */
   public record Result(WeightReport report, Map<String, MinerSpec> byHotkey) {}
 
   public static Result run(GatewayConfig base, List<MinerSpec> specs, int periods,
-      Duration period, Path dataDir, PrintStream out) throws Exception {
+      Duration period, Path dataDir, PrintStream out, Path jsonOut) throws Exception {
     GatewayConfig config = base.withPeriod(period).withPort(0);
     try (Devnet devnet = Devnet.start(config, dataDir, specs,
-        t -> t.unitsPerRequest() * REQUESTS_PER_PERIOD)) {
+        new SimulatedFleet(specs, ServiceModel.reference(), period))) {
       Map<String, MinerSpec> byHotkey = new TreeMap<>();
       List<Miner> miners = devnet.miners();
       for (int i = 0; i < specs.size(); i++) {
         byHotkey.put(miners.get(i).hotkey().value(), specs.get(i));
       }
-      out.printf("simulating %d periods of %d s with %s%n", periods, period.toSeconds(),
-          specs.stream().map(MinerSpec::name).toList());
+      out.printf("simulating %d periods of %d s with %d miners: %s%n", periods,
+          period.toSeconds(), specs.size(), specs.stream().map(MinerSpec::name).toList());
       AtomicBoolean running = new AtomicBoolean(true);
-      java.util.concurrent.ExecutorService pool =
-          java.util.concurrent.Executors.newFixedThreadPool(USERS);
+      ExecutorService pool = Executors.newFixedThreadPool(USERS);
       List<CompletableFuture<Void>> users = new ArrayList<>();
       for (int i = 0; i < USERS; i++) {
         users.add(CompletableFuture.runAsync(
             new User(devnet, config, new SplittableRandom(i), running), pool));
       }
-      long end = System.currentTimeMillis() + period.toMillis() * periods;
+      long periodMillis = period.toMillis();
+      // Run until the end of the last of the given periods after the one the devnet started
+      // in (a partial period, whose grace window opened at the start).
+      long end = (System.currentTimeMillis() / periodMillis + periods + 1) * periodMillis;
       while (System.currentTimeMillis() < end) {
         Thread.sleep(Math.min(1000, Math.max(1, end - System.currentTimeMillis())));
       }
       running.set(false);
       CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       pool.shutdown();
-      // As of the end of the last whole period: a period that has just begun may not have its
-      // capacity declarations recorded yet, and a miner without one earns nothing in it.
-      long periodMillis = period.toMillis();
-      long lastWholePeriodEnd = System.currentTimeMillis() / periodMillis * periodMillis - 1;
       WeightReport report = devnet.gateway().call(
-          () -> devnet.gateway().weights().compute(lastWholePeriodEnd), "compute weights");
+          () -> devnet.gateway().weights().compute(end - 1), "compute weights");
       print(report, byHotkey, out);
+      if (jsonOut != null) {
+        write(report, byHotkey, jsonOut);
+        out.println("report written to " + jsonOut);
+      }
       return new Result(report, byHotkey);
     }
   }
@@ -87,58 +94,120 @@ public final class Simulation {
   static void print(WeightReport report, Map<String, MinerSpec> byHotkey, PrintStream out) {
     List<String> tasks = new ArrayList<>(report.taskWeights().keySet());
     StringBuilder header = new StringBuilder(String.format("%-14s", "miner"));
-    tasks.forEach(t -> header.append(String.format(" %24s", t)));
-    header.append(String.format(" %10s %6s", "weight", "u16"));
+    tasks.forEach(t -> header.append(String.format(" %13s", shortName(t))));
+    header.append(String.format(" %9s %6s", "weight", "u16"));
     out.println(header);
-    for (Map.Entry<String, MinerSpec> e : byHotkey.entrySet()) {
+    out.println(" ".repeat(14) + tasks.stream().map(t -> String.format(" %13s", "t  PS  Q"))
+        .reduce("", String::concat));
+    for (Map.Entry<String, MinerSpec> e : byName(byHotkey)) {
       StringBuilder row = new StringBuilder(String.format("%-14s", e.getValue().name()));
       WeightReport.MinerReport m = report.miners().get(e.getKey());
       for (String task : tasks) {
         WeightReport.TaskReport t = m == null ? null : m.tasks().get(task);
-        row.append(String.format(" %24s", t == null ? "-" : String.format("t=%.4f ps=%s",
-            t.taskScore(), t.periodScore() == null ? "-" : String.format("%.2f", t.periodScore()))));
+        row.append(String.format(" %13s", t == null ? "-" : String.format("%.3f %s %s",
+            t.taskScore(), t.periodScore() == null ? "-" : String.format("%.2f", t.periodScore()),
+            t.quality() == null ? "-" : String.format("%.2f", t.quality()))));
       }
-      row.append(String.format(" %10.6f %6d", report.weights().getOrDefault(e.getKey(), 0.0),
+      row.append(String.format(" %9.6f %6d", report.weights().getOrDefault(e.getKey(), 0.0),
           report.weightsU16().getOrDefault(e.getKey(), 0)));
       out.println(row);
     }
+    Map<String, Double> byMachine = new TreeMap<>();
+    Map<String, Integer> identities = new TreeMap<>();
+    byHotkey.forEach((hotkey, spec) -> {
+      if (spec.identities() > 1) {
+        byMachine.merge(spec.machine(), report.weights().getOrDefault(hotkey, 0.0), Double::sum);
+        identities.merge(spec.machine(), 1, Integer::sum);
+      }
+    });
+    double bestHonest = byHotkey.entrySet().stream()
+        .filter(e -> e.getValue().behaviour() == io.assay.miner.sim.Behaviour.HONEST)
+        .mapToDouble(e -> report.weights().getOrDefault(e.getKey(), 0.0)).max().orElse(0);
+    byMachine.forEach((machine, sum) -> out.printf(
+        "%s: %d identities together %.6f (an honest miner: %.6f)%n", machine,
+        identities.get(machine), sum, bestHonest));
   }
 
-  /** A user sending a steady stream of realistic requests through the public API. */
+  private static List<Map.Entry<String, MinerSpec>> byName(Map<String, MinerSpec> byHotkey) {
+    List<Map.Entry<String, MinerSpec>> rows = new ArrayList<>(byHotkey.entrySet());
+    rows.sort(Map.Entry.comparingByValue(java.util.Comparator.comparing(MinerSpec::name)));
+    return rows;
+  }
+
+  private static String shortName(String task) {
+    String model = task.substring(task.indexOf('/') + 1);
+    return model.length() <= 13 ? model : model.substring(0, 13);
+  }
+
+  /** The JSON report: one entry per miner, in name order. */
+  record Report(@JsonProperty("miners") List<MinerRow> miners) {}
+
+  record MinerRow(
+      @JsonProperty("name") String name,
+      @JsonProperty("behaviour") String behaviour,
+      @JsonProperty("hotkey") String hotkey,
+      @JsonProperty("weight") double weight,
+      @JsonProperty("weight_u16") int weightU16,
+      @JsonProperty("tasks") SortedMap<String, TaskRow> tasks) {}
+
+  record TaskRow(
+      @JsonProperty("declared") long declared,
+      @JsonProperty("period_score") Double periodScore,
+      @JsonProperty("quality") Double quality,
+      @JsonProperty("bonus") double bonus,
+      @JsonProperty("verified_volume") double verifiedVolume,
+      @JsonProperty("task_score") double taskScore) {}
+
+  static void write(WeightReport report, Map<String, MinerSpec> byHotkey, Path file)
+      throws IOException {
+    List<MinerRow> rows = new ArrayList<>();
+    for (Map.Entry<String, MinerSpec> e : byName(byHotkey)) {
+      WeightReport.MinerReport m = report.miners().get(e.getKey());
+      SortedMap<String, TaskRow> tasks = new TreeMap<>();
+      if (m != null) {
+        m.tasks().forEach((task, t) -> tasks.put(task, new TaskRow(t.declared(),
+            t.periodScore(), t.quality(), t.bonus(), t.verifiedVolume(), t.taskScore())));
+      }
+      rows.add(new MinerRow(e.getValue().name(), e.getValue().behaviour().id(), e.getKey(),
+          report.weights().getOrDefault(e.getKey(), 0.0),
+          report.weightsU16().getOrDefault(e.getKey(), 0), tasks));
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), new Report(rows));
+  }
+
+  /**
+   * A user sending a steady stream of its own requests through the public API, every task in
+   * turn at random, a short pause between requests so that it does not crowd out the tests.
+   */
   private record User(Devnet devnet, GatewayConfig config, SplittableRandom random,
       AtomicBoolean running) implements Runnable {
 
     @Override
     public void run() {
-      TaskKinds kinds = TaskKinds.discover();
-      List<Task> tasks = new ArrayList<>();
-      for (TaskConfig t : config.tasks()) {
-        TaskKind kind = kinds.byName(t.kind()).orElseThrow();
-        tasks.add(kind.bind(new TaskSpec(t.kind(), t.model(), t.maxCapacity(),
-            t.unitsPerRequest())));
-      }
       HttpClient http = HttpClient.newHttpClient();
+      String base = devnet.info().baseUrl().replace("/v1", "");
+      List<TaskConfig> tasks = config.tasks();
       while (running.get()) {
-        Task task = tasks.get(random.nextInt(tasks.size()));
-        TaskRequest request = task.syntheticGenerator().next(random);
-        HttpRequest call = HttpRequest.newBuilder(
-                URI.create(devnet.info().baseUrl().replace("/v1", "") + request.path()))
+        TaskConfig task = tasks.get(random.nextInt(tasks.size()));
+        UserCorpus.Call call = UserCorpus.next(task, random);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + call.path()))
             .header("Authorization", "Bearer " + devnet.info().apiKey())
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(task.minerRequestBody(request)))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(call.body()))
             .build();
         try {
-          HttpResponse<Void> response = http.sendAsync(call, HttpResponse.BodyHandlers.discarding())
-              .orTimeout(30, TimeUnit.SECONDS).get();
-          if (response.statusCode() == 503) {
-            Thread.sleep(50);
-          }
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-            System.err.println("simulation: no complete answer in 30 s to " + request.path()
-                + (request.stream() ? " (streamed)" : ""));
-          }
+          HttpResponse<Void> response = http.sendAsync(request,
+              HttpResponse.BodyHandlers.discarding()).get(35, TimeUnit.SECONDS);
+          Thread.sleep(response.statusCode() == 503 ? 200 : 20 + random.nextInt(80));
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          System.err.println("simulation: no complete answer to " + call.path()
+              + (call.stream() ? " (streamed)" : "") + ": " + e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;

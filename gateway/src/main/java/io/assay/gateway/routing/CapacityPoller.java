@@ -46,9 +46,21 @@ public final class CapacityPoller {
   private final long periodMillis;
   private final long graceMillis;
   private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+  private final BindingListener listener;
 
+  /** Told of every binding as it is made, on the poller's context. */
+  @FunctionalInterface
+  public interface BindingListener {
+    void bound(MinerNode miner, String task, TaskCapacity capacity);
+  }
+
+  /**
+   * @param listener told of each binding (the test windows hold the window's share of it at
+   *     once, before organic demand can use it up)
+   */
   public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
-      EventStream events, Timeline timeline, long periodMillis, long graceMillis) {
+      EventStream events, Timeline timeline, long periodMillis, long graceMillis,
+      BindingListener listener) {
     this.directory = directory;
     this.tasks = tasks;
     this.redis = redis;
@@ -56,6 +68,7 @@ public final class CapacityPoller {
     this.timeline = timeline;
     this.periodMillis = periodMillis;
     this.graceMillis = graceMillis;
+    this.listener = listener;
   }
 
   /**
@@ -146,7 +159,7 @@ public final class CapacityPoller {
     return Redis.on(redis.commands().hsetnx(Keys.capacity(period), field, value))
         .compose(first -> {
           if (Boolean.TRUE.equals(first)) {
-            node.bind(task, period, volume, concurrency);
+            listener.bound(node, task, node.bind(task, period, volume, concurrency));
             return events.append(new CapacityDeclared(timeline.now(), period, node.hotkey(), task,
                 volume, concurrency)).<Void>mapEmpty();
           }
@@ -154,7 +167,7 @@ public final class CapacityPoller {
             String[] parts = bound == null ? new String[0] : bound.trim().split(" ");
             long v = parts.length > 0 ? Long.parseLong(parts[0]) : volume;
             int c = parts.length > 1 ? Integer.parseInt(parts[1]) : concurrency;
-            node.bind(task, period, v, c);
+            listener.bound(node, task, node.bind(task, period, v, c));
             return null;
           });
         });

@@ -85,7 +85,23 @@ public final class TestWindows {
   }
 
   /** The window of one task in one period. */
-  record Plan(long period, String task, double fraction, long start, long end) {}
+  public record Plan(long period, String task, double fraction, long start, long end) {}
+
+  /** The plans drawn for the current period, by task; read and written on the timeline. */
+  private final Map<String, Plan> current = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A miner's declaration was bound: until the grace window closes and the budget is known, its
+   * window holds {@code c * f} (the most it can be asked), so organic demand early in the period
+   * cannot use up what the test will ask.
+   */
+  public void bound(MinerNode miner, String task, TaskCapacity capacity) {
+    Plan plan = current.get(task);
+    if (plan != null && plan.period() == capacity.period() && capacity.declared() > 0) {
+      capacity.plan(new TestWindow(plan.start(), plan.end(),
+          capacity.declared() * plan.fraction(), maxConsecutiveFailures));
+    }
+  }
 
   /**
    * Draws {@code period}'s windows and schedules them; call on the timeline's context at the
@@ -110,14 +126,20 @@ public final class TestWindows {
         continue;
       }
       long start = earliest + (long) (random.nextDouble() * (latest - earliest));
-      plans.add(new Plan(period, task, f, start, start + length));
+      Plan plan = new Plan(period, task, f, start, start + length);
+      plans.add(plan);
+      current.put(task, plan);
     }
     timeline.at(bound, () -> assign(plans));
     return plans;
   }
 
-  /** The grace window closed: gives every bound miner its {@code c_W} and starts pacing. */
-  void assign(List<Plan> plans) {
+  /**
+   * The grace window closed: gives every bound miner its {@code c_W} and starts pacing. Runs on
+   * the timeline's context at the end of the grace window ({@link #openPeriod} schedules it);
+   * public for benchmarks.
+   */
+  public void assign(List<Plan> plans) {
     int windows = 0;
     for (Plan plan : plans) {
       List<MinerNode> miners = new ArrayList<>();
