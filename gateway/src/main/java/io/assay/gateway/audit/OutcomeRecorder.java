@@ -42,7 +42,8 @@ public final class OutcomeRecorder implements DispatchListener {
     append(new RequestOutcome(now, assignedAt, period, miner, task,
         s.answerId() != null ? s.answerId() : UUID.randomUUID().toString(), s.outcome(),
         s.reservation().estimate(), s.units(), s.seconds(),
-        s.origin() == io.assay.gateway.routing.Origin.SYNTHETIC, s.checkProbability()));
+        s.origin() == io.assay.gateway.routing.Origin.SYNTHETIC, s.checkProbability(),
+        s.task().circuitId().orElse(null)));
     if (s.windowGivenUp() > 0) {
       append(new TestShortfall(now, period, miner, task, s.windowGivenUp(),
           RequestOutcome.Outcome.FAILED, "the test window stopped after failures in a row"));

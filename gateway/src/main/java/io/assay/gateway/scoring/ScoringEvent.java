@@ -222,6 +222,7 @@ public sealed interface ScoringEvent {
    * @param synthetic whether the validator made the request up to test the miner
    * @param checkProbability {@code p}: the chance this answer had of being checked, when it was
    *     picked for checking; null when it was not picked
+   * @param circuit the circuit id of a zk task (SHA-256 of its verification key), else null
    */
   record RequestOutcome(
       @JsonProperty("at") long at,
@@ -235,7 +236,8 @@ public sealed interface ScoringEvent {
       @JsonProperty("units") long units,
       @JsonProperty("seconds") double seconds,
       @JsonProperty("synthetic") boolean synthetic,
-      @JsonProperty("check_p") @JsonInclude(JsonInclude.Include.ALWAYS) Double checkProbability)
+      @JsonProperty("check_p") @JsonInclude(JsonInclude.Include.ALWAYS) Double checkProbability,
+      @JsonProperty("circuit") @JsonInclude(JsonInclude.Include.NON_NULL) String circuit)
       implements ScoringEvent {
 
     /** How a request ended. */
@@ -247,6 +249,14 @@ public sealed interface ScoringEvent {
       @JsonProperty("failed") FAILED,
       /** The user left before the end of a stream; scored by the miner's rate (section 3). */
       @JsonProperty("abandoned") ABANDONED
+    }
+
+    /** An outcome of a task without a circuit. */
+    public RequestOutcome(long at, long assignedAt, long period, String miner, String task,
+        String answerId, Outcome outcome, long estimate, long units, double seconds,
+        boolean synthetic, Double checkProbability) {
+      this(at, assignedAt, period, miner, task, answerId, outcome, estimate, units, seconds,
+          synthetic, checkProbability, null);
     }
 
     public RequestOutcome {

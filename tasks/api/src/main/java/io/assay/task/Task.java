@@ -91,6 +91,15 @@ public interface Task {
     return java.util.Optional.empty();
   }
 
+  /**
+   * For a task that proves with a circuit, the circuit's id (the SHA-256 of its verification
+   * key), recorded with every outcome so an audit knows which key verified it. Empty for the
+   * others.
+   */
+  default java.util.Optional<String> circuitId() {
+    return java.util.Optional.empty();
+  }
+
   /** Varied, realistic requests indistinguishable from a user's. */
   SyntheticGenerator syntheticGenerator();
 

@@ -163,6 +163,11 @@ final class ZkTask implements Task {
   }
 
   @Override
+  public Optional<String> circuitId() {
+    return Optional.of(circuit.id());
+  }
+
+  @Override
   public Optional<Duration> responseTimeout() {
     return Optional.of(circuit.timeout());
   }
