@@ -118,10 +118,7 @@ public final class Gateway implements AutoCloseable {
           new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(4096));
       this.directory = new MinerDirectory();
       SessionInitiator initiator = new SessionInitiator(identity, clock);
-      for (MinerEntry entry : config.miners()) {
-        directory.put(new MinerNode(client(entry, initiator)));
-      }
-      for (MinerEntry entry : b.extraMiners) {
+      for (MinerEntry entry : allMiners(b)) {
         directory.put(new MinerNode(client(entry, initiator)));
       }
       this.events = new EventStream(redis);
@@ -146,7 +143,7 @@ public final class Gateway implements AutoCloseable {
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       this.weights = new WeightsService(vertx, events, redis, clock, directory::applyScores);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
-          .compose(v -> recordParams(params, config))
+          .compose(v -> recordParams(params, allMiners(b)))
           .compose(v -> weights.loadLatest())), "record the scoring parameters and task weights");
 
       this.checking = config.checking().embedded()
@@ -362,10 +359,10 @@ public final class Gateway implements AutoCloseable {
    * Records the scoring parameters and the miners' uids as events when they differ from those
    * last recorded, so the log alone reproduces every computation (SCORING.md section 8).
    */
-  private Future<Void> recordParams(ScoringParams params, GatewayConfig config) {
+  private Future<Void> recordParams(ScoringParams params, List<MinerEntry> miners) {
     ScoringEvent.ParamsChanged now = ScoringEvent.ParamsChanged.of(clock.millis(), params);
     java.util.SortedMap<String, Integer> uids = new java.util.TreeMap<>();
-    config.miners().forEach(m -> {
+    miners.forEach(m -> {
       if (m.uid() != null) {
         uids.put(m.hotkey(), m.uid());
       }
@@ -378,6 +375,12 @@ public final class Gateway implements AutoCloseable {
                 new ScoringEvent.UidsChanged(clock.millis(), uids),
                 last -> EventLog.fromJson(last) instanceof ScoringEvent.UidsChanged u
                     && u.uids().equals(uids)));
+  }
+
+  private List<MinerEntry> allMiners(Builder b) {
+    List<MinerEntry> all = new java.util.ArrayList<>(config.miners());
+    all.addAll(b.extraMiners);
+    return all;
   }
 
   private Future<Void> recordIfChanged(String key, ScoringEvent event,
