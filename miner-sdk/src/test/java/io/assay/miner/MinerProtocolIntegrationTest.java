@@ -326,6 +326,23 @@ class MinerProtocolIntegrationTest {
         new DeclarationPolicy.Poll(p + 1, 0, Duration.ofMillis(250), period));
   }
 
+  @Test
+  void aLateMiner_answers503InTheFirstTenthOfAPeriod_thenDeclares() throws Exception {
+    long start = Instant.now().toEpochMilli() / 10_000 * 10_000;
+    minerNow.set(Instant.ofEpochMilli(start + 500));
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture), b -> b
+        .periodLength(Duration.ofSeconds(10))
+        .declarationPolicy(io.assay.miner.sim.DeclarationPolicies.of(
+            io.assay.miner.sim.Behaviour.LATE)));
+    Session session = openSession(validator, minerIdentity.hotkey());
+
+    assertThat(poll(session).statusCode()).isEqualTo(503);
+    minerNow.set(Instant.ofEpochMilli(start + 999));
+    assertThat(poll(session).statusCode()).isEqualTo(503);
+    minerNow.set(Instant.ofEpochMilli(start + 1_000));
+    assertThat(poll(session).statusCode()).isEqualTo(200);
+  }
+
   private HttpResponse<byte[]> poll(Session session) throws Exception {
     return send("GET", "/capacity", new byte[0],
         session.sign("GET", "/capacity", new byte[0]).headers());
