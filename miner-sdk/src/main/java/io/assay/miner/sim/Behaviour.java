@@ -63,15 +63,15 @@ public enum Behaviour {
   DETECTOR("detector"),
   /**
    * For a streamed request, passes the honest stream's first chunk, then only SSE keep-alive
-   * comments every {@value StallerBackend#KEEP_ALIVE_MILLIS} ms until the connection is gone (at
-   * most {@value StallerBackend#MAX_STALL_MINUTES} minutes), and never completes the answer.
-   * Requests that do not stream are served honestly.
+   * comments every {@value SimulatedBackends#STALL_KEEP_ALIVE_MILLIS} ms until the connection
+   * is gone (at most {@value SimulatedBackends#MAX_STALL_MINUTES} minutes), and never completes
+   * the answer. Requests that do not stream are served honestly.
    */
   STALLER("staller"),
   /**
-   * llm only: answers with at most {@value EarlyStopBackend#MAX_TOKENS} tokens of the honest
-   * answer and {@code finish_reason} "stop", as if the model had chosen to end there (streams
-   * too). The other kinds are served honestly.
+   * llm only: answers with at most {@value SimulatedBackends#EARLY_STOP_TOKENS} tokens of the
+   * honest answer and {@code finish_reason} "stop", as if the model had chosen to end there
+   * (streams too). The other kinds are served honestly.
    */
   EARLY_STOP("early-stop"),
   /**

@@ -22,8 +22,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class EarlyStopBackend extends ForwardingBackend {
 
-  /** The most tokens an early-stopping answer has. */
-  static final int MAX_TOKENS = 3;
+  static final int MAX_TOKENS = SimulatedBackends.EARLY_STOP_TOKENS;
 
   EarlyStopBackend(Backend honest) {
     super(honest);

@@ -85,8 +85,7 @@ final class ServiceTimeBackend extends ForwardingBackend {
     Slot slot = new Slot();
     long start = System.nanoTime();
     Pacer pacer = new Pacer(start, sink);
-    CompletionStage<TaskAnswer> answer = Stages.call(() -> honest.stream(request, pacer));
-    return slot.finish(request, start, answer, pacer::tail);
+    return slot.finish(request, start, super.stream(request, pacer), pacer::tail);
   }
 
   private TaskException busy() {

@@ -55,6 +55,12 @@ public final class SimulatedBackends {
   public static final double FLAKY_FAILURE_RATE = 0.3;
   /** How many times the honest time a {@link Behaviour#SLOW} backend takes. */
   public static final int SLOWDOWN = 10;
+  /** How often a {@link Behaviour#STALLER} stream sends a keep-alive, in milliseconds. */
+  public static final long STALL_KEEP_ALIVE_MILLIS = 500;
+  /** How long a {@link Behaviour#STALLER} stalls a stream at most, in minutes. */
+  public static final long MAX_STALL_MINUTES = 10;
+  /** The most tokens an {@link Behaviour#EARLY_STOP} answer has. */
+  public static final int EARLY_STOP_TOKENS = 3;
 
   private SimulatedBackends() {}
 

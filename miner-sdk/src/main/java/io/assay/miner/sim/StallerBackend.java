@@ -26,10 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StallerBackend extends ForwardingBackend {
 
-  /** How often a stalled stream sends a keep-alive. */
-  static final long KEEP_ALIVE_MILLIS = 500;
-  /** How long a stream is stalled at most before its stage fails. */
-  static final long MAX_STALL_MINUTES = 10;
+  static final long KEEP_ALIVE_MILLIS = SimulatedBackends.STALL_KEEP_ALIVE_MILLIS;
+  static final long MAX_STALL_MINUTES = SimulatedBackends.MAX_STALL_MINUTES;
 
   private final ScheduledExecutorService timer;
 
