@@ -65,27 +65,34 @@ public record ServiceModel(int slots, Map<String, Times> byKind) {
 
   /**
    * The reference machine: 4 slots; llm 0.05 s + 0.01 s per output token (one token per streamed
-   * chunk); embeddings 0.05 s + 0.001 s per input token; image 0.1 s + 0.0001 s per milli
-   * step-megapixel (0.62 s for 512x512 at 20 steps); zk-proof 2.5 s + 0.1 s per proof unit (2.8
-   * s for a 3-unit proof).
+   * chunk); embeddings 0.05 s + 0.003 s per input token; image 0.1 s + 0.0002 s per milli
+   * step-megapixel (1.15 s for 512x512 at 20 steps); zk-proof 6 s + 0.1 s per proof unit (6.3 s
+   * for a 3-unit proof).
    *
-   * <p>Measured on the reference engines (2 cores, two requests at once, synthetic requests):
-   * llm 0.003 s + 0.0003 s per token; embeddings 0.04 s + 0.00045 s per token; image 0.025 s +
-   * 0.00004 s per unit; zk-proof 1.0 s (bn128) to 1.25 s (bls12-381) per proof alone and 1.8 to
-   * 2.4 s two at once, the process's one Node prover proving one at a time. Every time here
-   * exceeds those, zk-proof's by raising its base from 1.5 s.
+   * <p>Sized so that one such machine, all its slots busy, runs on its model on a 2-core host:
+   * its real engines never set the pace. Measured on such a host with the generator's requests:
+   * the engines alone, two requests at once, take llm 0.003 s + 0.0003 s per token, embeddings
+   * 0.04 s + 0.00045 s per token, image 0.025 s + 0.00004 s per unit, zk-proof 1.0 s (bn128) to
+   * 1.25 s (bls12-381) a proof, proved one at a time by the process's one Node prover. Under
+   * closed-loop load of one machine's 4 slots, answers came late against the first sizing
+   * (embeddings 0.001 s per token: 28% late on average; image 0.0001 s per unit: 1%; zk-proof
+   * 1.5 s base: 54%), and on time, or within 1%, against these.
    *
-   * <p>These are one machine's times: a host runs only so many such machines at full load
-   * (roughly 4,000 llm tokens, 2,800 embeddings tokens, 40,000 image units or 2.5 proof units
-   * per second in all, for every simulated machine together), so a simulation that loads many
-   * machines at once slows them with {@link #slower} or {@link #with}.
+   * <p>These are one machine's times, and the host runs about one such machine at full load
+   * (llm: a dozen), so a simulation that loads M machines at once (a test window loads every
+   * miner of a task at its declared rate) slows them with {@link #slower} or, kind by kind,
+   * {@link #with}. Measured with 12 machines loaded at once: llm on time as it is; image 2% late
+   * at 12 times slower; embeddings 11% late at 24 times and on time at 36 times (the engine
+   * batches concurrent requests into runs padded to their longest input, so it serves fewer
+   * tokens the more requests are in flight); zk-proof has one prover for the whole process, so
+   * M machines need about M times its 6 s.
    */
   public static ServiceModel reference() {
     Map<String, Times> times = new LinkedHashMap<>();
     times.put("llm", new Times(0.05, 0.01));
-    times.put("embeddings", new Times(0.05, 0.001));
-    times.put("image", new Times(0.1, 0.0001));
-    times.put("zk-proof", new Times(2.5, 0.1));
+    times.put("embeddings", new Times(0.05, 0.003));
+    times.put("image", new Times(0.1, 0.0002));
+    times.put("zk-proof", new Times(6.0, 0.1));
     return new ServiceModel(4, times);
   }
 

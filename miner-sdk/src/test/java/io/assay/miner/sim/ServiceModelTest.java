@@ -16,16 +16,16 @@ class ServiceModelTest {
   void reference_hasFourSlotsAndTheDocumentedTimes() {
     assertThat(REFERENCE.slots()).isEqualTo(4);
     assertThat(REFERENCE.times("llm")).isEqualTo(new ServiceModel.Times(0.05, 0.01));
-    assertThat(REFERENCE.times("embeddings")).isEqualTo(new ServiceModel.Times(0.05, 0.001));
-    assertThat(REFERENCE.times("image")).isEqualTo(new ServiceModel.Times(0.1, 0.0001));
-    assertThat(REFERENCE.times("zk-proof")).isEqualTo(new ServiceModel.Times(2.5, 0.1));
+    assertThat(REFERENCE.times("embeddings")).isEqualTo(new ServiceModel.Times(0.05, 0.003));
+    assertThat(REFERENCE.times("image")).isEqualTo(new ServiceModel.Times(0.1, 0.0002));
+    assertThat(REFERENCE.times("zk-proof")).isEqualTo(new ServiceModel.Times(6.0, 0.1));
   }
 
   @Test
   void seconds_isBasePlusUnitsTimesPerUnit() {
     assertThat(REFERENCE.seconds("llm", 128)).isCloseTo(1.33, within(1e-9));
-    assertThat(REFERENCE.seconds("image", 5243)).isCloseTo(0.6243, within(1e-9));
-    assertThat(REFERENCE.seconds("zk-proof", 3)).isCloseTo(2.8, within(1e-9));
+    assertThat(REFERENCE.seconds("image", 5243)).isCloseTo(1.1486, within(1e-9));
+    assertThat(REFERENCE.seconds("zk-proof", 3)).isCloseTo(6.3, within(1e-9));
     assertThat(REFERENCE.seconds("llm", 0)).isCloseTo(0.05, within(1e-12));
   }
 
@@ -34,9 +34,9 @@ class ServiceModelTest {
     // 4 slots x 60 s / 1.33 s per request x 128 tokens
     assertThat(REFERENCE.capacityPerPeriod("llm", 128, Duration.ofSeconds(60)))
         .isEqualTo((long) Math.floor(4 * 60 / 1.33 * 128));
-    // 4 x 3600 / 2.8 x 3
+    // 4 x 3600 / 6.3 x 3
     assertThat(REFERENCE.capacityPerPeriod("zk-proof", 3, Duration.ofHours(1)))
-        .isEqualTo((long) Math.floor(4 * 3600 / 2.8 * 3));
+        .isEqualTo((long) Math.floor(4 * 3600 / 6.3 * 3));
   }
 
   @Test
