@@ -1,5 +1,6 @@
 package io.assay.miner.sim;
 
+import io.assay.miner.DeclarationPolicy;
 import io.assay.miner.Miner;
 import io.assay.miner.MinerConfig;
 import io.assay.miner.MinerFactory;
@@ -250,7 +251,7 @@ public final class SimulatedFleet implements AutoCloseable {
       }
 
       @Override
-      public io.assay.miner.DeclarationPolicy declarationPolicy() {
+      public DeclarationPolicy declarationPolicy() {
         return DeclarationPolicies.of(spec.behaviour());
       }
     });
