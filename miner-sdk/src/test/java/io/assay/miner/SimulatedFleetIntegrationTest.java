@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatedFleetIntegrationTest {
 
   private static final String ECHO_TASK = "echo/echo-1";
+  // Requests that must still hold their slot when a second one arrives take 2 s: long enough
+  // for the second to arrive on a busy machine, short enough for a test.
   private static final long MAX = 1_000_000_000L;
 
   @TempDir
@@ -72,7 +74,7 @@ class SimulatedFleetIntegrationTest {
   @Test
   void anOverclaimingMiner_declaresFiveTimesItsMachine_andItsMachineShedsWith429()
       throws Exception {
-    fleet("overclaim:1", echoModel(1, 0.5), Duration.ofMinutes(60));
+    fleet("overclaim:1", echoModel(1, 2.0), Duration.ofMinutes(60));
     ValidatorClient client = start("overclaim-1");
     JsonNode declared = capacity(client);
     assertThat(declared.path("max_concurrency").asInt()).isEqualTo(5);
@@ -94,7 +96,7 @@ class SimulatedFleetIntegrationTest {
 
   @Test
   void timeshareIdentities_shareTheirMachine_soOneWaitsWhileAnotherHoldsIt() throws Exception {
-    fleet("timeshare:2", echoModel(1, 0.5), Duration.ofMinutes(60));
+    fleet("timeshare:2", echoModel(1, 2.0), Duration.ofMinutes(60));
     ValidatorClient one = start("timeshare-1");
     ValidatorClient two = start("timeshare-2");
     assertThat(capacity(one).path("volume").asLong())
