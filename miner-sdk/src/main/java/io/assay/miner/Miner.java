@@ -17,7 +17,9 @@ import java.util.function.Predicate;
  * /session}, {@code GET /capacity}, {@code GET /health}, {@code POST /receipts/root} and the
  * paths of every task kind it offers; everything but the session handshake and health must carry
  * a valid session MAC. A request over the task's concurrency limit or the capacity it serves
- * this period is answered 429 with {@code Retry-After}.
+ * this period is answered 429 with {@code Retry-After}. {@code GET /capacity} answers what the
+ * {@link Builder#declarationPolicy declaration policy} says: the honest declaration unless told
+ * otherwise, or 503 when the policy gives none.
  *
  * <pre>{@code
  * Miner miner = Miner.builder()
@@ -67,6 +69,7 @@ public interface Miner extends AutoCloseable {
     Duration timestampWindow = Duration.ofSeconds(30);
     int maxBodyBytes = 16 * 1024 * 1024;
     Clock clock = Clock.systemUTC();
+    DeclarationPolicy declarationPolicy = DeclarationPolicy.HONEST;
 
     private Builder() {}
 
@@ -127,6 +130,15 @@ public interface Miner extends AutoCloseable {
         throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * What the miner answers to {@code GET /capacity} (see {@link DeclarationPolicy}); by default
+     * the honest declaration at every poll.
+     */
+    public Builder declarationPolicy(DeclarationPolicy policy) {
+      this.declarationPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -22,7 +22,8 @@ import java.util.Objects;
  * period: 60m                     # scoring period; must match the validator's
  * accept_validators: ["*"]        # or a list of validator hotkeys
  * behaviour: honest               # simulations only: overclaim, slow, flaky, random-output,
- *                                 # other-model (see Behaviour)
+ *                                 # other-model, bad-proof, go-dark, late, detector, staller,
+ *                                 # early-stop (see Behaviour)
  * tasks:
  *   - kind: embeddings
  *     model: all-MiniLM-L6-v2

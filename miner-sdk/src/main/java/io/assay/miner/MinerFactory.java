@@ -2,11 +2,13 @@ package io.assay.miner;
 
 import io.assay.config.ConfigException;
 import io.assay.miner.sim.Behaviour;
+import io.assay.miner.sim.DeclarationPolicies;
 import io.assay.miner.sim.SimulatedBackends;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.Identity;
 import io.assay.task.Backend;
 import io.assay.task.ChunkSink;
+import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -42,8 +45,8 @@ public final class MinerFactory {
   private final ScheduledExecutorService timer;
 
   /**
-   * A factory that gives each {@link Behaviour#SLOW} task a timer thread of its own, stopped
-   * when its miner stops.
+   * A factory that gives each {@link Behaviour#SLOW} or {@link Behaviour#STALLER} task a timer
+   * thread of its own, stopped when its miner stops.
    *
    * @param kinds where task kinds are looked up
    * @param workers runs reference-engine inference; owned by the caller
@@ -55,8 +58,9 @@ public final class MinerFactory {
   /**
    * @param kinds where task kinds are looked up
    * @param workers runs reference-engine inference; owned by the caller
-   * @param timer delays the answers of {@link Behaviour#SLOW} miners; owned by the caller, or
-   *     null for a timer thread per slow task
+   * @param timer delays the answers of {@link Behaviour#SLOW} miners and the keep-alives of
+   *     {@link Behaviour#STALLER} miners; owned by the caller, or null for a timer thread per
+   *     such task
    */
   public MinerFactory(TaskKinds kinds, ExecutorService workers, ScheduledExecutorService timer) {
     this.kinds = kinds;
@@ -67,12 +71,30 @@ public final class MinerFactory {
   /**
    * Builds the configured miner, not yet started. Its behaviour applies to every task: an
    * {@link Behaviour#OVERCLAIM overclaiming} miner declares {@link Behaviour#declaredFactor()}
-   * times the capacity it serves; the others wrap each backend with {@link
-   * SimulatedBackends#wrap}, drawing from a generator seeded with the miner's name and task id.
+   * times the capacity it serves; {@link Behaviour#GO_DARK} and {@link Behaviour#LATE} miners
+   * answer {@code GET /capacity} as {@link DeclarationPolicies#of} says; the others wrap each
+   * backend with {@link SimulatedBackends#wrap}, drawing from a generator seeded with the
+   * miner's name and task id. There is no service model here ({@link
+   * io.assay.miner.sim.SimulatedFleet} adds one): {@link Behaviour#SYBIL} and {@link
+   * Behaviour#TIMESHARE} miners built alone are honest.
    *
    * @throws ConfigException when a task kind, a reference engine or the behaviour is unavailable
    */
   public Miner create(MinerConfig config) {
+    return create(config, new ByBehaviour(config));
+  }
+
+  /**
+   * Builds the configured miner, not yet started, with {@code tailoring} making each task's
+   * offer from its honest backend and choosing what the miner declares. The configuration's
+   * {@link MinerConfig#behaviour()} is left to the tailoring. A task whose backend cannot run
+   * here ({@link Backend#unavailableReason()}) declares and serves nothing, whatever the
+   * tailoring offered.
+   *
+   * @throws ConfigException when a task kind or a reference engine is unavailable
+   */
+  public Miner create(MinerConfig config, Tailoring tailoring) {
+    Objects.requireNonNull(tailoring, "tailoring");
     Identity identity;
     try {
       identity = Identity.loadOrCreate(config.identityFile());
@@ -87,7 +109,8 @@ public final class MinerFactory {
         .host(config.host())
         .port(config.port())
         .periodLength(config.period())
-        .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains);
+        .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains)
+        .declarationPolicy(tailoring.declarationPolicy());
     List<Backend> built = new ArrayList<>();
     Map<String, List<String>> unavailableTasks = new LinkedHashMap<>();
     try {
@@ -98,18 +121,15 @@ public final class MinerFactory {
         TaskSpec spec = new TaskSpec(kind.name(), t.model(), t.capacity(), 1);
         Backend honest = backend(kind, spec, t);
         built.add(honest);
-        Backend served = simulated(config, spec, honest);
-        built.set(built.size() - 1, served);
-        long capacity = t.capacity();
+        TaskOffer offer = tailoring.offer(t, kind, spec, honest);
+        built.set(built.size() - 1, offer.backend());
         String unavailable = honest.unavailableReason();
         if (unavailable != null) {
           // Declaring nothing keeps the miner honest and every other task working.
           unavailableTasks.computeIfAbsent(unavailable, r -> new ArrayList<>()).add(spec.id());
-          capacity = 0;
+          offer = new TaskOffer(kind, spec, offer.backend(), 0, offer.maxConcurrency());
         }
-        long declared = saturatedTimes(capacity, config.behaviour().declaredFactor());
-        builder.offer(new TaskOffer(kind, spec, served, capacity, t.maxConcurrency())
-            .withDeclared(declared));
+        builder.offer(offer);
       }
       // One line per reason: the tasks of one missing runtime are said together.
       unavailableTasks.forEach((reason, ids) -> log.warn(
@@ -119,6 +139,52 @@ public final class MinerFactory {
     } catch (RuntimeException e) {
       built.forEach(MinerFactory::closeQuietly);
       throw e;
+    }
+  }
+
+  /**
+   * How a miner differs from the honest one its configuration describes: what each task offers
+   * and what the miner declares. Used while a miner is built, on the building thread.
+   */
+  public interface Tailoring {
+
+    /**
+     * The offer of one configured task.
+     *
+     * @param task the task as configured
+     * @param kind its kind
+     * @param spec its spec: kind, model, the configured capacity as its {@code maxCapacity}
+     * @param honest its honest backend; the offer's backend serves through it and closes it
+     *     when closed
+     */
+    TaskOffer offer(MinerConfig.TaskConfig task, TaskKind kind, TaskSpec spec, Backend honest);
+
+    /** What the miner answers to {@code GET /capacity}; the honest declaration by default. */
+    default DeclarationPolicy declarationPolicy() {
+      return DeclarationPolicy.HONEST;
+    }
+  }
+
+  /** The configuration's behaviour, without a service model. */
+  private final class ByBehaviour implements Tailoring {
+    private final MinerConfig config;
+
+    ByBehaviour(MinerConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public TaskOffer offer(MinerConfig.TaskConfig t, TaskKind kind, TaskSpec spec,
+        Backend honest) {
+      Backend served = simulated(config, kind, spec, honest);
+      long declared = saturatedTimes(t.capacity(), config.behaviour().declaredFactor());
+      return new TaskOffer(kind, spec, served, t.capacity(), t.maxConcurrency())
+          .withDeclared(declared);
+    }
+
+    @Override
+    public DeclarationPolicy declarationPolicy() {
+      return DeclarationPolicies.of(config.behaviour());
     }
   }
 
@@ -134,28 +200,29 @@ public final class MinerFactory {
             + "); use backend: upstream to forward to a model server"));
   }
 
-  private Backend simulated(MinerConfig config, TaskSpec spec, Backend honest) {
+  private Backend simulated(MinerConfig config, TaskKind kind, TaskSpec spec, Backend honest) {
     Behaviour behaviour = config.behaviour();
-    if (behaviour == Behaviour.HONEST || behaviour == Behaviour.OVERCLAIM) {
+    if (behaviour == Behaviour.HONEST) {
       return honest;
     }
     String who = config.name() + "/" + spec.id();
     Random random = new Random(who.hashCode());
+    Task task = kind.bind(spec);
     try {
-      if (behaviour != Behaviour.SLOW || timer != null) {
-        return SimulatedBackends.wrap(behaviour, honest, timer, random);
+      if (!SimulatedBackends.needsTimer(behaviour) || timer != null) {
+        return SimulatedBackends.wrap(behaviour, honest, task, timer, random);
       }
-      ScheduledExecutorService own = ownTimer(who);
-      return new OwningTimer(SimulatedBackends.wrap(behaviour, honest, own, random), own);
+      ScheduledExecutorService own = ownTimer(behaviour.id() + "-timer-" + who);
+      return new OwningTimer(SimulatedBackends.wrap(behaviour, honest, task, own, random), own);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("miner " + config.name() + ": config key 'behaviour': "
           + e.getMessage());
     }
   }
 
-  private static ScheduledExecutorService ownTimer(String who) {
+  private static ScheduledExecutorService ownTimer(String threadName) {
     ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "slow-timer-" + who);
+      Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
@@ -176,23 +243,28 @@ public final class MinerFactory {
     }
   }
 
-  /** A slow backend that stops the timer made for it when it is closed. */
-  private record OwningTimer(Backend slow, ScheduledExecutorService timer) implements Backend {
+  /** A backend (slow, stalling) that stops the timer made for it when it is closed. */
+  private record OwningTimer(Backend backend, ScheduledExecutorService timer) implements Backend {
 
     @Override
     public CompletionStage<TaskAnswer> serve(TaskRequest request) {
-      return slow.serve(request);
+      return backend.serve(request);
     }
 
     @Override
     public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
-      return slow.stream(request, sink);
+      return backend.stream(request, sink);
+    }
+
+    @Override
+    public String unavailableReason() {
+      return backend.unavailableReason();
     }
 
     @Override
     public void close() {
       try {
-        slow.close();
+        backend.close();
       } finally {
         timer.shutdownNow();
       }

@@ -17,9 +17,6 @@ import io.assay.task.Task;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskRequest;
-import io.assay.task.ChunkSink;
-import io.assay.task.Sse;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,9 +26,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +59,7 @@ final class MinerServer implements Miner {
   private final Map<Hotkey, ReceiptLog> receipts = new ConcurrentHashMap<>();
   private final java.time.Duration periodLength;
   private final java.time.Clock clock;
+  private final CapacityAnswers capacity;
   private volatile Vertx vertx;
   private volatile HttpServer server;
 
@@ -91,6 +86,8 @@ final class MinerServer implements Miner {
         kindsByPath.put(path, offer.kind());
       }
     }
+    this.capacity = new CapacityAnswers(identity.hotkey().value(), tasks, b.periodLength,
+        b.clock, b.declarationPolicy);
   }
 
   @Override
@@ -187,7 +184,13 @@ final class MinerServer implements Miner {
     AuthenticatedRequest auth =
         authenticator.verify(method.name(), path, request::getHeader, body);
     if (method == HttpMethod.GET && path.equals("/capacity")) {
-      sendSigned(response, 200, auth, Json.MAPPER.valueToTree(capacity()));
+      CapacityDeclaration declaration = capacity.answer();
+      if (declaration == null) {
+        sendSigned(response, 503, auth, errorBody("unavailable",
+            "miner " + name + " declares no capacity now"));
+      } else {
+        sendSigned(response, 200, auth, Json.MAPPER.valueToTree(declaration));
+      }
       return;
     }
     if (method == HttpMethod.POST && path.equals("/receipts/root")) {
@@ -273,30 +276,14 @@ final class MinerServer implements Miner {
   }
 
   /**
-   * Streams an answer as server-sent events: one {@code data:} event per chunk, then the receipt
-   * over every byte streamed before it ({@code event: receipt}), then {@code data: [DONE]}. The
-   * status line is sent with the first chunk, so a backend that fails before it still gets a
-   * plain error answer; one that fails later ends the stream with an {@code error} event.
+   * Streams an answer as server-sent events through an {@link SseSink}: chunks and keep-alives
+   * as the backend sends them, then the receipt and {@code [DONE]}. A backend that fails before
+   * anything was streamed gets a plain error answer; one that fails later ends the stream with an
+   * error event.
    */
   private void streamTask(HttpServerResponse response, AuthenticatedRequest auth,
       ServedTask served, TaskRequest taskRequest, long units) {
-    Context context = vertx.getOrCreateContext();
-    MessageDigest digest = sha256();
-    boolean[] started = {false};
-    ChunkSink sink = json -> context.runOnContext(v -> {
-      if (response.ended() || response.closed()) {
-        return;
-      }
-      if (!started[0]) {
-        started[0] = true;
-        response.setChunked(true)
-            .putHeader("Content-Type", "text/event-stream")
-            .putHeader("Cache-Control", "no-cache");
-      }
-      byte[] event = Sse.dataEvent(json);
-      digest.update(event);
-      response.write(Buffer.buffer(event));
-    });
+    SseSink sink = new SseSink(response, vertx.getOrCreateContext());
     CompletionStage<TaskAnswer> answer;
     try {
       answer = served.offer().backend().stream(taskRequest, sink);
@@ -306,28 +293,27 @@ final class MinerServer implements Miner {
     // Completion is queued on the context like the chunks, so it runs after every chunk the
     // backend sent before completing (a listener added to an already-completed future would run
     // at once, ahead of chunks still queued).
-    answer.whenComplete((result, failure) -> context.runOnContext(v -> {
+    answer.whenComplete((result, failure) -> sink.context().runOnContext(v -> {
       if (failure != null) {
         served.ledger().release(units);
-        if (!started[0]) {
+        if (!sink.started()) {
           backendFailed(response, auth, served, failure);
-        } else if (!response.ended() && !response.closed()) {
+        } else if (sink.open()) {
           log.warn("miner {}: stream of {} failed: {}", name, served.offer().spec().id(),
               failure.toString());
-          response.end(Buffer.buffer(Sse.dataEvent(toBytes(errorBody("backend_failed",
-              "miner " + name + " failed mid-stream: " + failure.getMessage())))));
+          sink.endWithError(toBytes(errorBody("backend_failed",
+              "miner " + name + " failed mid-stream: " + failure.getMessage())));
         }
         return;
       }
       long done = served.task().units(taskRequest, result);
       served.ledger().release(Math.max(0, units - done));
-      if (response.ended() || response.closed()) {
+      if (!sink.open()) {
         return;
       }
-      String receipt = auth.receiptForDigest(digest.digest());
+      String receipt = auth.receiptForDigest(sink.digest());
       receiptLog(auth.session().validator()).add(receipt);
-      response.write(Buffer.buffer("event: receipt\ndata: " + receipt + "\n\n"));
-      response.end(Buffer.buffer("data: [DONE]\n\n"));
+      sink.endWithReceipt(receipt);
     }));
   }
 
@@ -345,31 +331,6 @@ final class MinerServer implements Miner {
     log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(), cause.toString());
     sendSigned(response, 502, auth, errorBody("backend_failed",
         "miner " + name + " could not answer: " + cause.getMessage()));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
-
-  /**
-   * What the miner declares: each offer's declared volume, which an overclaiming offer sets above
-   * the capacity its ledger enforces.
-   */
-  private CapacityDeclaration capacity() {
-    Map<String, CapacityDeclaration.TaskCapacity> out = new LinkedHashMap<>();
-    long period = 0;
-    for (Map.Entry<String, ServedTask> e : tasks.entrySet()) {
-      ServedTask t = e.getValue();
-      period = t.ledger().currentPeriod();
-      out.put(e.getKey(), new CapacityDeclaration.TaskCapacity(
-          t.offer().kind().name(), t.offer().spec().model(), t.offer().kind().workUnit().name(),
-          t.offer().declaredPerPeriod(), t.ledger().consumed(), t.ledger().maxConcurrency()));
-    }
-    return new CapacityDeclaration(hotkey().value(), period, periodLength.toSeconds(), out);
   }
 
   private ReceiptLog receiptLog(Hotkey validator) {
@@ -430,5 +391,4 @@ final class MinerServer implements Miner {
     }
   }
 
-  private record ServedTask(TaskOffer offer, Task task, CapacityLedger ledger) {}
 }

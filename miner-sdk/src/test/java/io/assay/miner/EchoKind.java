@@ -23,11 +23,13 @@ import java.util.function.Function;
 
 /**
  * A trivial task kind for protocol tests: answers {@code {"model","text"}} with the same text.
- * One work unit per character. The backend's answers can be held back to test concurrency.
+ * One work unit per character. The backend's answers can be held back to test concurrency. A
+ * request with {@code "stream": true} asks for a stream, which only backends made for it serve.
  */
 final class EchoKind implements TaskKind {
 
-  record EchoRequest(String path, String model, String text) implements TaskRequest {}
+  record EchoRequest(String path, String model, String text, boolean stream)
+      implements TaskRequest {}
 
   record EchoAnswer(String text) implements TaskAnswer {
     @Override
@@ -58,7 +60,8 @@ final class EchoKind implements TaskKind {
       if (node == null || !node.path("text").isTextual()) {
         throw new InvalidRequestException("text is required", "text", null);
       }
-      return new EchoRequest(path, node.path("model").asText(), node.path("text").asText());
+      return new EchoRequest(path, node.path("model").asText(), node.path("text").asText(),
+          node.path("stream").asBoolean(false));
     } catch (IOException e) {
       throw new InvalidRequestException("not JSON", null, null);
     }
@@ -103,7 +106,8 @@ final class EchoKind implements TaskKind {
 
       @Override
       public SyntheticGenerator syntheticGenerator() {
-        return random -> new EchoRequest("/v1/echo", spec.model(), "x".repeat(random.nextInt(9) + 1));
+        return random -> new EchoRequest("/v1/echo", spec.model(),
+            "x".repeat(random.nextInt(9) + 1), false);
       }
     };
   }
@@ -146,6 +150,12 @@ final class EchoKind implements TaskKind {
 
   static byte[] body(String model, String text) {
     return ("{\"model\":\"" + model + "\",\"text\":\"" + text + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A request for {@code text} as a stream. */
+  static byte[] streamBody(String model, String text) {
+    return ("{\"model\":\"" + model + "\",\"text\":\"" + text + "\",\"stream\":true}")
         .getBytes(StandardCharsets.UTF_8);
   }
 }

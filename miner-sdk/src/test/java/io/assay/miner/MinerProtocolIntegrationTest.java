@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,15 +62,21 @@ class MinerProtocolIntegrationTest {
   }
 
   private void startMiner(long capacity, int concurrency, io.assay.task.Backend backend) {
+    startMiner(capacity, concurrency, backend, b -> { });
+  }
+
+  private void startMiner(long capacity, int concurrency, io.assay.task.Backend backend,
+      java.util.function.Consumer<Miner.Builder> more) {
     EchoKind kind = new EchoKind();
-    miner = Miner.builder()
+    Miner.Builder builder = Miner.builder()
         .name("test-miner")
         .identity(minerIdentity)
         .acceptValidators(validator.hotkey()::equals)
         .clock(minerClock)
         .offer(new TaskOffer(kind, new TaskSpec("echo", "echo-1", capacity, 1), backend, capacity,
-            concurrency))
-        .build();
+            concurrency));
+    more.accept(builder);
+    miner = builder.build();
     miner.start().toCompletableFuture().join();
   }
 
@@ -242,6 +249,103 @@ class MinerProtocolIntegrationTest {
     });
     held.complete("a");
     assertThat(first.get().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keepAlives_areSseCommentsBetweenChunks_coveredByTheReceipt() throws Exception {
+    startMiner(1_000, 4, new io.assay.task.Backend() {
+      @Override
+      public java.util.concurrent.CompletionStage<io.assay.task.TaskAnswer> serve(
+          io.assay.task.TaskRequest request) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<io.assay.task.TaskAnswer> stream(
+          io.assay.task.TaskRequest request, io.assay.task.ChunkSink sink) {
+        sink.chunk("{\"text\":\"a\"}".getBytes(StandardCharsets.UTF_8));
+        sink.keepAlive();
+        sink.chunk("{\"text\":\"b\"}".getBytes(StandardCharsets.UTF_8));
+        return CompletableFuture.completedFuture(new EchoKind.EchoAnswer("ab"));
+      }
+    });
+    Session session = openSession(validator, minerIdentity.hotkey());
+    byte[] body = EchoKind.streamBody("echo-1", "ab");
+    SignedRequest signed = session.sign("POST", "/v1/echo", body);
+
+    HttpResponse<byte[]> response = send("POST", "/v1/echo", body, signed.headers());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    String streamed = "data: {\"text\":\"a\"}\n\n: keep-alive\n\ndata: {\"text\":\"b\"}\n\n";
+    assertThat(text).startsWith(streamed + "event: receipt\ndata: ").endsWith("data: [DONE]\n\n");
+    String receipt = text.substring((streamed + "event: receipt\ndata: ").length(),
+        text.indexOf("\n\ndata: [DONE]"));
+    assertThat(signed.receiptMatches(receipt, streamed.getBytes(StandardCharsets.UTF_8)))
+        .isTrue();
+    String withoutKeepAlive = "data: {\"text\":\"a\"}\n\ndata: {\"text\":\"b\"}\n\n";
+    assertThat(signed.receiptMatches(receipt, withoutKeepAlive.getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+  }
+
+  @Test
+  void declarationPolicy_seesEachPollsPlaceInItsPeriod_andNoDeclarationIs503()
+      throws Exception {
+    Duration period = Duration.ofSeconds(10);
+    long start = Instant.now().toEpochMilli() / 10_000 * 10_000;
+    minerNow.set(Instant.ofEpochMilli(start + 2_000));
+    java.util.List<DeclarationPolicy.Poll> polls =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture), b -> b
+        .periodLength(period)
+        .declarationPolicy((honest, poll) -> {
+          polls.add(poll);
+          return poll.index() == 0 ? honest : null;
+        }));
+    Session session = openSession(validator, minerIdentity.hotkey());
+
+    HttpResponse<byte[]> first = poll(session);
+    minerNow.set(Instant.ofEpochMilli(start + 3_500));
+    HttpResponse<byte[]> second = poll(session);
+    minerNow.set(Instant.ofEpochMilli(start + 10_250));
+    HttpResponse<byte[]> nextPeriod = poll(session);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(first.body()).path("tasks").path("echo/echo-1")
+        .path("volume").asLong()).isEqualTo(1_000);
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(second.headers().firstValue(ProtocolHeaders.RECEIPT)).isPresent();
+    assertThat(Json.MAPPER.readTree(second.body()).path("error").path("code").asText())
+        .isEqualTo("unavailable");
+    assertThat(nextPeriod.statusCode()).isEqualTo(200);
+    long p = start / 10_000;
+    assertThat(polls).containsExactly(
+        new DeclarationPolicy.Poll(p, 0, Duration.ofMillis(2_000), period),
+        new DeclarationPolicy.Poll(p, 1, Duration.ofMillis(3_500), period),
+        new DeclarationPolicy.Poll(p + 1, 0, Duration.ofMillis(250), period));
+  }
+
+  @Test
+  void aLateMiner_answers503InTheFirstTenthOfAPeriod_thenDeclares() throws Exception {
+    long start = Instant.now().toEpochMilli() / 10_000 * 10_000;
+    minerNow.set(Instant.ofEpochMilli(start + 500));
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture), b -> b
+        .periodLength(Duration.ofSeconds(10))
+        .declarationPolicy(io.assay.miner.sim.DeclarationPolicies.of(
+            io.assay.miner.sim.Behaviour.LATE)));
+    Session session = openSession(validator, minerIdentity.hotkey());
+
+    assertThat(poll(session).statusCode()).isEqualTo(503);
+    minerNow.set(Instant.ofEpochMilli(start + 999));
+    assertThat(poll(session).statusCode()).isEqualTo(503);
+    minerNow.set(Instant.ofEpochMilli(start + 1_000));
+    assertThat(poll(session).statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<byte[]> poll(Session session) throws Exception {
+    return send("GET", "/capacity", new byte[0],
+        session.sign("GET", "/capacity", new byte[0]).headers());
   }
 
   private Session openSession(Identity who, Hotkey target) throws Exception {

@@ -109,6 +109,21 @@ class SimulatedMinerIntegrationTest {
         .isEqualTo(200);
   }
 
+  @Test
+  void goDarkMiner_declaresTheMostAtItsFirstPoll_then503_andFailsEveryRequest()
+      throws Exception {
+    ValidatorClient client = start(config("dark", 10).withBehaviour(Behaviour.GO_DARK));
+
+    assertThat(capacity(client).path("volume").asLong()).isEqualTo(Long.MAX_VALUE / 4);
+    HttpResponse<byte[]> later = client.signed("GET", "/capacity", new byte[0]);
+    assertThat(later.statusCode()).isEqualTo(503);
+    HttpResponse<byte[]> answer =
+        client.signed("POST", "/v1/echo", EchoKind.body("echo-1", "hello"));
+    assertThat(answer.statusCode()).isEqualTo(502);
+    assertThat(Json.MAPPER.readTree(answer.body()).path("error").path("code").asText())
+        .isEqualTo("backend_failed");
+  }
+
   private MinerConfig config(String name, long capacity) {
     return new MinerConfig(name, dir.resolve(name + ".key"), "127.0.0.1", 0,
         Duration.ofMinutes(60), List.of(validator.hotkey()), false,

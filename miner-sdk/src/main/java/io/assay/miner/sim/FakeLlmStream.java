@@ -77,6 +77,17 @@ final class FakeLlmStream implements ChunkSink {
     sink.chunk(write(root));
   }
 
+  /** Keep-alives carry no tokens: passed on as they are. */
+  @Override
+  public synchronized void keepAlive() {
+    sink.keepAlive();
+  }
+
+  @Override
+  public boolean open() {
+    return sink.open();
+  }
+
   /** The answer the rewritten stream spelled, with the honest answer's other fields. */
   synchronized LlmAnswer answer(LlmAnswer honest) {
     if (honest.tokens().size() != sent.size()) {

@@ -8,7 +8,7 @@ import java.util.Set;
 /** Parses the miners of a simulation from a compact spec such as {@code honest:3,slow:1}. */
 public final class MinerSpecs {
 
-  /** The most miners one entry of a spec may ask for. */
+  /** The most miners (or identities of one machine) one entry of a spec may ask for. */
   public static final int MAX_COUNT = 100;
 
   private MinerSpecs() {}
@@ -16,7 +16,11 @@ public final class MinerSpecs {
   /**
    * Parses comma-separated {@code behaviour:count} entries, white space allowed around every
    * part. Each entry yields {@code count} miners named {@code <id>-1} to {@code <id>-<count>}, in
-   * spec order: {@code "honest:2,slow:1"} gives honest-1, honest-2, slow-1.
+   * spec order: {@code "honest:2,slow:1"} gives honest-1, honest-2, slow-1, each on a machine of
+   * its own named after it. For behaviours whose identities share one machine ({@link
+   * Behaviour#identitiesShareOneMachine()}: {@code sybil}, {@code timeshare}) the count is the
+   * number of identities of that one machine: {@code "sybil:3"} gives sybil-1 to sybil-3, all on
+   * the machine {@code sybil} with 3 identities.
    *
    * @throws IllegalArgumentException naming the offending entry when the spec is empty, an entry
    *     is not {@code behaviour:count}, the behaviour is unknown, the count is not 1 to {@value
@@ -48,7 +52,10 @@ public final class MinerSpecs {
       }
       int count = count(entry.trim(), parts[1].trim());
       for (int i = 1; i <= count; i++) {
-        out.add(new MinerSpec(behaviour, behaviour.id() + "-" + i));
+        String name = behaviour.id() + "-" + i;
+        out.add(behaviour.identitiesShareOneMachine()
+            ? new MinerSpec(behaviour, name, behaviour.id(), count)
+            : new MinerSpec(behaviour, name));
       }
     }
     return List.copyOf(out);

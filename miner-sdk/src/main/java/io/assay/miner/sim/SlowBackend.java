@@ -40,8 +40,23 @@ final class SlowBackend extends ForwardingBackend {
   @Override
   public CompletionStage<TaskAnswer> stream(TaskRequest request, ChunkSink sink) {
     Pacer pacer = new Pacer(System.nanoTime());
-    return pacer.finish(Stages.call(() -> honest.stream(request, json -> pacer.then(
-        () -> sink.chunk(json)))));
+    ChunkSink delayed = new ChunkSink() {
+      @Override
+      public void chunk(byte[] json) {
+        pacer.then(() -> sink.chunk(json));
+      }
+
+      @Override
+      public void keepAlive() {
+        pacer.then(sink::keepAlive);
+      }
+
+      @Override
+      public boolean open() {
+        return sink.open();
+      }
+    };
+    return pacer.finish(Stages.call(() -> honest.stream(request, delayed)));
   }
 
   /** The events of one request, each delayed to {@code slowdown} times its honest time. */

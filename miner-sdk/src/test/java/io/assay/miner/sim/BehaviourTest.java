@@ -13,7 +13,8 @@ class BehaviourTest {
       assertThat(Behaviour.parse(b.id())).isSameAs(b);
     }
     assertThat(Behaviour.values()).extracting(Behaviour::id).containsExactly("honest",
-        "overclaim", "slow", "flaky", "random-output", "other-model", "bad-proof");
+        "overclaim", "slow", "flaky", "random-output", "other-model", "bad-proof", "go-dark",
+        "late", "detector", "staller", "early-stop", "sybil", "timeshare");
   }
 
   @Test
@@ -26,8 +27,17 @@ class BehaviourTest {
     assertThatThrownBy(() -> Behaviour.parse("random_output"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown behaviour 'random_output'; expected one of honest, overclaim, slow,"
-            + " flaky, random-output, other-model, bad-proof");
+            + " flaky, random-output, other-model, bad-proof, go-dark, late, detector, staller,"
+            + " early-stop, sybil, timeshare");
     assertThatThrownBy(() -> Behaviour.parse(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onlySybilAndTimeshare_countIdentitiesOfOneMachine() {
+    for (Behaviour b : Behaviour.values()) {
+      assertThat(b.identitiesShareOneMachine())
+          .isEqualTo(b == Behaviour.SYBIL || b == Behaviour.TIMESHARE);
+    }
   }
 
   @Test

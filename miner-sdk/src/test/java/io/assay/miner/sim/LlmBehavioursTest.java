@@ -119,6 +119,97 @@ class LlmBehavioursTest {
     assertThat(serve(other, request).text()).isEqualTo(serve(other, request).text());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {LlmRequest.CHAT_PATH, LlmRequest.COMPLETIONS_PATH})
+  void earlyStop_answersAtMostThreeOfTheHonestTokens_endingWithStop(String path)
+      throws Exception {
+    LlmRequest request = request(path, 7L, false);
+    LlmAnswer honest = serve(REFERENCE, request);
+    assertThat(honest.tokens()).hasSizeGreaterThan(3);
+    Backend early = SimulatedBackends.wrap(Behaviour.EARLY_STOP, REFERENCE, null, null);
+
+    LlmAnswer cut = serve(early, request);
+
+    assertThat(cut.tokens()).hasSizeBetween(1, 3)
+        .isEqualTo(honest.tokens().subList(0, cut.tokens().size()));
+    assertThat(cut.finishReason()).isEqualTo("stop");
+    assertThat(TASK.readAnswer(request, cut.toMinerBody())).isEqualTo(cut);
+    assertThat(TASK.units(request, cut)).isLessThanOrEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {LlmRequest.CHAT_PATH, LlmRequest.COMPLETIONS_PATH})
+  void earlyStopStream_endsAfterAtMostThreeTokensWithStop(String path) throws Exception {
+    LlmRequest request = request(path, 7L, true);
+    Backend early = SimulatedBackends.wrap(Behaviour.EARLY_STOP, REFERENCE, null, null);
+    List<byte[]> chunks = Collections.synchronizedList(new ArrayList<>());
+
+    LlmAnswer streamed = (LlmAnswer) early.stream(request, chunks::add).toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+
+    StreamRelay relay = TASK.streamRelay(request);
+    chunks.forEach(relay::accept);
+    relay.finish();
+    LlmAnswer relayed = (LlmAnswer) relay.answer();
+    assertThat(relayed.tokens()).hasSizeBetween(1, 3).isEqualTo(streamed.tokens());
+    assertThat(relayed.finishReason()).isEqualTo(streamed.finishReason()).isEqualTo("stop");
+    assertThat(chunks).noneMatch(c -> new String(c, StandardCharsets.UTF_8)
+        .contains("\"length\""));
+  }
+
+  @Test
+  void detector_servesWhatTheGeneratorMadeHonestly_andTheRestWithRandomOutput()
+      throws Exception {
+    Backend detector = SimulatedBackends.wrap(Behaviour.DETECTOR, REFERENCE, TASK, null,
+        new Random(5));
+    LlmRequest synthetic = generated(false);
+    LlmRequest handWritten = request(LlmRequest.CHAT_PATH, 7L, false);
+    assertThat(TASK.syntheticGenerator().produced(synthetic)).isTrue();
+    assertThat(TASK.syntheticGenerator().produced(handWritten)).isFalse();
+
+    assertThat(serve(detector, synthetic)).isEqualTo(serve(REFERENCE, synthetic));
+
+    LlmAnswer honest = serve(REFERENCE, handWritten);
+    LlmAnswer fake = serve(detector, handWritten);
+    assertThat(fake.text()).isNotEqualTo(honest.text());
+    assertThat(fake.tokens()).hasSameSizeAs(honest.tokens());
+    assertWellFormed(fake, honest);
+  }
+
+  @Test
+  void detectorStream_isHonestForTheGenerator_andRandomForTheRest() throws Exception {
+    Backend detector = SimulatedBackends.wrap(Behaviour.DETECTOR, REFERENCE, TASK, null,
+        new Random(6));
+
+    LlmRequest synthetic = generated(true);
+    assertThat(relayed(detector, synthetic).text())
+        .isEqualTo(serve(REFERENCE, synthetic).text());
+
+    LlmRequest handWritten = request(LlmRequest.CHAT_PATH, 7L, true);
+    LlmAnswer honest = serve(REFERENCE, handWritten);
+    LlmAnswer fake = relayed(detector, handWritten);
+    assertThat(fake.text()).isNotEqualTo(honest.text());
+    assertThat(fake.tokens()).hasSameSizeAs(honest.tokens());
+  }
+
+  /** A request the task's generator made, with a fixed seed, logprobs and the streaming asked. */
+  private static LlmRequest generated(boolean stream) {
+    LlmRequest r = (LlmRequest) TASK.syntheticGenerator().next(new java.util.SplittableRandom(3));
+    return new LlmRequest(r.path(), r.model(), r.messages(), r.prompt(), r.temperature(),
+        r.topP(), Math.max(8, r.maxTokens()), r.stop(), 7L, true, 5, stream,
+        stream, r.user());
+  }
+
+  /** What the gateway reads from {@code backend}'s stream of {@code request}. */
+  private static LlmAnswer relayed(Backend backend, LlmRequest request) throws Exception {
+    List<byte[]> chunks = Collections.synchronizedList(new ArrayList<>());
+    backend.stream(request, chunks::add).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    StreamRelay relay = TASK.streamRelay(request);
+    chunks.forEach(relay::accept);
+    relay.finish();
+    return (LlmAnswer) relay.answer();
+  }
+
   /** Tokens spell the text, words from the list, logprobs negative, alternatives sorted. */
   private static void assertWellFormed(LlmAnswer fake, LlmAnswer honest) {
     StringBuilder spelled = new StringBuilder();

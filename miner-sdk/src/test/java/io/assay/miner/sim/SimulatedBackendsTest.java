@@ -10,6 +10,7 @@ import io.assay.task.TaskRequest;
 import io.assay.task.embeddings.EmbeddingsAnswer;
 import io.assay.task.embeddings.EmbeddingsRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,8 +21,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -253,6 +256,96 @@ class SimulatedBackendsTest {
         .cause()
         .isInstanceOf(TaskException.class)
         .hasMessage("other-model is not simulated for " + Request.class.getName());
+  }
+
+  // ---------------------------------------------------------------- go dark
+
+  @Test
+  void goDark_failsEveryRequestAsABackendFailure_withoutComputingIt() {
+    AtomicInteger computed = new AtomicInteger();
+    Backend counting = r -> {
+      computed.incrementAndGet();
+      return ECHO.serve(r);
+    };
+    Backend dark = SimulatedBackends.wrap(Behaviour.GO_DARK, counting, null, null);
+
+    for (CompletionStage<TaskAnswer> stage : List.of(dark.serve(REQUEST),
+        dark.stream(REQUEST, json -> { }))) {
+      assertThatThrownBy(() -> stage.toCompletableFuture().get()).cause()
+          .isInstanceOfSatisfying(TaskException.class, e -> assertThat(e.busy()).isFalse())
+          .hasMessageContaining("go-dark");
+    }
+    assertThat(computed.get()).isZero();
+  }
+
+  // ---------------------------------------------------------------- staller
+
+  @Test
+  void staller_passesTheFirstChunkThenOnlyKeepAlives_untilTheReceiverIsGone() {
+    Backend staller = SimulatedBackends.wrap(Behaviour.STALLER, new ChunkingBackend(work, 3, 0),
+        timer, null);
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean open = new AtomicBoolean(true);
+
+    CompletableFuture<TaskAnswer> answer = staller.stream(REQUEST, new io.assay.task.ChunkSink() {
+      @Override
+      public void chunk(byte[] json) {
+        events.add(new String(json, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void keepAlive() {
+        events.add("keep-alive");
+      }
+
+      @Override
+      public boolean open() {
+        return open.get();
+      }
+    }).toCompletableFuture();
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
+    assertThat(answer).isNotDone();
+    assertThat(events.get(0)).isEqualTo("{\"n\":1}");
+    assertThat(events.subList(1, events.size())).containsOnly("keep-alive");
+
+    open.set(false);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(answer::isDone);
+    assertThatThrownBy(answer::get).cause().isInstanceOf(TaskException.class)
+        .hasMessageContaining("receiver is gone");
+    assertThat(events).doesNotContain("{\"n\":2}", "{\"n\":3}");
+  }
+
+  @Test
+  void staller_servesUnstreamedRequestsHonestly_andPassesAnEarlyStreamFailure() throws Exception {
+    Backend staller = SimulatedBackends.wrap(Behaviour.STALLER, ECHO, timer, null);
+    assertThat(staller.serve(REQUEST).toCompletableFuture().get()).isEqualTo(new Answer("hi"));
+    // ECHO does not stream: it fails before any chunk, and so does the staller.
+    assertThatThrownBy(() -> staller.stream(REQUEST, json -> { }).toCompletableFuture().get())
+        .cause().isInstanceOf(TaskException.class).hasMessageContaining("does not stream");
+    assertThatThrownBy(() -> SimulatedBackends.wrap(Behaviour.STALLER, ECHO, null, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("timer");
+  }
+
+  // ---------------------------------------------------------------- others
+
+  @Test
+  void earlyStop_servesOtherKindsHonestly() throws Exception {
+    Backend early = SimulatedBackends.wrap(Behaviour.EARLY_STOP, ECHO, null, null);
+    assertThat(early.serve(REQUEST).toCompletableFuture().get()).isEqualTo(new Answer("hi"));
+  }
+
+  @Test
+  void detector_needsTheTask() {
+    assertThatThrownBy(() -> SimulatedBackends.wrap(Behaviour.DETECTOR, ECHO, timer,
+        new Random(1))).isInstanceOf(NullPointerException.class).hasMessageContaining("task");
+  }
+
+  @Test
+  void lateSybilAndTimeshare_answerWithTheHonestBackendItself() {
+    for (Behaviour b : List.of(Behaviour.LATE, Behaviour.SYBIL, Behaviour.TIMESHARE)) {
+      assertThat(SimulatedBackends.wrap(b, ECHO, null, null)).isSameAs(ECHO);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
