@@ -101,7 +101,7 @@ public final class GatewayMain {
     Devnet devnet = miners.matches("\\d+")
         ? Devnet.start(config.withPort(port), dir, Integer.parseInt(miners))
         : Devnet.start(config.withPort(port), dir, specs(miners), new SimulatedFleet(
-            specs(miners), ServiceModel.reference(), config.period()));
+            specs(miners), ServiceModel.sharedBy(specs(miners).size()), config.period()));
     System.out.println();
     System.out.println("Assay devnet is up: " + devnet.miners().size() + " miners behind "
         + devnet.info().baseUrl());

@@ -8,6 +8,8 @@ import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.devnet.Devnet;
 import io.assay.miner.sim.MinerSpecs;
+import io.assay.miner.sim.ServiceModel;
+import io.assay.miner.sim.SimulatedFleet;
 import io.assay.task.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,10 +32,9 @@ class CheckedQualityIntegrationTest {
   void checkedQuality_separatesHonestMinersFromRandomAndOtherModelOnes() throws Exception {
     GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0)
         .withPeriod(Duration.ofSeconds(10));
-    try (Devnet devnet = Devnet.start(config, TestDevnets.tempDir("assay-checked"),
-        MinerSpecs.parse("honest:2,random-output:1,other-model:1"),
-        // Fewer proofs: the devnet's miners share one Node prover on this machine's two cores.
-        t -> t.unitsPerRequest() * (t.kind().equals("zk-proof") ? 30 : 150))) {
+    var specs = MinerSpecs.parse("honest:2,random-output:1,other-model:1");
+    try (Devnet devnet = Devnet.start(config, TestDevnets.tempDir("assay-checked"), specs,
+        new SimulatedFleet(specs, ServiceModel.sharedBy(specs.size()), config.period()))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = devnet.info().baseUrl().replace("/v1", "");
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))

@@ -101,14 +101,17 @@ public final class Devnet implements AutoCloseable {
           MinerConfig mc = minerConfig(cfg, validator, name, tasks(cfg, t -> {
             SimulatedFleet.Offer o = fleet.offer(spec, t.kind(), t.unitsPerRequest(),
                 t.maxCapacity());
-            return new Offer(o.capacity(), o.concurrency());
+            return new Offer(o.declared(), o.concurrency());
           })).withBehaviour(spec.behaviour());
           return fleet.create(factory, mc, spec);
         });
   }
 
-  /** What a devnet miner serves of one task. */
-  private record Offer(long capacity, int concurrency) {}
+  /**
+   * What a devnet miner declares of one task: the volume it takes in a period and the requests
+   * it takes at once (a simulated miner's machine may serve less; its speed decides).
+   */
+  private record Offer(long declared, int concurrency) {}
 
   /** Makes one miner of a devnet. */
   private interface MinerMaker {
@@ -214,7 +217,7 @@ public final class Devnet implements AutoCloseable {
       if (kind != null && kind.referenceModels().contains(t.model())) {
         Offer o = offer.apply(t);
         tasks.add(new MinerConfig.TaskConfig(t.kind(), t.model(),
-            Math.min(t.maxCapacity(), o.capacity()), o.concurrency(), null));
+            Math.min(t.maxCapacity(), o.declared()), o.concurrency(), null));
       }
     }
     return tasks;

@@ -55,7 +55,7 @@ public final class Simulation {
       Duration period, Path dataDir, PrintStream out, Path jsonOut) throws Exception {
     GatewayConfig config = base.withPeriod(period).withPort(0);
     try (Devnet devnet = Devnet.start(config, dataDir, specs,
-        new SimulatedFleet(specs, ServiceModel.reference(), period))) {
+        new SimulatedFleet(specs, ServiceModel.sharedBy(specs.size()), period))) {
       Map<String, MinerSpec> byHotkey = new TreeMap<>();
       List<Miner> miners = devnet.miners();
       for (int i = 0; i < specs.size(); i++) {

@@ -10,8 +10,8 @@ package io.assay.gateway.routing;
  *
  * <p>Once the period's test window is planned ({@link #plan}), routing outside the window leaves
  * what the window still owes ({@code c_W} minus what it was asked), so organic demand early in
- * the period cannot use up the volume the test needs; inside the window no more than {@code c_W}
- * is asked (at least one request).
+ * the period cannot use up the volume the test needs; inside the window a request starts only
+ * while the window has been asked less than {@code c_W} (the first always).
  *
  * <p>Thread-safe: every method holds this object's lock, briefly.
  */
@@ -82,9 +82,17 @@ public final class TaskCapacity {
     return window != null && window.stopped();
   }
 
+  /** The validator wanted to ask more in the test window and this miner had no room for it. */
+  public synchronized void windowBlocked() {
+    if (window != null) {
+      window.blocked();
+    }
+  }
+
   /**
-   * Ends the test window: returns the whole units of {@code c_W} never asked, which count as
-   * rate-limited (0 when the window stopped after failures: those were counted then).
+   * Ends the test window: returns the whole units of {@code c_W} never asked because the miner
+   * had no room for them, which count as rate-limited (0 when the window stopped after failures:
+   * those were counted then).
    */
   public synchronized long closeWindow() {
     return window == null ? 0 : window.close();
@@ -149,7 +157,7 @@ public final class TaskCapacity {
       return Room.NONE;
     }
     if (window != null && window.contains(now)) {
-      return window.admits(units) ? Room.WINDOW : Room.NONE;
+      return window.admits() ? Room.WINDOW : Room.NONE;
     }
     double owed = window == null ? 0 : window.owed(now);
     return asked + units + owed <= declared ? Room.OUTSIDE : Room.NONE;

@@ -3,9 +3,11 @@ package io.assay.gateway.routing;
 /**
  * One miner's test window on one task in one period (SCORING.md section 2): the task's shared
  * window and the work {@code c_W} this miner is asked in it. Organic work routed to the miner in
- * the window counts first; synthetic requests fill the rest; nothing beyond {@code c_W} is asked
- * (but at least one request). After {@code maxConsecutiveFailures} failures in a row the window
- * stops, and the rest of {@code c_W} counts as failed.
+ * the window counts first; synthetic requests fill the rest. Requests are whole: one may start
+ * while the window has been asked less than {@code c_W}, so the first always starts and the last
+ * goes past {@code c_W} by less than one request; none starts once {@code c_W} is reached. After
+ * {@code maxConsecutiveFailures} failures in a row the window stops, and the rest of {@code c_W}
+ * counts as failed.
  *
  * <p>Guarded by the lock of the {@link TaskCapacity} it belongs to.
  */
@@ -20,6 +22,7 @@ public final class TestWindow {
   private int consecutiveFailures;
   private boolean stopped;
   private boolean closed;
+  private boolean blocked;
 
   /**
    * @param start epoch millis, inclusive
@@ -50,9 +53,9 @@ public final class TestWindow {
     return millis >= start && millis < end;
   }
 
-  /** Whether a request of {@code units} may be asked in the window now. */
-  boolean admits(long units) {
-    return !stopped && (requests == 0 || asked + units <= capacity);
+  /** Whether a request may start in the window now, whatever its size. */
+  boolean admits() {
+    return !stopped && (requests == 0 || asked < capacity);
   }
 
   /** Work still owed by the window before it ends: what routing outside it must leave. */
@@ -89,9 +92,18 @@ public final class TestWindow {
     return stopped;
   }
 
-  /** Ends the window; returns the whole units never asked (0 if it had stopped). */
+  /** The validator wanted to ask more in the window and the miner had no room for it. */
+  void blocked() {
+    blocked = true;
+  }
+
+  /**
+   * Ends the window; returns the whole units never asked when the miner had no room for them
+   * at some point (0 if it had stopped, or if what was not asked is the validator's own doing:
+   * it never found the miner without room).
+   */
   long close() {
-    long rest = unasked();
+    long rest = blocked ? unasked() : 0;
     closed = true;
     return rest;
   }

@@ -172,6 +172,8 @@ public sealed interface ScoringEvent {
    * @param windowEnd epoch millis, exclusive
    * @param scale the budget factor in {@code (0, 1]} every miner's {@code c_W = c * f} was
    *     multiplied by
+   * @param tested the miners tested, by hotkey, when the budget could not give every miner one
+   *     request and a random subset was tested; null when every miner with {@code c > 0} was
    */
   record TestPlanned(
       @JsonProperty("at") long at,
@@ -180,9 +182,18 @@ public sealed interface ScoringEvent {
       @JsonProperty("fraction") double fraction,
       @JsonProperty("window_start") long windowStart,
       @JsonProperty("window_end") long windowEnd,
-      @JsonProperty("scale") double scale) implements ScoringEvent {
+      @JsonProperty("scale") double scale,
+      @JsonProperty("tested") @JsonInclude(JsonInclude.Include.NON_NULL)
+          java.util.List<String> tested) implements ScoringEvent {
+
+    /** A plan that tested every miner of the task. */
+    public TestPlanned(long at, long period, String task, double fraction, long windowStart,
+        long windowEnd, double scale) {
+      this(at, period, task, fraction, windowStart, windowEnd, scale, null);
+    }
 
     public TestPlanned {
+      tested = tested == null ? null : java.util.List.copyOf(new java.util.TreeSet<>(tested));
       Objects.requireNonNull(task, "task");
       if (!(fraction > 0 && fraction <= 1) || !(scale > 0 && scale <= 1)
           || windowEnd < windowStart) {
@@ -190,6 +201,11 @@ public sealed interface ScoringEvent {
             + " and an ordered window, had " + fraction + ", " + scale + ", [" + windowStart
             + ", " + windowEnd + ") (task " + task + ")");
       }
+    }
+
+    /** Whether {@code miner} was tested in this window. */
+    public boolean covers(String miner) {
+      return tested == null || tested.contains(miner);
     }
 
     /** {@code c_W} of a miner that declared {@code c}. */

@@ -118,7 +118,7 @@ final class ScoringLog {
   private Series series(String task, String miner) {
     miners.add(miner);
     return series.computeIfAbsent(task, t -> new TreeMap<>())
-        .computeIfAbsent(miner, m -> new Series());
+        .computeIfAbsent(miner, Series::new);
   }
 
   /** The successful answers of a series with their verdicts, in log order. */
@@ -150,11 +150,16 @@ final class ScoringLog {
 
   /** The declarations, plans, requests and answers of one (miner, task). */
   static final class Series {
+    private final String miner;
     private final Map<Long, CapacityDeclared> declarations = new HashMap<>();
     private final List<Numbered<RequestOutcome>> outcomes = new ArrayList<>();
     private final List<TestShortfall> shortfalls = new ArrayList<>();
     private Map<Long, TestPlanned> plans = Map.of();
     private List<Answer> answers = List.of();
+
+    private Series(String miner) {
+      this.miner = miner;
+    }
 
     /** The binding declaration of {@code period}, or null. */
     CapacityDeclared declaration(long period) {
@@ -167,9 +172,10 @@ final class ScoringLog {
       return d == null ? 0 : d.declared();
     }
 
-    /** The task's test plan for {@code period}, or null. */
+    /** The task's test plan for {@code period} when it tested this miner, or null. */
     TestPlanned plan(long period) {
-      return plans.get(period);
+      TestPlanned plan = plans.get(period);
+      return plan != null && plan.covers(miner) ? plan : null;
     }
 
     /** Successful answers, in log order. */
@@ -189,7 +195,7 @@ final class ScoringLog {
           continue;
         }
         periods.computeIfAbsent(o.period(), p -> new PeriodTally()).add(o, params);
-        TestPlanned plan = plans.get(o.period());
+        TestPlanned plan = plan(o.period());
         if (plan != null && plan.contains(o.assignedAt())) {
           windows.computeIfAbsent(o.period(), p -> new PeriodTally()).add(o, params);
         }

@@ -39,30 +39,29 @@ public final class SyntheticSender implements TestWindows.WindowSender {
   /**
    * Sends one synthetic request of {@code task} to {@code miner}.
    *
-   * @return false when nothing could be sent now (the miner has no room, or the request could
-   *     not be made); the window's pacing tries again later
+   * @return whether it went, or why not; the window's pacing tries again later
    */
   @Override
-  public boolean send(MinerNode miner, Task task) {
+  public TestWindows.Sent send(MinerNode miner, Task task) {
     List<TaskRequest> parts;
     try {
       parts = task.split(source.next(task, random).request());
     } catch (InvalidRequestException e) {
       log.warn("a synthetic request of {} was invalid: {}", task.spec().id(), e.getMessage());
-      return false;
+      return TestWindows.Sent.NOT_MADE;
     }
-    boolean sent = false;
+    TestWindows.Sent result = TestWindows.Sent.NO_ROOM;
     for (TaskRequest part : parts) {
       long units = task.estimateUnits(part);
       Future<?> done = part.stream()
           ? dispatcher.openStreamTo(miner, task, part, units).compose(this::drain)
           : dispatcher.dispatchTo(miner, task, part, units);
       if (done.failed() && done.cause() instanceof NotSentException) {
-        return sent;
+        return result;
       }
-      sent = true;
+      result = TestWindows.Sent.SENT;
     }
-    return sent;
+    return result;
   }
 
   /** Reads a synthetic stream to its end, as a user would. */

@@ -41,7 +41,7 @@ public final class TestWindows {
 
   private static final Logger log = LoggerFactory.getLogger(TestWindows.class);
   /** Synthetic requests sent at most at one pacing step, catching up after a busy spell. */
-  private static final int MAX_BURST = 4;
+  private static final int MAX_BURST = 8;
 
   private final MinerDirectory directory;
   private final Map<String, Task> tasks;
@@ -78,10 +78,20 @@ public final class TestWindows {
     this.maxConsecutiveFailures = maxConsecutiveFailures;
   }
 
-  /** Sends one synthetic request; false when nothing could be sent now. */
+  /** Sends one synthetic request to the miner under test. */
   @FunctionalInterface
   public interface WindowSender {
-    boolean send(MinerNode miner, Task task);
+    Sent send(MinerNode miner, Task task);
+  }
+
+  /** What became of a synthetic request. */
+  public enum Sent {
+    /** On its way (at least one part of it). */
+    SENT,
+    /** Not sent: the miner had no room for it now (its declaration full, or backing off). */
+    NO_ROOM,
+    /** Not sent: the request could not be made; the validator's problem, not the miner's. */
+    NOT_MADE
   }
 
   /** The window of one task in one period. */
@@ -138,40 +148,73 @@ public final class TestWindows {
    * The grace window closed: gives every bound miner its {@code c_W} and starts pacing. Runs on
    * the timeline's context at the end of the grace window ({@link #openPeriod} schedules it);
    * public for benchmarks.
+   *
+   * <p>The budget is a hard cap on the validator's test cost: when it cannot give every bound
+   * miner even one typical request (as a flood of tiny identities would demand), a random subset
+   * of the miners, as many as it affords, is tested this period, drawn from the secure source;
+   * the others have no window this period. Otherwise every miner's {@code c_W} is scaled down
+   * by the same factor to fit.
    */
   public void assign(List<Plan> plans) {
     int windows = 0;
     for (Plan plan : plans) {
+      Task task = tasks.get(plan.task());
+      long typical = Math.max(1, task.spec().unitsPerRequest());
       List<MinerNode> miners = new ArrayList<>();
-      double wanted = 0;
       for (MinerNode node : directory.all()) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
         if (cap != null && cap.declared() > 0) {
           miners.add(node);
-          wanted += cap.declared() * plan.fraction();
         }
       }
       long allowed = budget.applyAsLong(plan.task());
+      List<String> tested = null;
+      if (miners.size() > 1 && (double) miners.size() * typical > allowed) {
+        int k = (int) Math.max(1, allowed / typical);
+        java.util.Collections.shuffle(miners, new java.util.Random(random.nextLong()));
+        unplan(miners.subList(k, miners.size()), plan);
+        miners = new ArrayList<>(miners.subList(0, k));
+        tested = new ArrayList<>();
+        for (MinerNode node : miners) {
+          tested.add(node.hotkey());
+        }
+      }
+      double wanted = 0;
+      for (MinerNode node : miners) {
+        wanted += node.capacity(plan.task(), plan.period()).declared() * plan.fraction();
+      }
       double scale = wanted > allowed ? allowed / wanted : 1;
       for (MinerNode node : miners) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
         TestWindow window = new TestWindow(plan.start(), plan.end(),
             cap.declared() * plan.fraction() * scale, maxConsecutiveFailures);
         cap.plan(window);
-        Task task = tasks.get(plan.task());
-        int steps = steps(window.capacity(), task.spec().unitsPerRequest());
+        int steps = steps(window.capacity(), typical);
         timeline.at(plan.start(), () -> pace(node, task, cap, window, steps, 0));
         windows++;
       }
-      timeline.at(plan.end(), () -> close(plan, miners, scale));
+      List<MinerNode> closing = miners;
+      List<String> recorded = tested;
+      timeline.at(plan.end(), () -> close(plan, closing, scale, recorded));
     }
     log.debug("{} test windows planned", windows);
   }
 
-  /** Pacing steps of a window: about one typical request each, at least one. */
+  /** Miners left out of this period's test: the window's share held at binding is released. */
+  private static void unplan(List<MinerNode> untested, Plan plan) {
+    for (MinerNode node : untested) {
+      node.capacity(plan.task(), plan.period()).plan(null);
+    }
+  }
+
+  /**
+   * Pacing steps of a window: two per typical request's worth of {@code c_W}, at least eight,
+   * so that answers smaller than their estimate (a chat that stops early) are made up for
+   * within the window.
+   */
   static int steps(double windowCapacity, long unitsPerRequest) {
-    return (int) Math.max(1, Math.min(1_000_000,
-        Math.ceil(windowCapacity / Math.max(1, unitsPerRequest))));
+    return (int) Math.max(8, Math.min(1_000_000,
+        2 * Math.ceil(windowCapacity / Math.max(1, unitsPerRequest))));
   }
 
   /**
@@ -187,7 +230,11 @@ public final class TestWindows {
     double due = window.capacity() * (i + 1) / steps;
     for (int sent = 0; sent < MAX_BURST
         && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
-      if (!sender.send(node, task)) {
+      Sent result = sender.send(node, task);
+      if (result == Sent.NO_ROOM) {
+        cap.windowBlocked();
+      }
+      if (result != Sent.SENT) {
         break;
       }
     }
@@ -199,18 +246,18 @@ public final class TestWindows {
     }
   }
 
-  /** The window ended: records what was never asked, then the plan. */
-  private void close(Plan plan, List<MinerNode> miners, double scale) {
+  /** The window ended: records what the miners had no room for, then the plan. */
+  private void close(Plan plan, List<MinerNode> miners, double scale, List<String> tested) {
     long now = timeline.now();
     for (MinerNode node : miners) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
       long unasked = cap == null ? 0 : cap.closeWindow();
       if (unasked > 0) {
         record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(), unasked,
-            RequestOutcome.Outcome.RATE_LIMITED, "not sent before the test window ended"));
+            RequestOutcome.Outcome.RATE_LIMITED, "no room for it before the test window ended"));
       }
     }
     record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
-        plan.start(), plan.end(), scale));
+        plan.start(), plan.end(), scale, tested));
   }
 }

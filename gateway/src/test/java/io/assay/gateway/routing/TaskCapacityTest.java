@@ -60,13 +60,14 @@ class TaskCapacityTest {
   }
 
   @Test
-  void inItsWindow_aMinerIsAskedNoMoreThanItsWindowCapacity_butAtLeastOnce() {
+  void inItsWindow_requestsStartOnlyWhileItsCapacityIsNotReached_butAtLeastOnce() {
     TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
     cap.plan(new TestWindow(1000, 2000, 25, 5));
     assertThat(cap.tryReserve(10, 1100)).isNotNull();
     assertThat(cap.tryReserve(10, 1200)).isNotNull();
-    assertThat(cap.tryReserve(10, 1300)).isNull();
-    assertThat(cap.windowAsked()).isEqualTo(20);
+    assertThat(cap.tryReserve(10, 1300)).isNotNull(); // 20 < 25: the last, past it by 5
+    assertThat(cap.tryReserve(1, 1400)).isNull();
+    assertThat(cap.windowAsked()).isEqualTo(30);
 
     TaskCapacity small = new TaskCapacity(0, 10_000, 10);
     small.plan(new TestWindow(1000, 2000, 2, 5));
@@ -108,12 +109,21 @@ class TaskCapacityTest {
   }
 
   @Test
-  void closingAWindow_returnsWhatWasNeverAsked_andLateFailuresChangeNothing() {
+  void closingAWindow_returnsWhatTheMinerHadNoRoomFor_andLateFailuresChangeNothing() {
     TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
     cap.plan(new TestWindow(1000, 2000, 50, 1));
     TaskCapacity.Reservation inFlight = cap.tryReserve(20, 1500);
+    cap.windowBlocked();
     assertThat(cap.closeWindow()).isEqualTo(30);
     assertThat(cap.settle(inFlight, 20, true)).isEqualTo(-1);
+  }
+
+  @Test
+  void whatTheValidatorNeverTriedToAsk_isNotTheMinersShortfall() {
+    TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
+    cap.plan(new TestWindow(1000, 2000, 50, 1));
+    cap.settle(cap.tryReserve(20, 1500), 20, false);
+    assertThat(cap.closeWindow()).isZero();
   }
 
   @Test

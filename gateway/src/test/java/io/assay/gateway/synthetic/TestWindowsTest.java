@@ -81,11 +81,11 @@ class TestWindowsTest {
       TaskCapacity cap = node.capacity(TASK, 0);
       TaskCapacity.Reservation r = TestMiners.reserve(cap, UPR, clock.millis());
       if (r == null) {
-        return false;
+        return TestWindows.Sent.NO_ROOM;
       }
       TestMiners.settle(r, UPR, false);
       sent.incrementAndGet();
-      return true;
+      return TestWindows.Sent.SENT;
     };
   }
 
@@ -107,7 +107,7 @@ class TestWindowsTest {
   void oneWindowPerTask_sharedByItsMiners_afterTheGrace_andInsideThePeriod() throws Exception {
     MinerNode a = miner("a", 100_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
     List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
 
@@ -129,7 +129,7 @@ class TestWindowsTest {
   void overBudget_everyMinersWindowIsScaledByTheSameFactor() throws Exception {
     MinerNode a = miner("a", 100_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(1000, (n, t) -> false);
+    TestWindows windows = windows(1000, (n, t) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
     double scale = 1000 / (400_000 * plan.fraction());
@@ -163,19 +163,55 @@ class TestWindowsTest {
         });
   }
 
+  /** Moves the clock second by second from {@code from} to {@code to}, running what is due. */
+  private void runThrough(long from, long to) throws Exception {
+    for (long t = from; t < to; t += 1000) {
+      runTo(t);
+    }
+    runTo(to);
+  }
+
   @Test
-  void whatCouldNotBeSentBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
+  void whatTheMinerHadNoRoomForBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
     miner("a", 64_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
-    runTo(GRACE);
-    runTo(plan.end());
+    runThrough(GRACE, plan.end());
     assertThat(recorded).filteredOn(e -> e instanceof TestShortfall).singleElement()
         .satisfies(e -> {
           TestShortfall s = (TestShortfall) e;
           assertThat(s.outcome()).isEqualTo(Outcome.RATE_LIMITED);
           assertThat(s.units()).isEqualTo((long) Math.ceil(64_000 * plan.fraction()));
         });
+  }
+
+  @Test
+  void whatTheValidatorItselfDidNotSend_countsAgainstNoMiner() throws Exception {
+    miner("a", 64_000);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NOT_MADE);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    runThrough(GRACE, plan.end());
+    assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
+    assertThat(recorded).anyMatch(e -> e instanceof TestPlanned);
+  }
+
+  @Test
+  void aBudgetTooSmallForOneRequestEach_testsARandomSubset_andRecordsWhich() throws Exception {
+    List<MinerNode> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      all.add(miner("m" + i, 64_000));
+    }
+    TestWindows windows = windows(3 * UPR, (n, t) -> TestWindows.Sent.NOT_MADE);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    runTo(GRACE);
+    List<MinerNode> tested = all.stream()
+        .filter(n -> n.capacity(TASK, 0).window() != null).toList();
+    assertThat(tested).hasSize(3);
+    runTo(plan.end());
+    assertThat(recorded).filteredOn(e -> e instanceof TestPlanned).singleElement()
+        .satisfies(e -> assertThat(((TestPlanned) e).tested())
+            .containsExactlyInAnyOrderElementsOf(tested.stream().map(MinerNode::hotkey)
+                .toList()));
   }
 
   @Test
@@ -214,7 +250,7 @@ class TestWindowsTest {
     for (int i = 0; i < 256; i++) {
       miner("m" + i, 1_000_000_000L); // a huge declaration: millions of requests in a window
     }
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> false);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
     onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
     int entries = onContext(() -> timeline.size());

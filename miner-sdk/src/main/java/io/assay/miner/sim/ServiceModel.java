@@ -97,6 +97,24 @@ public record ServiceModel(int slots, Map<String, Times> byKind) {
   }
 
   /**
+   * The reference machine slowed so that {@code machines} of them, loaded at once (as a test
+   * window loads every miner of a task), still run on their models on a 2-core host, by the
+   * measurements above: llm as it is; image {@code machines} times slower; embeddings three times
+   * that; a zk proof {@code machines} seconds at least (the process has one prover, about a
+   * second a proof), never less than the reference's 6 s.
+   */
+  public static ServiceModel sharedBy(int machines) {
+    if (machines < 1) {
+      throw new IllegalArgumentException("machines must be >= 1, was " + machines);
+    }
+    ServiceModel one = reference();
+    Times zk = one.times("zk-proof");
+    return one.with("image", one.times("image").slower(machines))
+        .with("embeddings", one.times("embeddings").slower(3.0 * machines))
+        .with("zk-proof", new Times(Math.max(zk.baseSeconds(), machines), zk.secondsPerUnit()));
+  }
+
+  /**
    * The times of {@code kind}.
    *
    * @throws IllegalArgumentException naming the known kinds when the model has none for it
