@@ -241,6 +241,16 @@ public record GatewayConfig(
         routing, scoring.compressed(period), synthetic, checking, tasks, miners);
   }
 
+  /** This configuration with {@code synthetic_budget} of every task of {@code kind} set. */
+  public GatewayConfig withSyntheticBudget(String kind,
+      java.util.function.ToLongFunction<TaskConfig> budget) {
+    List<TaskConfig> changed = tasks.stream().map(t -> !t.kind().equals(kind) ? t
+        : new TaskConfig(t.kind(), t.model(), t.weight(), t.maxCapacity(), t.unitsPerRequest(),
+            budget.applyAsLong(t), t.streamMinRate())).toList();
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        routing, scoring, synthetic, checking, changed, miners);
+  }
+
   /** This configuration with synthetic traffic on or off. */
   public GatewayConfig withSynthetic(boolean enabled) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,

@@ -45,6 +45,8 @@ public final class Simulation {
 
   /** Organic users sending requests side by side. */
   private static final int USERS = 6;
+  /** Proofs per second this host spends on zk test windows: a proof takes about a second. */
+  private static final double PROOFS_PER_SECOND = 0.25;
 
   private Simulation() {}
 
@@ -53,7 +55,12 @@ public final class Simulation {
 
   public static Result run(GatewayConfig base, List<MinerSpec> specs, int periods,
       Duration period, Path dataDir, PrintStream out, Path jsonOut) throws Exception {
-    GatewayConfig config = base.withPeriod(period).withPort(0);
+    // A zk test window costs one real proof per tested miner, about a second of this host's
+    // CPU each: the budget of each circuit is capped at what the host can spare for them, so a
+    // window tests a random subset of the miners when there are more (SCORING.md section 2).
+    long proofs = Math.max(1, (long) (period.toSeconds() * PROOFS_PER_SECOND));
+    GatewayConfig config = base.withPeriod(period).withPort(0).withSyntheticBudget("zk-proof",
+        t -> Math.min(t.syntheticBudget(), proofs * t.unitsPerRequest()));
     try (Devnet devnet = Devnet.start(config, dataDir, specs,
         new SimulatedFleet(specs, ServiceModel.sharedBy(specs.size()), period))) {
       Map<String, MinerSpec> byHotkey = new TreeMap<>();
@@ -180,8 +187,9 @@ public final class Simulation {
   }
 
   /**
-   * A user sending a steady stream of its own requests through the public API, every task in
-   * turn at random, a short pause between requests so that it does not crowd out the tests.
+   * A user sending a steady stream of its own requests through the public API, a short pause
+   * between requests so that it does not crowd out the tests: every task, chats and embeddings
+   * most often, proofs (a second of the host's CPU each) least.
    */
   private record User(Devnet devnet, GatewayConfig config, SplittableRandom random,
       AtomicBoolean running) implements Runnable {
@@ -191,8 +199,13 @@ public final class Simulation {
       HttpClient http = HttpClient.newHttpClient();
       String base = devnet.info().baseUrl().replace("/v1", "");
       List<TaskConfig> tasks = config.tasks();
+      double[] odds = tasks.stream().mapToDouble(t -> switch (t.kind()) {
+        case "llm", "embeddings" -> 4;
+        case "image" -> 2;
+        default -> 1;
+      }).toArray();
       while (running.get()) {
-        TaskConfig task = tasks.get(random.nextInt(tasks.size()));
+        TaskConfig task = tasks.get(draw(odds));
         UserCorpus.Call call = UserCorpus.next(task, random);
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + call.path()))
             .header("Authorization", "Bearer " + devnet.info().apiKey())
@@ -213,6 +226,21 @@ public final class Simulation {
           return;
         }
       }
+    }
+
+    private int draw(double[] odds) {
+      double total = 0;
+      for (double o : odds) {
+        total += o;
+      }
+      double u = random.nextDouble() * total;
+      for (int i = 0; i < odds.length; i++) {
+        u -= odds[i];
+        if (u < 0) {
+          return i;
+        }
+      }
+      return odds.length - 1;
     }
   }
 }

@@ -253,7 +253,7 @@ public final class Dispatcher {
     MinerNode node = pinned;
     if (pinned != null) {
       TaskCapacity cap = pinned.capacity(taskId, period);
-      reservation = cap == null || !pinned.available(now) ? null : cap.tryReserve(units, now);
+      reservation = cap == null ? null : cap.tryReserve(units, now);
       if (reservation == null) {
         return Future.failedFuture(new NotSentException("miner " + pinned.name()
             + " has no room for a " + taskId + " request now"));
@@ -364,6 +364,7 @@ public final class Dispatcher {
       }
       settled = true;
       long stopped = reservation.capacity().settle(reservation, units, false);
+      reservation.capacity().succeeded();
       node.succeeded(seconds * 1000);
       double share = origin == Origin.SYNTHETIC ? settings.syntheticCheckShare()
           : settings.organicCheckShare();
@@ -401,7 +402,8 @@ public final class Dispatcher {
             settings.maxRateLimitPauseMillis());
         reservation.capacity().pauseUntil(now + pause);
       } else {
-        node.failed(now, settings.cooldownMillis());
+        reservation.capacity().failed(now, settings.cooldownMillis());
+        node.failed();
       }
       listener.settled(new Settlement(node, task, origin, request, reservation,
           rateLimited ? RequestOutcome.Outcome.RATE_LIMITED : RequestOutcome.Outcome.FAILED,

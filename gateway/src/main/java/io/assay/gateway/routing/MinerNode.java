@@ -14,11 +14,11 @@ public final class MinerNode {
 
   private final MinerClient client;
   private final Map<String, TaskCapacity> capacity = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+      new ConcurrentHashMap<>();
   private volatile Map<String, Double> taskScores = Map.of();
   private volatile double latencyMillis = Double.NaN;
   private volatile double reliability = 1;
-  private volatile long avoidUntilMillis;
-  private volatile int consecutiveFailures;
 
   public MinerNode(MinerClient client) {
     this.client = client;
@@ -46,21 +46,13 @@ public final class MinerNode {
     return reliability;
   }
 
-  boolean available(long nowMillis) {
-    return nowMillis >= avoidUntilMillis;
-  }
-
   void succeeded(double millis) {
-    consecutiveFailures = 0;
     double previous = latencyMillis;
     latencyMillis = Double.isNaN(previous) ? millis : previous * 0.8 + millis * 0.2;
     reliability = reliability * 0.9 + 0.1;
   }
 
-  /** Backs off for {@code cooldown} times the run of failures (capped at 6x). */
-  void failed(long nowMillis, long cooldownMillis) {
-    int run = Math.min(++consecutiveFailures, 6);
-    avoidUntilMillis = nowMillis + cooldownMillis * run;
+  void failed() {
     reliability = reliability * 0.9;
   }
 
@@ -85,8 +77,10 @@ public final class MinerNode {
    * @return the binding in force (the new one, or the one already bound)
    */
   public TaskCapacity bind(String taskId, long period, long declared, int concurrency) {
+    java.util.concurrent.atomic.AtomicInteger running = inFlight.computeIfAbsent(taskId,
+        t -> new java.util.concurrent.atomic.AtomicInteger());
     return capacity.compute(taskId, (id, old) -> old != null && old.period() == period ? old
-        : new TaskCapacity(period, declared, concurrency));
+        : new TaskCapacity(period, declared, concurrency, running));
   }
 
   /** The miner's share {@code t} of each task's weight in the latest weight computation. */

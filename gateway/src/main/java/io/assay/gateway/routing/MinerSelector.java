@@ -10,8 +10,9 @@ import java.util.random.RandomGenerator;
  * Picks the miner for one organic request.
  *
  * <p>Eligible are the miners bound to the task this period whose declaration still has room
- * for the request, in volume and in requests at once ({@link TaskCapacity#admits}), that are
- * not backing off after failures or a 429 and were not tried already for this request. Among
+ * for the request, in volume and in requests at once, that are not backing off on the task
+ * after failures or a 429 ({@link TaskCapacity#admits}), and that were not tried already for
+ * this request. Among
  * them it prefers the miners that serve the task best, as subnet 19 keeps organic traffic on its
  * top contenders: two candidates are drawn with probability proportional to {@code (0.05 +
  * t / max t) * reliability}, {@code t} the miner's current task score and {@code reliability}
@@ -39,7 +40,7 @@ final class MinerSelector {
     List<MinerNode> eligible = new ArrayList<>();
     double best = 0;
     for (MinerNode node : miners) {
-      if (tried.contains(node.hotkey()) || !node.available(nowMillis)) {
+      if (tried.contains(node.hotkey())) {
         continue;
       }
       TaskCapacity cap = node.capacity(taskId, period);

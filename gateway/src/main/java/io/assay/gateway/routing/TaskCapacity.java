@@ -1,5 +1,7 @@
 package io.assay.gateway.routing;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * What one miner bound itself to for one task in one period (SCORING.md section 1) and what it
  * has been asked since: routing never asks more than the declared volume {@code c}, nor more
@@ -21,8 +23,9 @@ public final class TaskCapacity {
   private final long declared;
   private final int concurrency;
   private long asked;
-  private int inFlight;
+  private final AtomicInteger inFlight;
   private long pausedUntil;
+  private int consecutiveFailures;
   private TestWindow window;
 
   /**
@@ -30,9 +33,18 @@ public final class TaskCapacity {
    * @param concurrency requests at once, at least 1 when {@code declared > 0}
    */
   public TaskCapacity(long period, long declared, int concurrency) {
+    this(period, declared, concurrency, new AtomicInteger());
+  }
+
+  /**
+   * @param inFlight the miner's requests of this task under way, shared with the bindings of
+   *     other periods: a request that started last period still holds its place at once
+   */
+  TaskCapacity(long period, long declared, int concurrency, AtomicInteger inFlight) {
     this.period = period;
     this.declared = declared;
     this.concurrency = concurrency;
+    this.inFlight = inFlight;
   }
 
   public long period() {
@@ -53,8 +65,9 @@ public final class TaskCapacity {
     return asked;
   }
 
-  public synchronized int inFlight() {
-    return inFlight;
+  /** Requests of this task under way on the miner, those of earlier periods included. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   /** The window planned for this miner and task, or null. */
@@ -103,6 +116,20 @@ public final class TaskCapacity {
     pausedUntil = Math.max(pausedUntil, untilMillis);
   }
 
+  /**
+   * Backs off after a failure: {@code cooldown} times the run of failures (capped at 6x). Per
+   * task: a miner whose prover fails is still asked for its chats.
+   */
+  synchronized void failed(long nowMillis, long cooldownMillis) {
+    int run = Math.min(++consecutiveFailures, 6);
+    pauseUntil(nowMillis + cooldownMillis * run);
+  }
+
+  /** Ends a run of failures. */
+  synchronized void succeeded() {
+    consecutiveFailures = 0;
+  }
+
   /** Whether a request of {@code units} could be reserved at {@code now}. */
   synchronized boolean admits(long units, long now) {
     return room(units, now) != Room.NONE;
@@ -119,7 +146,7 @@ public final class TaskCapacity {
       return null;
     }
     asked += units;
-    inFlight++;
+    inFlight.incrementAndGet();
     boolean inWindow = room == Room.WINDOW;
     if (inWindow) {
       window.asked += units;
@@ -135,7 +162,7 @@ public final class TaskCapacity {
    */
   synchronized long settle(Reservation r, long units, boolean failed) {
     asked += units - r.estimate();
-    inFlight--;
+    inFlight.decrementAndGet();
     if (r.inWindow() && window != null) {
       window.asked += units - r.estimate();
       return window.settled(failed);
@@ -152,7 +179,7 @@ public final class TaskCapacity {
   private enum Room { NONE, OUTSIDE, WINDOW }
 
   private Room room(long units, long now) {
-    if (declared <= 0 || inFlight >= concurrency || now < pausedUntil
+    if (declared <= 0 || inFlight.get() >= concurrency || now < pausedUntil
         || asked + units > declared) {
       return Room.NONE;
     }

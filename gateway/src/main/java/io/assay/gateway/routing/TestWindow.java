@@ -17,6 +17,7 @@ public final class TestWindow {
   private final long end;
   private final double capacity;
   private final int maxConsecutiveFailures;
+  private final long tolerance;
   long asked;
   int requests;
   private int consecutiveFailures;
@@ -30,10 +31,21 @@ public final class TestWindow {
    * @param capacity {@code c_W}, in work units
    */
   public TestWindow(long start, long end, double capacity, int maxConsecutiveFailures) {
+    this(start, end, capacity, maxConsecutiveFailures, 0);
+  }
+
+  /**
+   * @param tolerance units of {@code c_W} a miner may leave unasked at the end without it
+   *     counting, however busy it was found: one typical request, since requests are whole and
+   *     a miner at its declared rate can be one behind when the window closes
+   */
+  public TestWindow(long start, long end, double capacity, int maxConsecutiveFailures,
+      long tolerance) {
     this.start = start;
     this.end = end;
     this.capacity = capacity;
     this.maxConsecutiveFailures = maxConsecutiveFailures;
+    this.tolerance = tolerance;
   }
 
   public long start() {
@@ -98,12 +110,12 @@ public final class TestWindow {
   }
 
   /**
-   * Ends the window; returns the whole units never asked when the miner had no room for them
-   * at some point (0 if it had stopped, or if what was not asked is the validator's own doing:
-   * it never found the miner without room).
+   * Ends the window; returns the whole units never asked, beyond the tolerance, when the miner
+   * was found without room for them (0 if it had stopped, or if what was not asked is the
+   * validator's own doing: it never found the miner without room).
    */
   long close() {
-    long rest = blocked ? unasked() : 0;
+    long rest = blocked ? Math.max(0, unasked() - tolerance) : 0;
     closed = true;
     return rest;
   }

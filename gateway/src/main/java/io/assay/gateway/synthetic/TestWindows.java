@@ -187,7 +187,7 @@ public final class TestWindows {
       for (MinerNode node : miners) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
         TestWindow window = new TestWindow(plan.start(), plan.end(),
-            cap.declared() * plan.fraction() * scale, maxConsecutiveFailures);
+            cap.declared() * plan.fraction() * scale, maxConsecutiveFailures, typical);
         cap.plan(window);
         int steps = steps(window.capacity(), typical);
         timeline.at(plan.start(), () -> pace(node, task, cap, window, steps, 0));
@@ -225,12 +225,16 @@ public final class TestWindows {
       int i) {
     long now = timeline.now();
     if (now >= window.end() || cap.windowStopped()) {
+      log.debug("window of {} on {}: over at step {} of {} ({} of {} asked)", node.name(),
+          task.spec().id(), i, steps, cap.windowAsked(), window.capacity());
       return;
     }
     double due = window.capacity() * (i + 1) / steps;
     for (int sent = 0; sent < MAX_BURST
         && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
       Sent result = sender.send(node, task);
+      log.debug("window of {} on {}: step {} of {}, {} of {} asked, {}", node.name(),
+          task.spec().id(), i, steps, cap.windowAsked(), window.capacity(), result);
       if (result == Sent.NO_ROOM) {
         cap.windowBlocked();
       }

@@ -127,6 +127,31 @@ class TaskCapacityTest {
   }
 
   @Test
+  void requestsStillRunningFromLastPeriod_countAgainstTheNewPeriodsConcurrency() {
+    MinerNode node = TestMiners.node("m");
+    TaskCapacity last = node.bind("t", 0, 100, 2);
+    TaskCapacity.Reservation running = last.tryReserve(10, 1);
+    assertThat(last.tryReserve(10, 2)).isNotNull();
+    TaskCapacity now = node.bind("t", 1, 100, 2);
+    assertThat(now.tryReserve(10, 3)).isNull();
+    last.settle(running, 10, false);
+    assertThat(now.tryReserve(10, 4)).isNotNull();
+  }
+
+  @Test
+  void failuresBackOffThatTaskOnly_longerForARun() {
+    TaskCapacity cap = new TaskCapacity(0, 100, 10);
+    cap.failed(1000, 100);
+    assertThat(cap.tryReserve(1, 1099)).isNull();
+    assertThat(cap.tryReserve(1, 1100)).isNotNull();
+    cap.failed(1100, 100);
+    assertThat(cap.tryReserve(1, 1250)).isNull(); // second in a row: twice as long
+    cap.succeeded();
+    cap.failed(1300, 100);
+    assertThat(cap.tryReserve(1, 1400)).isNotNull();
+  }
+
+  @Test
   void aPausedMiner_isNotAsked() {
     TaskCapacity cap = new TaskCapacity(0, 100, 10);
     cap.pauseUntil(500);

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>an honest miner (and a flaky, random-output, other-model, bad-proof, detector, staller,
  *       early-stop or late one, which cheat in their answers or their timing, not in their
- *       numbers) declares and serves exactly that;
+ *       numbers) declares {@value #DECLARED_SHARE} of that volume, keeping headroom as a real
+ *       operator does (a test window asks exactly the declared rate, so a miner declaring its
+ *       last unit would turn away what a moment's jitter delays), and its slots;
  *   <li>an {@link Behaviour#OVERCLAIM overclaiming} miner declares {@value
  *       Behaviour#OVERCLAIM_FACTOR} times the volume and the concurrency, and its machine sheds
  *       what does not fit with 429;
@@ -64,6 +66,9 @@ public final class SimulatedFleet implements AutoCloseable {
    * @param concurrency the requests it declares it takes at once, and its miner's limit
    */
   public record Offer(long capacity, long declared, int concurrency) {}
+
+  /** The share of its machine's throughput an honest miner declares. */
+  public static final double DECLARED_SHARE = 0.8;
 
   private final List<MinerSpec> specs;
   private final ServiceModel model;
@@ -165,8 +170,10 @@ public final class SimulatedFleet implements AutoCloseable {
     if (maxCapacity < 0) {
       throw new IllegalArgumentException("max capacity must be >= 0, was " + maxCapacity);
     }
-    long honest = model.capacityPerPeriod(kind, unitsPerRequest, period);
-    long own = model(spec).capacityPerPeriod(kind, unitsPerRequest, period);
+    long honest = (long) (DECLARED_SHARE * model.capacityPerPeriod(kind, unitsPerRequest,
+        period));
+    long own = (long) (DECLARED_SHARE * model(spec).capacityPerPeriod(kind, unitsPerRequest,
+        period));
     int slots = model.slots();
     long capacity;
     long declared;
