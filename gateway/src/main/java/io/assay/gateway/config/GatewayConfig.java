@@ -235,10 +235,16 @@ public record GatewayConfig(
         routing, scoring, synthetic, checking, scaled, miners);
   }
 
-  /** This configuration with scoring compressed to periods of {@code period}. */
+  /**
+   * This configuration on a clock compressed to periods of {@code period}: scoring's windows,
+   * grace and cadence, and the organic traffic synthetic requests wait for, all shrink by the
+   * same factor (see {@link ScoringConfig#compressed}, {@link SyntheticConfig#compressed}).
+   */
   public GatewayConfig withPeriod(Duration period) {
+    double factor = (double) period.toMillis() / period().toMillis();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring.compressed(period), synthetic, checking, tasks, miners);
+        routing, scoring.compressed(period), synthetic.compressed(factor), checking, tasks,
+        miners);
   }
 
   /** This configuration with {@code synthetic_budget} of every task of {@code kind} set. */

@@ -29,6 +29,16 @@ public record SyntheticConfig(boolean enabled, int maxConsecutiveFailures, int m
         corpus.isBlank() ? null : baseDir.resolve(corpus).normalize());
   }
 
+  /**
+   * The same on a clock compressed by {@code factor} (a simulated period's length over a real
+   * one's): organic requests accrue in time, so the number that must be seen before synthetic
+   * ones follow them shrinks by the same factor (to 1 at least).
+   */
+  public SyntheticConfig compressed(double factor) {
+    return new SyntheticConfig(enabled, maxConsecutiveFailures,
+        (int) Math.max(1, Math.round(minOrganic * factor)), replayShare, corpus);
+  }
+
   /** The same with synthetic traffic on or off. */
   public SyntheticConfig withEnabled(boolean on) {
     return new SyntheticConfig(on, maxConsecutiveFailures, minOrganic, replayShare, corpus);

@@ -170,8 +170,9 @@ public sealed interface ScoringEvent {
    * @param fraction the drawn test fraction {@code f}
    * @param windowStart epoch millis, inclusive
    * @param windowEnd epoch millis, exclusive
-   * @param scale the budget factor in {@code (0, 1]} every miner's {@code c_W = c * f} was
-   *     multiplied by
+   * @param cap when the budget bound, the most work any one miner was asked in the window
+   *     (water-filled: {@code c_W = min(c * f, cap)}); null when every miner was asked its {@code
+   *     c * f}
    * @param tested the miners tested, by hotkey, when the budget could not give every miner one
    *     request and a random subset was tested; null when every miner with {@code c > 0} was
    */
@@ -182,24 +183,24 @@ public sealed interface ScoringEvent {
       @JsonProperty("fraction") double fraction,
       @JsonProperty("window_start") long windowStart,
       @JsonProperty("window_end") long windowEnd,
-      @JsonProperty("scale") double scale,
+      @JsonProperty("cap") @JsonInclude(JsonInclude.Include.ALWAYS) Double cap,
       @JsonProperty("tested") @JsonInclude(JsonInclude.Include.NON_NULL)
           java.util.List<String> tested) implements ScoringEvent {
 
-    /** A plan that tested every miner of the task. */
+    /** A plan that asked every miner of the task its whole {@code c * f}. */
     public TestPlanned(long at, long period, String task, double fraction, long windowStart,
-        long windowEnd, double scale) {
-      this(at, period, task, fraction, windowStart, windowEnd, scale, null);
+        long windowEnd) {
+      this(at, period, task, fraction, windowStart, windowEnd, null, null);
     }
 
     public TestPlanned {
       tested = tested == null ? null : java.util.List.copyOf(new java.util.TreeSet<>(tested));
       Objects.requireNonNull(task, "task");
-      if (!(fraction > 0 && fraction <= 1) || !(scale > 0 && scale <= 1)
+      if (!(fraction > 0 && fraction <= 1) || (cap != null && !(cap > 0))
           || windowEnd < windowStart) {
-        throw new IllegalArgumentException("a test plan needs a fraction and a scale in (0, 1]"
-            + " and an ordered window, had " + fraction + ", " + scale + ", [" + windowStart
-            + ", " + windowEnd + ") (task " + task + ")");
+        throw new IllegalArgumentException("a test plan needs a fraction in (0, 1], a positive"
+            + " cap or none, and an ordered window, had " + fraction + ", " + cap + ", ["
+            + windowStart + ", " + windowEnd + ") (task " + task + ")");
       }
     }
 
@@ -210,7 +211,18 @@ public sealed interface ScoringEvent {
 
     /** {@code c_W} of a miner that declared {@code c}. */
     public double windowCapacity(long c) {
-      return c * fraction * scale;
+      double full = c * fraction;
+      return cap == null ? full : Math.min(full, cap);
+    }
+
+    /**
+     * The part of a declaration of {@code c} its window tested at the declared rate: all of it,
+     * or when the budget capped the window, what the capped window stands for ({@code cap / f}).
+     * Verified volume counts no more: declaring beyond what the validator can afford to test
+     * earns nothing.
+     */
+    public double testedCapacity(long c) {
+      return cap == null ? c : Math.min(c, cap / fraction);
     }
 
     /** Whether a request assigned at {@code millis} belongs to the window. */

@@ -172,6 +172,16 @@ final class ScoringLog {
       return d == null ? 0 : d.declared();
     }
 
+    /**
+     * {@code c} of {@code period} as far as the period's test window tested it: all of it
+     * unless the budget capped the window.
+     */
+    double testedCapacity(long period) {
+      long c = declared(period);
+      TestPlanned plan = plan(period);
+      return plan == null ? c : plan.testedCapacity(c);
+    }
+
     /** The task's test plan for {@code period} when it tested this miner, or null. */
     TestPlanned plan(long period) {
       TestPlanned plan = plans.get(period);

@@ -27,8 +27,10 @@ import java.util.function.ToDoubleFunction;
  *   <li><b>Period score</b> (section 3, {@link PeriodTally}) of each (miner, task, period): over
  *       the requests assigned in the period and the period's shortfalls, against {@code c};
  *       again over the requests assigned in the task's test window and the shortfalls, against
- *       {@code c_W = c * f * scale}; {@code PS_period} is the smaller.
- *   <li><b>Verified volume</b> (section 5, {@link VerifiedVolume}).
+ *       {@code c_W = min(c * f, cap)}; {@code PS_period} is the smaller.
+ *   <li><b>Verified volume</b> (section 5, {@link VerifiedVolume}), each period's {@code c}
+ *       counted only as far as its window tested it ({@link
+ *       ScoringEvent.TestPlanned#testedCapacity}).
  *   <li><b>Quality</b> (section 4, {@link QualityScore}); an answer's quality is its verdict,
  *       clamped to [0, 1], or 0 when its check failed for cause {@code answer}; a check failed
  *       for cause {@code service} leaves the answer unchecked. A verdict wins over a failed
@@ -231,7 +233,8 @@ public final class WeightCalculator {
       this.last = tallies.getOrDefault(lastPeriod, new PeriodTally());
       this.lastScore = periodScores.get(lastPeriod);
       this.lastWindowScore = lastWindow;
-      this.volume = VerifiedVolume.of(lastPeriod, series::declared, periodScores::get, params);
+      this.volume = VerifiedVolume.of(lastPeriod, series::testedCapacity, periodScores::get,
+          params);
       this.quality = QualityScore.of(series.answers(), params, computedAt);
     }
 

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * fraction {@code f} of the period (0.04 with probability 0.5, 0.08 with 0.4, 0.12 with 0.095,
  * 0.8 with 0.005) starting uniformly in {@code [declaration_grace, period - f * period]}, both
  * from a secure random source. When the grace window closes and the declarations are bound,
- * every miner with {@code c > 0} is given {@code c_W = c * f * scale}, the rate it declared for
- * the whole period, {@code scale} bringing the task's total under {@code synthetic.budget}. In
- * the window, organic work routed to the miner counts first and synthetic requests fill the rest,
+ * every miner with {@code c > 0} is given {@code c_W = c * f}, the rate it declared for the
+ * whole period; when the task's total would pass {@code synthetic.budget}, the largest are cut
+ * to a common cap first (water filling, see {@link #assign}). In the window, organic work routed to the miner counts first and synthetic requests fill the rest,
  * paced evenly with jitter; nothing beyond {@code c_W} is asked (but at least one request). At
  * the window's end, what was never asked is recorded as rate-limited ({@link TestShortfall}),
  * and only then the plan itself ({@link TestPlanned}), so no miner can read it in time.
@@ -152,8 +152,13 @@ public final class TestWindows {
    * <p>The budget is a hard cap on the validator's test cost: when it cannot give every bound
    * miner even one typical request (as a flood of tiny identities would demand), a random subset
    * of the miners, as many as it affords, is tested this period, drawn from the secure source;
-   * the others have no window this period. Otherwise every miner's {@code c_W} is scaled down
-   * by the same factor to fit.
+   * the others have no window this period. Otherwise the windows are water-filled: every miner
+   * whose {@code c * f} passes a common cap is asked the cap, the rest their whole {@code c *
+   * f}, the cap chosen so the total is the budget. Cutting every window by one factor instead
+   * (as SCORING.md reads) lets one identity that declares the most it may shrink every other
+   * miner's window until an overclaimer's shrunken window is within what it really serves;
+   * under a cap, the overclaim is what is cut, and verified volume counts only the capacity the
+   * window tested ({@link TestPlanned#testedCapacity}).
    */
   public void assign(List<Plan> plans) {
     int windows = 0;
@@ -179,15 +184,17 @@ public final class TestWindows {
           tested.add(node.hotkey());
         }
       }
-      double wanted = 0;
-      for (MinerNode node : miners) {
-        wanted += node.capacity(plan.task(), plan.period()).declared() * plan.fraction();
+      double[] wanted = new double[miners.size()];
+      for (int i = 0; i < wanted.length; i++) {
+        wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
+            * plan.fraction();
       }
-      double scale = wanted > allowed ? allowed / wanted : 1;
+      Double limit = waterLevel(wanted, allowed);
       for (MinerNode node : miners) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
+        double full = cap.declared() * plan.fraction();
         TestWindow window = new TestWindow(plan.start(), plan.end(),
-            cap.declared() * plan.fraction() * scale, maxConsecutiveFailures, typical);
+            limit == null ? full : Math.min(full, limit), maxConsecutiveFailures, typical);
         cap.plan(window);
         int steps = steps(window.capacity(), typical);
         timeline.at(plan.start(), () -> pace(node, task, cap, window, steps, 0));
@@ -195,9 +202,35 @@ public final class TestWindows {
       }
       List<MinerNode> closing = miners;
       List<String> recorded = tested;
-      timeline.at(plan.end(), () -> close(plan, closing, scale, recorded));
+      timeline.at(plan.end(), () -> close(plan, closing, limit, recorded));
     }
     log.debug("{} test windows planned", windows);
+  }
+
+  /**
+   * The level {@code L} at which {@code sum(min(wanted_i, L))} equals {@code budget} (water
+   * filling), or null when the whole of {@code wanted} fits.
+   */
+  static Double waterLevel(double[] wanted, double budget) {
+    double total = 0;
+    for (double w : wanted) {
+      total += w;
+    }
+    if (total <= budget) {
+      return null;
+    }
+    double[] sorted = wanted.clone();
+    java.util.Arrays.sort(sorted);
+    double below = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      int above = sorted.length - i;
+      double level = (budget - below) / above;
+      if (level <= sorted[i]) {
+        return level;
+      }
+      below += sorted[i];
+    }
+    return sorted[sorted.length - 1];
   }
 
   /** Miners left out of this period's test: the window's share held at binding is released. */
@@ -251,7 +284,7 @@ public final class TestWindows {
   }
 
   /** The window ended: records what the miners had no room for, then the plan. */
-  private void close(Plan plan, List<MinerNode> miners, double scale, List<String> tested) {
+  private void close(Plan plan, List<MinerNode> miners, Double limit, List<String> tested) {
     long now = timeline.now();
     for (MinerNode node : miners) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
@@ -262,6 +295,6 @@ public final class TestWindows {
       }
     }
     record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
-        plan.start(), plan.end(), scale, tested));
+        plan.start(), plan.end(), limit, tested));
   }
 }

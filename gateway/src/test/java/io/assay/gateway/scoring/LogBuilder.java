@@ -80,12 +80,18 @@ final class LogBuilder {
 
   /**
    * The task's test window of {@code period}: {@code fraction} of the period from {@code
-   * startOffset} millis into it, recorded when it ends.
+   * startOffset} millis into it, recorded when it ends; every miner asked its whole {@code c *
+   * f}.
    */
-  LogBuilder plan(long period, double fraction, long startOffset, double scale) {
+  LogBuilder plan(long period, double fraction, long startOffset) {
+    return plan(period, fraction, startOffset, null);
+  }
+
+  /** The same with the budget capping every window at {@code cap} units (null for none). */
+  LogBuilder plan(long period, double fraction, long startOffset, Double cap) {
     long start = period * HOUR + startOffset;
     long end = start + (long) (fraction * HOUR);
-    events.add(new TestPlanned(end, period, task, fraction, start, end, scale));
+    events.add(new TestPlanned(end, period, task, fraction, start, end, cap, null));
     return this;
   }
 

@@ -170,7 +170,7 @@ final class MarketLog {
         }
       }
     }
-    events.add(new TestPlanned(windowEnd, p, task, f, windowStart, windowEnd, 1.0));
+    events.add(new TestPlanned(windowEnd, p, task, f, windowStart, windowEnd));
   }
 
   private long declared(Miner m) {

@@ -124,7 +124,7 @@ class PeriodScoreTest {
     // PS over the period: E = 180, E429 = 60, consumed = 120, u = 0.88, good = 2/3
     // PS_window: E = 80, E429 = 60, consumed = 20, u = 60/80 = 0.75, good = 0.25
     LogBuilder log = LogBuilder.oneTask().declare(0, "m", 1000)
-        .plan(0, 0.08, 600_000, 1.0)
+        .plan(0, 0.08, 600_000)
         .at(0, 300_000).served(0, "m", 10, 10, 1)
         .at(0, 700_000).served(0, "m", 2, 10, 1).rateLimited(0, "m", 6, 10);
     TaskReport r = log.computeAtEndOf(0).miners().get("m").tasks().get(LLM);
@@ -136,10 +136,10 @@ class PeriodScoreTest {
   }
 
   @Test
-  void theWindowsCapacityIsScaledByTheBudgetFactor() {
-    // c = 1000, f = 0.04, scale 0.5: c_W = 20. Asked 20, served 10, refused 10:
+  void theWindowsCapacityIsCutToTheBudgetsCap() {
+    // c = 1000, f = 0.04, cap 20: c_W = min(40, 20) = 20. Asked 20, served 10, refused 10:
     // u_W = 10/20 = 0.5, good = 0.5, PS_window = 0.5 * (1 - 0.5 * 0.5)
-    LogBuilder log = LogBuilder.oneTask().declare(0, "m", 1000).plan(0, 0.04, 600_000, 0.5)
+    LogBuilder log = LogBuilder.oneTask().declare(0, "m", 1000).plan(0, 0.04, 600_000, 20.0)
         .at(0, 601_000).served(0, "m", 1, 10, 1).rateLimited(0, "m", 1, 10);
     TaskReport r = log.computeAtEndOf(0).miners().get("m").tasks().get(LLM);
     assertThat(r.windowScore()).isEqualTo(0.5 * (1 - 0.5 * 0.5));
@@ -147,7 +147,7 @@ class PeriodScoreTest {
 
   @Test
   void requestsOutsideTheWindow_countForThePeriodOnly() {
-    LogBuilder log = LogBuilder.oneTask().declare(0, "m", 100).plan(0, 0.04, 600_000, 1.0)
+    LogBuilder log = LogBuilder.oneTask().declare(0, "m", 100).plan(0, 0.04, 600_000)
         .at(0, 200_000).failed(0, "m", 1, 10)
         .at(0, 601_000).served(0, "m", 1, 4, 1);
     TaskReport r = log.computeAtEndOf(0).miners().get("m").tasks().get(LLM);

@@ -33,7 +33,7 @@ class ScoringEventJsonTest {
       new ScoringEvent.CheckFailed(1_700_000_002_000L, "5Fhot", "llm/reference-lm", "ans-4",
           ScoringEvent.CheckFailed.Cause.SERVICE),
       new ScoringEvent.TestPlanned(1_700_000_900_000L, 472_222, "llm/reference-lm", 0.04,
-          1_700_000_756_000L, 1_700_000_900_000L, 0.5),
+          1_700_000_756_000L, 1_700_000_900_000L, 480.0, null),
       new ScoringEvent.TestShortfall(1_700_000_900_000L, 472_222, "5Fhot", "llm/reference-lm",
           40, Outcome.RATE_LIMITED, "not sent before the test window ended"),
       new ScoringEvent.UidsChanged(3, Map.of("5Fhot", 12)),
@@ -132,7 +132,7 @@ class ScoringEventJsonTest {
         1, false, 0.0)).hasMessageContaining("check_p");
     assertThatThrownBy(() -> new ScoringEvent.TestShortfall(0, 0, "m", "t", 5, Outcome.SUCCESS,
         "x")).hasMessageContaining("rate_limited or failed");
-    assertThatThrownBy(() -> new ScoringEvent.TestPlanned(0, 0, "t", 0, 0, 1, 1))
+    assertThatThrownBy(() -> new ScoringEvent.TestPlanned(0, 0, "t", 0, 0, 1))
         .hasMessageContaining("fraction");
     assertThatThrownBy(() -> new QualityChecked(0, "m", "t", "a", Double.POSITIVE_INFINITY))
         .hasMessageContaining("quality must be finite");

@@ -93,4 +93,14 @@ class VerifiedVolumeTest {
     assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
         .isCloseTo(0.25 * 100 / decays(), within(1e-12));
   }
+
+  @Test
+  void aCappedWindow_countsOnlyTheCapacityItTested() {
+    // c = 1000 with f = 0.04 would be a window of 40; the budget capped it at 10, which stands
+    // for 10 / 0.04 = 250 of the declaration: the rest was never tested and earns nothing.
+    WeightReport r = LogBuilder.oneTask().declare(0, "m", 1000).plan(0, 0.04, 600_000, 10.0)
+        .at(0, 601_000).served(0, "m", 1, 10, 1).checked("m", 1).computeAtEndOf(0);
+    assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
+        .isCloseTo(0.25 * 250 / decays(), within(1e-12));
+  }
 }

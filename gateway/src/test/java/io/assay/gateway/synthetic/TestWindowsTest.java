@@ -1,6 +1,7 @@
 package io.assay.gateway.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.assay.gateway.period.ManualClock;
@@ -126,17 +127,26 @@ class TestWindowsTest {
   }
 
   @Test
-  void overBudget_everyMinersWindowIsScaledByTheSameFactor() throws Exception {
-    MinerNode a = miner("a", 100_000);
+  void overBudget_theLargestWindowsAreCutToACommonCap_andSmallOnesKeepTheirWhole()
+      throws Exception {
+    // whatever f is drawn, a's c * f (at most 800) fits under the cap and b's (at least 12 000)
+    // does not: b is asked what the budget leaves, a its whole window
+    MinerNode a = miner("a", 1_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(1000, (n, t) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(10_000, (n, t) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
-    double scale = 1000 / (400_000 * plan.fraction());
-    assertThat(a.capacity(TASK, 0).window().capacity())
-        .isCloseTo(100_000 * plan.fraction() * scale, org.assertj.core.api.Assertions.within(1e-9));
-    assertThat(a.capacity(TASK, 0).window().capacity() + b.capacity(TASK, 0).window().capacity())
-        .isCloseTo(1000, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(a.capacity(TASK, 0).window().capacity()).isEqualTo(1_000 * plan.fraction());
+    assertThat(b.capacity(TASK, 0).window().capacity())
+        .isCloseTo(10_000 - 1_000 * plan.fraction(), within(1e-9));
+  }
+
+  @Test
+  void theWaterLevel_spendsTheBudgetExactly_cuttingOnlyWhatPassesIt() {
+    assertThat(TestWindows.waterLevel(new double[] {1, 2, 3}, 6)).isNull();
+    assertThat(TestWindows.waterLevel(new double[] {1, 2, 30}, 13)).isEqualTo(10.0);
+    assertThat(TestWindows.waterLevel(new double[] {10, 20, 30}, 30)).isEqualTo(10.0);
+    assertThat(TestWindows.waterLevel(new double[] {5, 5}, 4)).isEqualTo(2.0);
   }
 
   @Test
@@ -159,7 +169,7 @@ class TestWindowsTest {
           TestPlanned p = (TestPlanned) e;
           assertThat(p.at()).isGreaterThanOrEqualTo(plan.end());
           assertThat(p.windowStart()).isEqualTo(plan.start());
-          assertThat(p.scale()).isEqualTo(1.0);
+          assertThat(p.cap()).isNull();
         });
   }
 
