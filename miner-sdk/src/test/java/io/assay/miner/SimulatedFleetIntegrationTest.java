@@ -78,7 +78,8 @@ class SimulatedFleetIntegrationTest {
     ValidatorClient client = start("overclaim-1");
     JsonNode declared = capacity(client);
     assertThat(declared.path("max_concurrency").asInt()).isEqualTo(5);
-    long honest = fleet.model().capacityPerPeriod("echo", 5, Duration.ofMinutes(60));
+    long honest = (long) (SimulatedFleet.DECLARED_SHARE
+        * fleet.model().capacityPerPeriod("echo", 5, Duration.ofMinutes(60)));
     assertThat(declared.path("volume").asLong()).isEqualTo(5 * honest);
 
     CompletableFuture<HttpResponse<byte[]>> first = echoAsync(client);
@@ -101,7 +102,8 @@ class SimulatedFleetIntegrationTest {
     ValidatorClient two = start("timeshare-2");
     assertThat(capacity(one).path("volume").asLong())
         .isEqualTo(capacity(two).path("volume").asLong())
-        .isEqualTo(fleet.model().capacityPerPeriod("echo", 5, Duration.ofMinutes(60)));
+        .isEqualTo((long) (SimulatedFleet.DECLARED_SHARE
+            * fleet.model().capacityPerPeriod("echo", 5, Duration.ofMinutes(60))));
 
     CompletableFuture<HttpResponse<byte[]>> first = echoAsync(one);
     Machine machine = fleet.machine("timeshare");

@@ -36,12 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       operator does (a test window asks exactly the declared rate, so a miner declaring its
  *       last unit would turn away what a moment's jitter delays), and its slots;
  *   <li>an {@link Behaviour#OVERCLAIM overclaiming} miner declares {@value
- *       Behaviour#OVERCLAIM_FACTOR} times the volume and the concurrency, and its machine sheds
+ *       Behaviour#OVERCLAIM_FACTOR} times an honest miner's volume and concurrency, and its machine sheds
  *       what does not fit with 429;
  *   <li>a {@link Behaviour#SLOW slow} miner declares the honest numbers on a machine {@value
  *       SimulatedBackends#SLOWDOWN} times slower;
- *   <li>each of the N identities of a {@link Behaviour#SYBIL sybil} machine declares and serves
- *       1/N of it: its own slots, every service time N times longer (the machine has N times the
+ *   <li>each of the N identities of a {@link Behaviour#SYBIL sybil} machine serves 1/N of
+ *       it, and declares the honest share of that: its own slots, every service time N times longer (the machine has N times the
  *       slots, each N times slower: the honest machine's throughput in all);
  *   <li>each of the N identities of a {@link Behaviour#TIMESHARE timeshare} machine declares the
  *       whole machine, and they share its slots;
@@ -170,17 +170,16 @@ public final class SimulatedFleet implements AutoCloseable {
     if (maxCapacity < 0) {
       throw new IllegalArgumentException("max capacity must be >= 0, was " + maxCapacity);
     }
-    long honest = (long) (DECLARED_SHARE * model.capacityPerPeriod(kind, unitsPerRequest,
-        period));
-    long own = (long) (DECLARED_SHARE * model(spec).capacityPerPeriod(kind, unitsPerRequest,
-        period));
+    long machine = model.capacityPerPeriod(kind, unitsPerRequest, period);
+    long own = model(spec).capacityPerPeriod(kind, unitsPerRequest, period);
+    long honest = (long) (DECLARED_SHARE * machine);
     int slots = model.slots();
     long capacity;
     long declared;
     int concurrency = slots;
     switch (spec.behaviour()) {
       case OVERCLAIM -> {
-        capacity = honest;
+        capacity = machine;
         declared = saturatedTimes(honest, Behaviour.OVERCLAIM_FACTOR);
         concurrency = slots * Behaviour.OVERCLAIM_FACTOR;
       }
@@ -195,7 +194,7 @@ public final class SimulatedFleet implements AutoCloseable {
       default -> {
         // sybil: its own, slower model; timeshare: the whole machine, as it claims
         capacity = own;
-        declared = own;
+        declared = (long) (DECLARED_SHARE * own);
       }
     }
     return new Offer(Math.min(capacity, maxCapacity), Math.min(declared, maxCapacity),

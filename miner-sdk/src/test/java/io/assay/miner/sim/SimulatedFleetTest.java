@@ -20,7 +20,9 @@ class SimulatedFleetTest {
   private static final ServiceModel MODEL = ServiceModel.reference();
   private static final long LLM_UNITS = 128;
   private static final long MAX = Long.MAX_VALUE / 2;
-  private static final long HONEST = MODEL.capacityPerPeriod("llm", LLM_UNITS, PERIOD);
+  /** What an honest machine serves in a period, and what it declares of that. */
+  private static final long MACHINE = MODEL.capacityPerPeriod("llm", LLM_UNITS, PERIOD);
+  private static final long HONEST = (long) (SimulatedFleet.DECLARED_SHARE * MACHINE);
   private static final List<MinerSpec> SPECS = MinerSpecs.parse("honest:2,overclaim:1,slow:1,"
       + "flaky:1,random-output:1,other-model:1,bad-proof:1,go-dark:1,late:1,detector:1,"
       + "staller:1,early-stop:1,sybil:3,timeshare:3");
@@ -34,8 +36,9 @@ class SimulatedFleetTest {
 
   @Test
   void anHonestMiner_declaresAndServesItsMachinesThroughput_withItsSlots() {
-    assertThat(HONEST).isEqualTo((long) Math.floor(4 * 600 / 1.33 * 128));
-    assertThat(offer("honest-1")).isEqualTo(new SimulatedFleet.Offer(HONEST, HONEST, 4));
+    assertThat(MACHINE).isEqualTo((long) Math.floor(4 * 600 / 1.33 * 128));
+    assertThat(HONEST).isEqualTo((long) (0.8 * MACHINE));
+    assertThat(offer("honest-1")).isEqualTo(new SimulatedFleet.Offer(MACHINE, HONEST, 4));
     assertThat(fleet.model(spec("honest-1"))).isEqualTo(MODEL);
   }
 
@@ -43,7 +46,7 @@ class SimulatedFleetTest {
   void behavioursThatCheatInTheirAnswersOrTiming_declareTheHonestNumbers() {
     for (String name : List.of("flaky-1", "random-output-1", "other-model-1", "bad-proof-1",
         "late-1", "detector-1", "staller-1", "early-stop-1")) {
-      assertThat(offer(name)).as(name).isEqualTo(new SimulatedFleet.Offer(HONEST, HONEST, 4));
+      assertThat(offer(name)).as(name).isEqualTo(new SimulatedFleet.Offer(MACHINE, HONEST, 4));
       assertThat(fleet.model(spec(name))).as(name).isEqualTo(MODEL);
     }
   }
@@ -51,7 +54,7 @@ class SimulatedFleetTest {
   @Test
   void anOverclaimingMiner_declaresFiveTimesTheVolumeAndConcurrencyOfItsMachine() {
     assertThat(offer("overclaim-1"))
-        .isEqualTo(new SimulatedFleet.Offer(HONEST, 5 * HONEST, 20));
+        .isEqualTo(new SimulatedFleet.Offer(MACHINE, 5 * HONEST, 20));
     assertThat(fleet.machine("overclaim-1").slots()).isEqualTo(4);
   }
 
@@ -60,7 +63,7 @@ class SimulatedFleetTest {
     SimulatedFleet.Offer slow = offer("slow-1");
     assertThat(slow.declared()).isEqualTo(HONEST);
     assertThat(slow.concurrency()).isEqualTo(4);
-    assertThat((double) slow.capacity()).isCloseTo(HONEST / 10.0, within(1.0));
+    assertThat((double) slow.capacity()).isCloseTo(MACHINE / 10.0, within(1.0));
     assertThat(fleet.model(spec("slow-1")).seconds("llm", LLM_UNITS))
         .isCloseTo(10 * MODEL.seconds("llm", LLM_UNITS), within(1e-9));
   }
@@ -69,8 +72,8 @@ class SimulatedFleetTest {
   void eachSybilIdentity_isAThirdOfTheMachine_threeTimesSlower() {
     for (String name : List.of("sybil-1", "sybil-2", "sybil-3")) {
       SimulatedFleet.Offer sybil = offer(name);
-      assertThat(sybil.declared()).isEqualTo(sybil.capacity());
-      assertThat((double) sybil.capacity()).isCloseTo(HONEST / 3.0, within(1.0));
+      assertThat(sybil.declared()).isEqualTo((long) (0.8 * sybil.capacity()));
+      assertThat((double) sybil.capacity()).isCloseTo(MACHINE / 3.0, within(1.0));
       assertThat(sybil.concurrency()).isEqualTo(4);
       assertThat(fleet.model(spec(name)).seconds("zk-proof", 3))
           .isCloseTo(3 * MODEL.seconds("zk-proof", 3), within(1e-9));
@@ -82,7 +85,7 @@ class SimulatedFleetTest {
   @Test
   void timeshareIdentities_eachDeclareTheWholeMachine_andShareIt() {
     for (String name : List.of("timeshare-1", "timeshare-2", "timeshare-3")) {
-      assertThat(offer(name)).isEqualTo(new SimulatedFleet.Offer(HONEST, HONEST, 4));
+      assertThat(offer(name)).isEqualTo(new SimulatedFleet.Offer(MACHINE, HONEST, 4));
       assertThat(spec(name).machine()).isEqualTo("timeshare");
     }
     assertThat(fleet.machine("timeshare").slots()).isEqualTo(4);
@@ -101,7 +104,7 @@ class SimulatedFleetTest {
     assertThat(fleet.offer(spec("honest-1"), "llm", LLM_UNITS, 1_000))
         .isEqualTo(new SimulatedFleet.Offer(1_000, 1_000, 4));
     assertThat(fleet.offer(spec("overclaim-1"), "llm", LLM_UNITS, HONEST * 2))
-        .isEqualTo(new SimulatedFleet.Offer(HONEST, HONEST * 2, 20));
+        .isEqualTo(new SimulatedFleet.Offer(MACHINE, HONEST * 2, 20));
   }
 
   @Test
