@@ -216,10 +216,10 @@ public sealed interface ScoringEvent {
     }
 
     /**
-     * The part of a declaration of {@code c} its window tested at the declared rate: all of it,
-     * or when the budget capped the window, what the capped window stands for ({@code cap / f}).
-     * Verified volume counts no more: declaring beyond what the validator can afford to test
-     * earns nothing.
+     * The part of a declaration of {@code c} the task's windows tested at the declared rate: all
+     * of it, or when the budget capped them, what a capped window stands for ({@code cap / f}),
+     * for every miner of the task, in the tested subset or not. Verified volume counts no more:
+     * declaring beyond what the validator can afford to test earns nothing.
      */
     public double testedCapacity(long c) {
       return cap == null ? c : Math.min(c, cap / fraction);

@@ -173,12 +173,13 @@ final class ScoringLog {
     }
 
     /**
-     * {@code c} of {@code period} as far as the period's test window tested it: all of it
-     * unless the budget capped the window.
+     * {@code c} of {@code period} as far as the task's test windows of the period tested it:
+     * all of it unless the budget capped them. A miner left out of a subset plan counts up to
+     * the same cap: its declaration is no better verified than a tested one's.
      */
     double testedCapacity(long period) {
       long c = declared(period);
-      TestPlanned plan = plan(period);
+      TestPlanned plan = plans.get(period);
       return plan == null ? c : plan.testedCapacity(c);
     }
 

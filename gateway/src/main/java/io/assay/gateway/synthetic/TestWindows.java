@@ -151,8 +151,9 @@ public final class TestWindows {
    *
    * <p>The budget is a hard cap on the validator's test cost: when it cannot give every bound
    * miner even one typical request (as a flood of tiny identities would demand), a random subset
-   * of the miners, as many as it affords, is tested this period, drawn from the secure source;
-   * the others have no window this period. Otherwise the windows are water-filled: every miner
+   * of the miners, as many as it affords, is tested this period with one typical request each
+   * (the plan's cap), drawn from the secure source; the others have no window this period.
+   * Otherwise the windows are water-filled: every miner
    * whose {@code c * f} passes a common cap is asked the cap, the rest their whole {@code c *
    * f}, the cap chosen so the total is the budget. Cutting every window by one factor instead
    * (as SCORING.md reads) lets one identity that declares the most it may shrink every other
@@ -189,7 +190,7 @@ public final class TestWindows {
         wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
             * plan.fraction();
       }
-      Double limit = waterLevel(wanted, allowed);
+      Double limit = tested != null ? Double.valueOf(typical) : waterLevel(wanted, allowed);
       for (MinerNode node : miners) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
         double full = cap.declared() * plan.fraction();

@@ -89,9 +89,15 @@ final class LogBuilder {
 
   /** The same with the budget capping every window at {@code cap} units (null for none). */
   LogBuilder plan(long period, double fraction, long startOffset, Double cap) {
+    return plan(period, fraction, startOffset, cap, null);
+  }
+
+  /** The same testing only the miners {@code tested} (null: all of them). */
+  LogBuilder plan(long period, double fraction, long startOffset, Double cap,
+      List<String> tested) {
     long start = period * HOUR + startOffset;
     long end = start + (long) (fraction * HOUR);
-    events.add(new TestPlanned(end, period, task, fraction, start, end, cap, null));
+    events.add(new TestPlanned(end, period, task, fraction, start, end, cap, tested));
     return this;
   }
 

@@ -103,4 +103,15 @@ class VerifiedVolumeTest {
     assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
         .isCloseTo(0.25 * 250 / decays(), within(1e-12));
   }
+
+  @Test
+  void aMinerLeftOutOfASubsetPlan_countsUpToTheSameCap() {
+    // the budget tested only "t", one request of 10 each: "m" untested, its 1000 counts as
+    // 10 / 0.04 = 250, like a tested miner's, however much it declared
+    WeightReport r = LogBuilder.oneTask().declare(0, "m", 1000).declare(0, "t", 1000)
+        .plan(0, 0.04, 600_000, 10.0, java.util.List.of("t")).at(0, 100_000).served(0, "m", 1, 10, 1).checked("m", 1)
+        .computeAtEndOf(0);
+    assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
+        .isCloseTo(0.25 * 250 / decays(), within(1e-12));
+  }
 }

@@ -219,7 +219,12 @@ class TestWindowsTest {
         .filter(n -> n.capacity(TASK, 0).window() != null).toList();
     assertThat(tested).hasSize(3);
     runTo(plan.end());
+    for (MinerNode node : tested) {
+      assertThat(node.capacity(TASK, 0).window().capacity())
+          .isEqualTo(Math.min(64_000 * plan.fraction(), UPR));
+    }
     assertThat(recorded).filteredOn(e -> e instanceof TestPlanned).singleElement()
+        .satisfies(e -> assertThat(((TestPlanned) e).cap()).isEqualTo((double) UPR))
         .satisfies(e -> assertThat(((TestPlanned) e).tested())
             .containsExactlyInAnyOrderElementsOf(tested.stream().map(MinerNode::hotkey)
                 .toList()));

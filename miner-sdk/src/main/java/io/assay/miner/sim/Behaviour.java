@@ -16,12 +16,14 @@ import java.util.stream.Collectors;
  * runs as fast as its backend.
  */
 public enum Behaviour {
-  /** Declares what its machine serves and answers every request correctly, at full speed. */
+  /**
+   * Declares most of what its machine serves (in a simulated fleet, {@link
+   * SimulatedFleet#DECLARED_SHARE}) and answers every request correctly, at full speed.
+   */
   HONEST("honest"),
   /**
-   * Declares {@value #OVERCLAIM_FACTOR} times its machine's volume and {@value
-   * #OVERCLAIM_FACTOR} times its concurrency, serves honestly what fits on its machine and sheds
-   * the rest with 429.
+   * Declares {@value #OVERCLAIM_FACTOR} times an honest miner's volume and concurrency, serves
+   * honestly what fits on its machine and sheds the rest with 429.
    */
   OVERCLAIM("overclaim"),
   /**
@@ -87,7 +89,7 @@ public enum Behaviour {
    */
   TIMESHARE("timeshare");
 
-  /** How many times its served capacity an {@link #OVERCLAIM} miner declares. */
+  /** How many times an honest miner's declaration an {@link #OVERCLAIM} miner declares. */
   public static final int OVERCLAIM_FACTOR = 5;
 
   private final String id;
