@@ -42,10 +42,10 @@ public final class SyntheticSender implements TestWindows.WindowSender {
    * @return whether it went, or why not; the window's pacing tries again later
    */
   @Override
-  public TestWindows.Sent send(MinerNode miner, Task task) {
+  public TestWindows.Sent send(MinerNode miner, Task task, long room) {
     List<TaskRequest> parts;
     try {
-      parts = task.split(source.next(task, random).request());
+      parts = task.split(source.next(task, random, room).request());
     } catch (InvalidRequestException e) {
       log.warn("a synthetic request of {} was invalid: {}", task.spec().id(), e.getMessage());
       return TestWindows.Sent.NOT_MADE;

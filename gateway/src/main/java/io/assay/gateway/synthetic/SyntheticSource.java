@@ -39,6 +39,41 @@ public final class SyntheticSource {
   /** Whence a synthetic request's content came. */
   public enum Kind { REPLAY, CORPUS, GENERATOR }
 
+  /** Draws tried at most for a request that fits a window's room. */
+  static final int FIT_TRIES = 8;
+
+  /**
+   * A synthetic request for {@code task}, not yet split, whose estimate fits in {@code room}
+   * units when one of {@value #FIT_TRIES} draws does (else the smallest drawn): a test window
+   * asks its {@code c_W} in requests as organic traffic would size them, not in one request far
+   * larger than the window, which a miner serving a fraction of its declared rate could still
+   * answer in time.
+   */
+  public Drawn next(Task task, RandomGenerator random, long room) {
+    Drawn smallest = null;
+    long smallestUnits = Long.MAX_VALUE;
+    for (int i = 0; i < FIT_TRIES; i++) {
+      Drawn drawn = next(task, random);
+      long units = estimate(task, drawn.request());
+      if (units <= room) {
+        return drawn;
+      }
+      if (smallest == null || units < smallestUnits) {
+        smallest = drawn;
+        smallestUnits = units;
+      }
+    }
+    return smallest;
+  }
+
+  private static long estimate(Task task, TaskRequest request) {
+    try {
+      return task.estimateUnits(request);
+    } catch (RuntimeException invalid) {
+      return Long.MAX_VALUE; // the sender reports it when it is the one chosen
+    }
+  }
+
   /** A synthetic request for {@code task}, not yet split. */
   public Drawn next(Task task, RandomGenerator random) {
     String id = task.spec().id();

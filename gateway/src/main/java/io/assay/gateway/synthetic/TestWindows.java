@@ -81,7 +81,11 @@ public final class TestWindows {
   /** Sends one synthetic request to the miner under test. */
   @FunctionalInterface
   public interface WindowSender {
-    Sent send(MinerNode miner, Task task);
+    /**
+     * @param room the work units the window may still ask (at least 1): the request should fit
+     *     in it when the task's traffic has requests that small
+     */
+    Sent send(MinerNode miner, Task task, long room);
   }
 
   /** What became of a synthetic request. */
@@ -266,7 +270,8 @@ public final class TestWindows {
     double due = window.capacity() * (i + 1) / steps;
     for (int sent = 0; sent < MAX_BURST
         && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
-      Sent result = sender.send(node, task);
+      long room = Math.max(1, (long) Math.ceil(window.capacity() - cap.windowAsked()));
+      Sent result = sender.send(node, task, room);
       log.debug("window of {} on {}: step {} of {}, {} of {} asked, {}", node.name(),
           task.spec().id(), i, steps, cap.windowAsked(), window.capacity(), result);
       if (result == Sent.NO_ROOM) {

@@ -80,6 +80,38 @@ class SyntheticSourceTest {
   }
 
   @Test
+  void aWindowsRoom_isFilledWithOrganicSizedRequestsThatFitIt_orTheSmallestDrawn() {
+    OrganicSamples organic = new OrganicSamples();
+    for (int i = 0; i < 10; i++) {
+      organic.record(ID, organic("a long essay", 500, false), 100);
+      organic.record(ID, organic("a short answer", 40, false), 100);
+    }
+    SyntheticSource source = new SyntheticSource(organic, Corpus.empty(),
+        new SyntheticConfig(true, 5, 10, 0.5, null));
+    SplittableRandom random = new SplittableRandom(4);
+    int fits = 0;
+    int smallest = 0;
+    for (int i = 0; i < 200; i++) {
+      if (((LlmRequest) source.next(TASK, random, 100).request()).maxTokens() <= 100) {
+        fits++;
+      }
+      if (((LlmRequest) source.next(TASK, random, 10).request()).maxTokens() == 40) {
+        smallest++;
+      }
+    }
+    // a draw misses only when all 8 tries are the long one: 1 in 256
+    assertThat(fits).isGreaterThanOrEqualTo(197);
+    assertThat(smallest).isGreaterThanOrEqualTo(197);
+    // without a limit both sizes come
+    Map<Integer, Integer> sizes = new java.util.HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      sizes.merge(((LlmRequest) source.next(TASK, random).request()).maxTokens(), 1,
+          Integer::sum);
+    }
+    assertThat(sizes).containsOnlyKeys(40, 500);
+  }
+
+  @Test
   void aReplayShareOfZero_neverReplaysAUsersPrompt() {
     OrganicSamples organic = new OrganicSamples();
     for (int i = 0; i < 10; i++) {

@@ -78,7 +78,7 @@ class TestWindowsTest {
 
   /** Plays the dispatcher: reserves a typical request and settles it served at once. */
   private TestWindows.WindowSender serving(AtomicInteger sent) {
-    return (node, task) -> {
+    return (node, task, room) -> {
       TaskCapacity cap = node.capacity(TASK, 0);
       TaskCapacity.Reservation r = TestMiners.reserve(cap, UPR, clock.millis());
       if (r == null) {
@@ -108,7 +108,7 @@ class TestWindowsTest {
   void oneWindowPerTask_sharedByItsMiners_afterTheGrace_andInsideThePeriod() throws Exception {
     MinerNode a = miner("a", 100_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
     List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
 
@@ -133,7 +133,7 @@ class TestWindowsTest {
     // does not: b is asked what the budget leaves, a its whole window
     MinerNode a = miner("a", 1_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(10_000, (n, t) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(10_000, (n, t, room) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
     assertThat(a.capacity(TASK, 0).window().capacity()).isEqualTo(1_000 * plan.fraction());
@@ -184,7 +184,7 @@ class TestWindowsTest {
   @Test
   void whatTheMinerHadNoRoomForBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
     miner("a", 64_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).filteredOn(e -> e instanceof TestShortfall).singleElement()
@@ -199,7 +199,7 @@ class TestWindowsTest {
   @Test
   void whatTheValidatorItselfDidNotSend_countsAgainstNoMiner() throws Exception {
     miner("a", 64_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NOT_MADE);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NOT_MADE);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
@@ -212,7 +212,7 @@ class TestWindowsTest {
     for (int i = 0; i < 10; i++) {
       all.add(miner("m" + i, 64_000));
     }
-    TestWindows windows = windows(3 * UPR, (n, t) -> TestWindows.Sent.NOT_MADE);
+    TestWindows windows = windows(3 * UPR, (n, t, room) -> TestWindows.Sent.NOT_MADE);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
     List<MinerNode> tested = all.stream()
@@ -266,7 +266,7 @@ class TestWindowsTest {
     for (int i = 0; i < 256; i++) {
       miner("m" + i, 1_000_000_000L); // a huge declaration: millions of requests in a window
     }
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
     onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
     int entries = onContext(() -> timeline.size());
