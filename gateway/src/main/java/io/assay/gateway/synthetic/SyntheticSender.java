@@ -42,7 +42,7 @@ public final class SyntheticSender implements TestWindows.WindowSender {
    * @return whether it went, or why not; the window's pacing tries again later
    */
   @Override
-  public TestWindows.Sent send(MinerNode miner, Task task, long room) {
+  public TestWindows.Sent send(MinerNode miner, Task task, long room, Runnable ended) {
     List<TaskRequest> parts;
     try {
       parts = task.split(source.next(task, random, room).request());
@@ -51,15 +51,20 @@ public final class SyntheticSender implements TestWindows.WindowSender {
       return TestWindows.Sent.NOT_MADE;
     }
     TestWindows.Sent result = TestWindows.Sent.NO_ROOM;
+    List<Future<?>> going = new java.util.ArrayList<>(parts.size());
     for (TaskRequest part : parts) {
       long units = task.estimateUnits(part);
       Future<?> done = part.stream()
           ? dispatcher.openStreamTo(miner, task, part, units).compose(this::drain)
           : dispatcher.dispatchTo(miner, task, part, units);
       if (done.failed() && done.cause() instanceof NotSentException) {
-        return result;
+        break;
       }
+      going.add(done);
       result = TestWindows.Sent.SENT;
+    }
+    if (!going.isEmpty()) {
+      Future.join(going).onComplete(all -> ended.run());
     }
     return result;
   }

@@ -84,8 +84,9 @@ public final class TestWindows {
     /**
      * @param room the work units the window may still ask (at least 1): the request should fit
      *     in it when the task's traffic has requests that small
+     * @param ended run, on any thread, once a request that was sent has ended, however
      */
-    Sent send(MinerNode miner, Task task, long room);
+    Sent send(MinerNode miner, Task task, long room, Runnable ended);
   }
 
   /** What became of a synthetic request. */
@@ -201,8 +202,8 @@ public final class TestWindows {
         TestWindow window = new TestWindow(plan.start(), plan.end(),
             limit == null ? full : Math.min(full, limit), maxConsecutiveFailures, typical);
         cap.plan(window);
-        int steps = steps(window.capacity(), typical);
-        timeline.at(plan.start(), () -> pace(node, task, cap, window, steps, 0));
+        Pacing pacing = new Pacing(node, task, cap, window);
+        timeline.at(plan.start(), () -> pacing.step(0));
         windows++;
       }
       List<MinerNode> closing = miners;
@@ -256,36 +257,68 @@ public final class TestWindows {
   }
 
   /**
-   * Step {@code i} of {@code steps}: sends synthetic requests while what the window was asked
-   * (organic work included) is behind an even pace, then schedules the next step with jitter.
+   * One miner's window of one task, paced: at each of {@code steps} even steps (with jitter) the
+   * window is due a further {@code c_W / steps}, and synthetic requests are sent while what it
+   * was asked (organic work included) is behind that; whenever one of them ends, the window
+   * catches up at once rather than at the next step, so a miner that takes one request at a
+   * time is asked as fast as it answers. Runs on the timeline's context.
    */
-  private void pace(MinerNode node, Task task, TaskCapacity cap, TestWindow window, int steps,
-      int i) {
-    long now = timeline.now();
-    if (now >= window.end() || cap.windowStopped()) {
-      log.debug("window of {} on {}: over at step {} of {} ({} of {} asked)", node.name(),
-          task.spec().id(), i, steps, cap.windowAsked(), window.capacity());
-      return;
+  private final class Pacing {
+    private final MinerNode node;
+    private final Task task;
+    private final TaskCapacity cap;
+    private final TestWindow window;
+    private final int steps;
+    /** What the window should have been asked by the end of the current step. */
+    private double due;
+
+    Pacing(MinerNode node, Task task, TaskCapacity cap, TestWindow window) {
+      this.node = node;
+      this.task = task;
+      this.cap = cap;
+      this.window = window;
+      this.steps = steps(window.capacity(), Math.max(1, task.spec().unitsPerRequest()));
     }
-    double due = window.capacity() * (i + 1) / steps;
-    for (int sent = 0; sent < MAX_BURST
-        && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
-      long room = Math.max(1, (long) Math.ceil(window.capacity() - cap.windowAsked()));
-      Sent result = sender.send(node, task, room);
-      log.debug("window of {} on {}: step {} of {}, {} of {} asked, {}", node.name(),
-          task.spec().id(), i, steps, cap.windowAsked(), window.capacity(), result);
-      if (result == Sent.NO_ROOM) {
-        cap.windowBlocked();
+
+    void step(int i) {
+      if (over()) {
+        log.debug("window of {} on {}: over at step {} of {} ({} of {} asked)", node.name(),
+            task.spec().id(), i, steps, cap.windowAsked(), window.capacity());
+        return;
       }
-      if (result != Sent.SENT) {
-        break;
+      due = window.capacity() * (i + 1) / steps;
+      send();
+      if (i + 1 < steps) {
+        double slot = (double) (window.end() - window.start()) / steps;
+        double jitter = (random.nextDouble() - 0.5) * 0.8;
+        long next = window.start() + (long) ((i + 1 + 0.5 + jitter) * slot);
+        timeline.at(Math.max(next, timeline.now()), () -> step(i + 1));
       }
     }
-    if (i + 1 < steps) {
-      double slot = (double) (window.end() - window.start()) / steps;
-      double jitter = (random.nextDouble() - 0.5) * 0.8;
-      long next = window.start() + (long) ((i + 1 + 0.5 + jitter) * slot);
-      timeline.at(Math.max(next, now), () -> pace(node, task, cap, window, steps, i + 1));
+
+    private boolean over() {
+      return timeline.now() >= window.end() || cap.windowStopped();
+    }
+
+    private void send() {
+      for (int sent = 0; sent < MAX_BURST && !over()
+          && (cap.windowRequests() == 0 || cap.windowAsked() < due); sent++) {
+        long room = Math.max(1, (long) Math.ceil(window.capacity() - cap.windowAsked()));
+        Sent result = sender.send(node, task, room, this::ended);
+        log.debug("window of {} on {}: {} of {} asked, {}", node.name(), task.spec().id(),
+            cap.windowAsked(), window.capacity(), result);
+        if (result == Sent.NO_ROOM) {
+          cap.windowBlocked();
+        }
+        if (result != Sent.SENT) {
+          break;
+        }
+      }
+    }
+
+    /** One of the window's requests ended, on any thread: catch up now. */
+    private void ended() {
+      timeline.at(timeline.now(), this::send);
     }
   }
 

@@ -78,7 +78,7 @@ class TestWindowsTest {
 
   /** Plays the dispatcher: reserves a typical request and settles it served at once. */
   private TestWindows.WindowSender serving(AtomicInteger sent) {
-    return (node, task, room) -> {
+    return (node, task, room, ended) -> {
       TaskCapacity cap = node.capacity(TASK, 0);
       TaskCapacity.Reservation r = TestMiners.reserve(cap, UPR, clock.millis());
       if (r == null) {
@@ -108,7 +108,7 @@ class TestWindowsTest {
   void oneWindowPerTask_sharedByItsMiners_afterTheGrace_andInsideThePeriod() throws Exception {
     MinerNode a = miner("a", 100_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
     List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
 
@@ -133,7 +133,7 @@ class TestWindowsTest {
     // does not: b is asked what the budget leaves, a its whole window
     MinerNode a = miner("a", 1_000);
     MinerNode b = miner("b", 300_000);
-    TestWindows windows = windows(10_000, (n, t, room) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(10_000, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
     assertThat(a.capacity(TASK, 0).window().capacity()).isEqualTo(1_000 * plan.fraction());
@@ -173,6 +173,37 @@ class TestWindowsTest {
         });
   }
 
+  @Test
+  void aMinerTakingOneRequestAtATime_isAskedAsFastAsItAnswers_notOnePerStep() throws Exception {
+    // concurrency 1, and every answer a quarter of its estimate (a chat that stops early): the
+    // window needs eight requests per typical request's worth of c_W, four times its steps, so
+    // only a catch-up as each one ends can ask it all
+    TestWindows windows = windows(Long.MAX_VALUE, (node, task, room, ended) -> {
+      TaskCapacity.Reservation r = TestMiners.reserve(node.capacity(TASK, 0), UPR,
+          clock.millis());
+      if (r == null) {
+        return TestWindows.Sent.NO_ROOM;
+      }
+      timeline.at(clock.millis(), () -> {
+        TestMiners.settle(r, UPR / 4, false);
+        ended.run();
+      });
+      return TestWindows.Sent.SENT;
+    });
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    MinerNode a = TestMiners.node("a");
+    a.bind(TASK, 0, (long) (8 * UPR / plan.fraction()), 1);
+    directory.put(a);
+    runTo(GRACE);
+    long tick = (plan.end() - plan.start()) / 100;
+    for (long t = plan.start(); t < plan.end(); t += tick) {
+      runTo(t);
+    }
+    runTo(plan.end());
+    assertThat(a.capacity(TASK, 0).windowAsked()).isGreaterThanOrEqualTo(8 * UPR - UPR);
+    assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
+  }
+
   /** Moves the clock second by second from {@code from} to {@code to}, running what is due. */
   private void runThrough(long from, long to) throws Exception {
     for (long t = from; t < to; t += 1000) {
@@ -184,7 +215,7 @@ class TestWindowsTest {
   @Test
   void whatTheMinerHadNoRoomForBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
     miner("a", 64_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).filteredOn(e -> e instanceof TestShortfall).singleElement()
@@ -199,7 +230,7 @@ class TestWindowsTest {
   @Test
   void whatTheValidatorItselfDidNotSend_countsAgainstNoMiner() throws Exception {
     miner("a", 64_000);
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NOT_MADE);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NOT_MADE);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
@@ -212,7 +243,7 @@ class TestWindowsTest {
     for (int i = 0; i < 10; i++) {
       all.add(miner("m" + i, 64_000));
     }
-    TestWindows windows = windows(3 * UPR, (n, t, room) -> TestWindows.Sent.NOT_MADE);
+    TestWindows windows = windows(3 * UPR, (n, t, room, ended) -> TestWindows.Sent.NOT_MADE);
     TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
     runTo(GRACE);
     List<MinerNode> tested = all.stream()
@@ -266,7 +297,7 @@ class TestWindowsTest {
     for (int i = 0; i < 256; i++) {
       miner("m" + i, 1_000_000_000L); // a huge declaration: millions of requests in a window
     }
-    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room) -> TestWindows.Sent.NO_ROOM);
+    TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
     onContext(() -> windows.openPeriod(0, 0));
     runTo(GRACE);
     int entries = onContext(() -> timeline.size());
