@@ -80,6 +80,18 @@ public record GatewayConfig(
       return new TaskConfig(kind, model, w, maxCapacity, unitsPerRequest, syntheticBudget,
           streamMinRate);
     }
+
+    /** The same with {@code max_capacity} set. */
+    public TaskConfig withMaxCapacity(long units) {
+      return new TaskConfig(kind, model, weight, units, unitsPerRequest, syntheticBudget,
+          streamMinRate);
+    }
+
+    /** The same with {@code synthetic_budget} set. */
+    public TaskConfig withSyntheticBudget(long units) {
+      return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, units,
+          streamMinRate);
+    }
   }
 
   /**
@@ -247,12 +259,11 @@ public record GatewayConfig(
         miners);
   }
 
-  /** This configuration with {@code synthetic_budget} of every task of {@code kind} set. */
-  public GatewayConfig withSyntheticBudget(String kind,
-      java.util.function.ToLongFunction<TaskConfig> budget) {
+  /** This configuration with every task of {@code kind} changed by {@code change}. */
+  public GatewayConfig withTasks(String kind,
+      java.util.function.UnaryOperator<TaskConfig> change) {
     List<TaskConfig> changed = tasks.stream().map(t -> !t.kind().equals(kind) ? t
-        : new TaskConfig(t.kind(), t.model(), t.weight(), t.maxCapacity(), t.unitsPerRequest(),
-            budget.applyAsLong(t), t.streamMinRate())).toList();
+        : change.apply(t)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
         routing, scoring, synthetic, checking, changed, miners);
   }

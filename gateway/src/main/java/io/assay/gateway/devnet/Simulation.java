@@ -58,11 +58,21 @@ public final class Simulation {
     // A zk test window costs one real proof per tested miner, about a second of this host's
     // CPU each: the budget of each circuit is capped at what the host can spare for them, so a
     // window tests a random subset of the miners when there are more (SCORING.md section 2).
+    //
+    // And on a compressed clock a zk window (4% of a 20 s period: 0.8 s) is shorter than one
+    // proof, so it asks every miner one request whatever it declared and cannot measure a
+    // declared rate, as it does with production periods (4% of an hour holds dozens of proofs).
+    // The simulated validator therefore does what a validator can do for a task its windows
+    // cannot measure: it sets the circuit's max_capacity to what the fastest prover it knows
+    // of, one simulated machine, serves in a period.
+    ServiceModel model = ServiceModel.sharedBy(specs.size());
     long proofs = Math.max(1, (long) (period.toSeconds() * PROOFS_PER_SECOND));
-    GatewayConfig config = base.withPeriod(period).withPort(0).withSyntheticBudget("zk-proof",
-        t -> Math.min(t.syntheticBudget(), proofs * t.unitsPerRequest()));
+    GatewayConfig config = base.withPeriod(period).withPort(0).withTasks("zk-proof", t -> t
+        .withSyntheticBudget(Math.min(t.syntheticBudget(), proofs * t.unitsPerRequest()))
+        .withMaxCapacity(Math.min(t.maxCapacity(),
+            model.capacityPerPeriod(t.kind(), t.unitsPerRequest(), period))));
     try (Devnet devnet = Devnet.start(config, dataDir, specs,
-        new SimulatedFleet(specs, ServiceModel.sharedBy(specs.size()), period))) {
+        new SimulatedFleet(specs, model, period))) {
       Map<String, MinerSpec> byHotkey = new TreeMap<>();
       List<Miner> miners = devnet.miners();
       for (int i = 0; i < specs.size(); i++) {
