@@ -173,8 +173,9 @@ public sealed interface ScoringEvent {
    * @param cap when the budget bound, the most work any one miner was asked in the window
    *     (water-filled: {@code c_W = min(c * f, cap)}); null when every miner was asked its {@code
    *     c * f}
-   * @param tested the miners tested, by hotkey, when the budget could not give every miner one
-   *     request and a random subset was tested; null when every miner with {@code c > 0} was
+   * @param tested null when every miner with {@code c > 0} was tested; an empty list when the
+   *     budget, too small for one request each, tested no one this period (logs of an earlier
+   *     version may name a subset)
    */
   record TestPlanned(
       @JsonProperty("at") long at,

@@ -174,13 +174,21 @@ final class ScoringLog {
 
     /**
      * {@code c} of {@code period} as far as the task's test windows of the period tested it:
-     * all of it unless the budget capped them. A miner left out of a subset plan counts up to
-     * the same cap: its declaration is no better verified than a tested one's.
+     * all of it unless the budget capped them (the cap applies to every miner of the task).
      */
     double testedCapacity(long period) {
       long c = declared(period);
       TestPlanned plan = plans.get(period);
       return plan == null ? c : plan.testedCapacity(c);
+    }
+
+    /**
+     * Whether the task's plan of {@code period} left this miner out: the budget tested no one
+     * that period (or, in a log written before plans were all or none, others only).
+     */
+    boolean leftOut(long period) {
+      TestPlanned plan = plans.get(period);
+      return plan != null && !plan.covers(miner);
     }
 
     /** The task's test plan for {@code period} when it tested this miner, or null. */

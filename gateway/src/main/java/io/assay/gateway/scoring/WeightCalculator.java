@@ -211,19 +211,32 @@ public final class WeightCalculator {
       series.tally(first, lastPeriod, params, tallies, windows);
       Map<Long, Double> periodScores = new HashMap<>();
       Double lastWindow = null;
+      Double standing = null; // the newest window score so far: a test's verdict stands
       for (long p = first; p <= lastPeriod; p++) {
         PeriodTally tally = tallies.get(p);
+        long c = series.declared(p);
+        Double ps = tally == null ? null : tally.score(c);
+        if (series.leftOut(p)) {
+          // no window this period (the budget tested the task in a share of periods only):
+          // the last verdict stands, so a machine caught once is not trusted in between
+          if (standing != null && c > 0) {
+            ps = ps == null ? standing : Math.min(ps, standing);
+          }
+          periodScores.put(p, ps);
+          continue;
+        }
         if (tally == null) {
           continue;
         }
-        long c = series.declared(p);
-        Double ps = tally.score(c);
         PeriodTally window = windows.get(p);
         ScoringEvent.TestPlanned plan = series.plan(p);
         Double psWindow = window == null || plan == null ? null
             : window.score(plan.windowCapacity(c));
         if (ps != null && psWindow != null) {
           ps = Math.min(ps, psWindow);
+        }
+        if (psWindow != null) {
+          standing = psWindow;
         }
         periodScores.put(p, ps);
         if (p == lastPeriod) {

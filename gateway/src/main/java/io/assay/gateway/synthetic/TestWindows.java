@@ -154,17 +154,22 @@ public final class TestWindows {
    * the timeline's context at the end of the grace window ({@link #openPeriod} schedules it);
    * public for benchmarks.
    *
-   * <p>The budget is a hard cap on the validator's test cost: when it cannot give every bound
-   * miner even one typical request (as a flood of tiny identities would demand), a random subset
-   * of the miners, as many as it affords, is tested this period with one typical request each
-   * (the plan's cap), drawn from the secure source; the others have no window this period.
-   * Otherwise the windows are water-filled: every miner
-   * whose {@code c * f} passes a common cap is asked the cap, the rest their whole {@code c *
-   * f}, the cap chosen so the total is the budget. Cutting every window by one factor instead
-   * (as SCORING.md reads) lets one identity that declares the most it may shrink every other
-   * miner's window until an overclaimer's shrunken window is within what it really serves;
-   * under a cap, the overclaim is what is cut, and verified volume counts only the capacity the
-   * window tested ({@link TestPlanned#testedCapacity}).
+   * <p>When the budget cannot give every bound miner even one typical request (more miners
+   * than it affords, as on a small simulation host), the task is tested in a share of periods
+   * only, {@code budget / (miners * typical)}, drawn from the secure source: then every miner
+   * at once, one typical request each (the plan's cap), otherwise none (a plan that tests no
+   * one is still recorded, and the last window's score stands for the period, see {@link
+   * io.assay.gateway.scoring.WeightCalculator}). Never a subset: identities that share a machine
+   * are caught only when they are tested together. The budget then bounds the test cost on
+   * average, not in each period.
+   *
+   * <p>Otherwise the windows are water-filled: every miner whose {@code c * f} passes a common
+   * cap is asked the cap, the rest their whole {@code c * f}, the cap chosen so the total is
+   * the budget. Cutting every window by one factor instead (as SCORING.md reads) lets one
+   * identity that declares the most it may shrink every other miner's window until an
+   * overclaimer's shrunken window is within what it really serves; under a cap, the overclaim
+   * is what is cut, and verified volume counts only the capacity the window tested ({@link
+   * TestPlanned#testedCapacity}).
    */
   public void assign(List<Plan> plans) {
     int windows = 0;
@@ -180,22 +185,23 @@ public final class TestWindows {
       }
       long allowed = budget.applyAsLong(plan.task());
       List<String> tested = null;
-      if (miners.size() > 1 && (double) miners.size() * typical > allowed) {
-        int k = (int) Math.max(1, allowed / typical);
-        java.util.Collections.shuffle(miners, new java.util.Random(random.nextLong()));
-        unplan(miners.subList(k, miners.size()), plan);
-        miners = new ArrayList<>(miners.subList(0, k));
-        tested = new ArrayList<>();
-        for (MinerNode node : miners) {
-          tested.add(node.hotkey());
+      Double limit;
+      double oneEach = (double) miners.size() * typical;
+      if (miners.size() > 1 && oneEach > allowed) {
+        limit = (double) typical;
+        if (random.nextDouble() >= allowed / oneEach) {
+          unplan(miners, plan);
+          miners = List.of();
+          tested = List.of();
         }
+      } else {
+        double[] wanted = new double[miners.size()];
+        for (int i = 0; i < wanted.length; i++) {
+          wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
+              * plan.fraction();
+        }
+        limit = waterLevel(wanted, allowed);
       }
-      double[] wanted = new double[miners.size()];
-      for (int i = 0; i < wanted.length; i++) {
-        wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
-            * plan.fraction();
-      }
-      Double limit = tested != null ? Double.valueOf(typical) : waterLevel(wanted, allowed);
       for (MinerNode node : miners) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
         double full = cap.declared() * plan.fraction();
@@ -208,7 +214,8 @@ public final class TestWindows {
       }
       List<MinerNode> closing = miners;
       List<String> recorded = tested;
-      timeline.at(plan.end(), () -> close(plan, closing, limit, recorded));
+      Double cap = limit;
+      timeline.at(plan.end(), () -> close(plan, closing, cap, recorded));
     }
     log.debug("{} test windows planned", windows);
   }
@@ -239,7 +246,7 @@ public final class TestWindows {
     return sorted[sorted.length - 1];
   }
 
-  /** Miners left out of this period's test: the window's share held at binding is released. */
+  /** Miners not tested this period: the window's share held at binding is released. */
   private static void unplan(List<MinerNode> untested, Plan plan) {
     for (MinerNode node : untested) {
       node.capacity(plan.task(), plan.period()).plan(null);

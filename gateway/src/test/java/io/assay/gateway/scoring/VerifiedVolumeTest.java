@@ -105,13 +105,25 @@ class VerifiedVolumeTest {
   }
 
   @Test
-  void aMinerLeftOutOfASubsetPlan_countsUpToTheSameCap() {
-    // the budget tested only "t", one request of 10 each: "m" untested, its 1000 counts as
-    // 10 / 0.04 = 250, like a tested miner's, however much it declared
-    WeightReport r = LogBuilder.oneTask().declare(0, "m", 1000).declare(0, "t", 1000)
-        .plan(0, 0.04, 600_000, 10.0, java.util.List.of("t")).at(0, 100_000).served(0, "m", 1, 10, 1).checked("m", 1)
-        .computeAtEndOf(0);
-    assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
-        .isCloseTo(0.25 * 250 / decays(), within(1e-12));
+  void aPeriodTheBudgetTestedNoOne_keepsEachMinersLastWindowScore() {
+    // period 0: every miner tested; "half" served half its window. Period 1: the budget tested
+    // no one. "half" keeps its verdict whatever it serves in between; "fresh", never tested,
+    // has only its requests; "idle", never tested and never asked, has no score.
+    LogBuilder log = LogBuilder.oneTask().declare(0, "half", 1000).declare(1, "half", 1000)
+        .declare(1, "fresh", 1000).declare(1, "idle", 1000)
+        .plan(0, 0.04, 600_000)
+        .at(0, 601_000).served(0, "half", 2, 10, 1).rateLimited(0, "half", 2, 10)
+        .plan(1, 0.04, 600_000, null, java.util.List.of())
+        .at(1, 100_000).served(1, "half", 3, 10, 1).served(1, "fresh", 3, 10, 1)
+        .checked("half", 1).checked("fresh", 1).checked("idle", 1);
+    WeightReport first = log.computeAtEndOf(0);
+    WeightReport second = log.computeAtEndOf(1);
+    double verdict = first.miners().get("half").tasks().get(LLM).windowScore();
+    assertThat(verdict).isLessThan(1.0);
+    assertThat(second.miners().get("half").tasks().get(LLM).periodScore()).isEqualTo(verdict);
+    assertThat(second.miners().get("fresh").tasks().get(LLM).periodScore()).isEqualTo(1.0);
+    WeightReport.TaskReport idle = second.miners().get("idle") == null ? null
+        : second.miners().get("idle").tasks().get(LLM);
+    assertThat(idle == null || idle.periodScore() == null).isTrue();
   }
 }

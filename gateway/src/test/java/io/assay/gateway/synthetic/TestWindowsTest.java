@@ -238,27 +238,41 @@ class TestWindowsTest {
   }
 
   @Test
-  void aBudgetTooSmallForOneRequestEach_testsARandomSubset_andRecordsWhich() throws Exception {
+  void aBudgetTooSmallForOneRequestEach_testsEveryMinerOrNone_inItsShareOfPeriods()
+      throws Exception {
+    // 10 miners, a budget of 3 typical requests: all of them in about 30% of periods, one
+    // typical request each, and no one otherwise; never some of them
     List<MinerNode> all = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      all.add(miner("m" + i, 64_000));
+      all.add(TestMiners.node("m" + i));
+      directory.put(all.get(i));
     }
     TestWindows windows = windows(3 * UPR, (n, t, room, ended) -> TestWindows.Sent.NOT_MADE);
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
-    runTo(GRACE);
-    List<MinerNode> tested = all.stream()
-        .filter(n -> n.capacity(TASK, 0).window() != null).toList();
-    assertThat(tested).hasSize(3);
-    runTo(plan.end());
-    for (MinerNode node : tested) {
-      assertThat(node.capacity(TASK, 0).window().capacity())
-          .isEqualTo(Math.min(64_000 * plan.fraction(), UPR));
+    int testedPeriods = 0;
+    for (long period = 0; period < 200; period++) {
+      for (MinerNode node : all) {
+        node.bind(TASK, period, 64_000, 100);
+      }
+      long p = period;
+      TestWindows.Plan plan = new TestWindows.Plan(p, TASK, 0.04, p * PERIOD + GRACE,
+          p * PERIOD + GRACE + 144_000);
+      onContext(() -> {
+        windows.assign(List.of(plan));
+        return null;
+      });
+      long windowed = all.stream().filter(n -> n.capacity(TASK, p).window() != null).count();
+      assertThat(windowed).as("period %d", p).isIn(0L, 10L);
+      if (windowed == 10) {
+        testedPeriods++;
+        assertThat(all.get(0).capacity(TASK, p).window().capacity()).isEqualTo((double) UPR);
+      }
     }
-    assertThat(recorded).filteredOn(e -> e instanceof TestPlanned).singleElement()
-        .satisfies(e -> assertThat(((TestPlanned) e).cap()).isEqualTo((double) UPR))
-        .satisfies(e -> assertThat(((TestPlanned) e).tested())
-            .containsExactlyInAnyOrderElementsOf(tested.stream().map(MinerNode::hotkey)
-                .toList()));
+    assertThat(testedPeriods).isBetween(40, 80);
+    runTo(Long.MAX_VALUE / 2);
+    assertThat(recorded).filteredOn(e -> e instanceof TestPlanned).hasSize(200)
+        .allSatisfy(e -> assertThat(((TestPlanned) e).cap()).isEqualTo((double) UPR))
+        .allSatisfy(e -> assertThat(((TestPlanned) e).tested()).satisfiesAnyOf(
+            tested -> assertThat(tested).isNull(), tested -> assertThat(tested).isEmpty()));
   }
 
   @Test
