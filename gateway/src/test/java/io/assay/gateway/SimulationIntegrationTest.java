@@ -37,6 +37,7 @@ class SimulationIntegrationTest {
         3, Duration.ofSeconds(20), TestDevnets.tempDir("assay-simulation"),
         new PrintStream(printed, true, StandardCharsets.UTF_8), json);
     String table = printed.toString(StandardCharsets.UTF_8);
+    System.out.print(table); // kept in the test report, to see the margins of a passing run
 
     double lowestHonest = Double.MAX_VALUE;
     double highestCheater = 0;
