@@ -3,6 +3,7 @@ package io.assay.task.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assay.task.SyntheticGenerator;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskRequest;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,13 +19,7 @@ class GeneratorRecognitionTest {
 
   @Test
   void everythingTheGeneratorMakes_isProduced_overManySeeds() {
-    for (long seed = 0; seed < 2000; seed++) {
-      SplittableRandom random = new SplittableRandom(seed);
-      for (int i = 0; i < 5; i++) {
-        TaskRequest r = GENERATOR.next(random);
-        assertThat(GENERATOR.produced(r)).as("%s", r).isTrue();
-      }
-    }
+    TaskContracts.assertRecognisesAllItMakes(GENERATOR);
   }
 
   @Test
@@ -75,17 +70,7 @@ class GeneratorRecognitionTest {
 
   @Test
   void requestsOfAnotherKind_areNotProduced() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/chat/completions";
-      }
-
-      @Override
-      public String model() {
-        return "all-MiniLM-L6-v2";
-      }
-    };
-    assertThat(GENERATOR.produced(other)).isFalse();
+    assertThat(GENERATOR.produced(TaskContracts.anotherKindsRequest("/v1/chat/completions", "all-MiniLM-L6-v2")))
+        .isFalse();
   }
 }

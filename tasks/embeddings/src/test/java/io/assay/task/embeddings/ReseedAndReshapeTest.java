@@ -1,9 +1,9 @@
 package io.assay.task.embeddings;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assay.task.SyntheticGenerator;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,24 +73,8 @@ class ReseedAndReshapeTest {
 
   @Test
   void anotherKindsRequest_isRefused() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/chat/completions";
-      }
-
-      @Override
-      public String model() {
-        return "m";
-      }
-    };
-    SplittableRandom random = new SplittableRandom(4);
-    assertThatThrownBy(() -> Fixtures.TASK.reseed(other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fixtures.TASK.reshape(THREE, other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fixtures.TASK.reshape(other, THREE, random))
-        .isInstanceOf(IllegalArgumentException.class);
+    TaskContracts.assertRefusesAnotherKind(Fixtures.TASK, THREE,
+        TaskContracts.anotherKindsRequest("/v1/chat/completions", "m"));
   }
 
   private static void assertReachesAMinerUnchanged(EmbeddingsRequest r) {

@@ -1,11 +1,11 @@
 package io.assay.task.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.task.Json;
 import io.assay.task.SyntheticGenerator;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskRequest;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -94,24 +94,8 @@ class ReseedAndReshapeTest {
 
   @Test
   void anotherKindsRequest_isRefused() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/embeddings";
-      }
-
-      @Override
-      public String model() {
-        return "m";
-      }
-    };
-    SplittableRandom random = new SplittableRandom(5);
-    assertThatThrownBy(() -> Fixtures.TASK.reseed(other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fixtures.TASK.reshape(LIGHTHOUSE, other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fixtures.TASK.reshape(other, LIGHTHOUSE, random))
-        .isInstanceOf(IllegalArgumentException.class);
+    TaskContracts.assertRefusesAnotherKind(Fixtures.TASK, LIGHTHOUSE,
+        TaskContracts.anotherKindsRequest("/v1/embeddings", "m"));
   }
 
   /** Every part's miner body parses back to that part: same prompts, size, steps and seed. */

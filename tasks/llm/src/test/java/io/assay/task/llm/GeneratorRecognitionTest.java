@@ -3,6 +3,7 @@ package io.assay.task.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assay.task.SyntheticGenerator;
+import io.assay.task.TaskContracts;
 import io.assay.task.Task;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
@@ -23,13 +24,7 @@ class GeneratorRecognitionTest {
 
   @Test
   void everythingTheGeneratorMakes_isProduced_overManySeeds() {
-    for (long seed = 0; seed < 2000; seed++) {
-      SplittableRandom random = new SplittableRandom(seed);
-      for (int i = 0; i < 5; i++) {
-        TaskRequest r = GENERATOR.next(random);
-        assertThat(GENERATOR.produced(r)).as("%s", r).isTrue();
-      }
-    }
+    TaskContracts.assertRecognisesAllItMakes(GENERATOR);
   }
 
   @Test
@@ -85,18 +80,8 @@ class GeneratorRecognitionTest {
 
   @Test
   void requestsOfAnotherKind_areNotProduced() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/embeddings";
-      }
-
-      @Override
-      public String model() {
-        return "reference-lm";
-      }
-    };
-    assertThat(GENERATOR.produced(other)).isFalse();
+    assertThat(GENERATOR.produced(TaskContracts.anotherKindsRequest("/v1/embeddings", "reference-lm")))
+        .isFalse();
   }
 
   private static LlmRequest parse(String path, String json) {

@@ -1,13 +1,13 @@
 package io.assay.task.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.task.Json;
 import io.assay.task.SyntheticGenerator;
 import io.assay.task.Task;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import java.nio.charset.StandardCharsets;
@@ -132,24 +132,8 @@ class ReseedAndReshapeTest {
 
   @Test
   void anotherKindsRequest_isRefused() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/embeddings";
-      }
-
-      @Override
-      public String model() {
-        return "m";
-      }
-    };
-    SplittableRandom random = new SplittableRandom(6);
-    assertThatThrownBy(() -> TASK.reseed(other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TASK.reshape(CHAT, other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TASK.reshape(other, CHAT, random))
-        .isInstanceOf(IllegalArgumentException.class);
+    TaskContracts.assertRefusesAnotherKind(TASK, CHAT,
+        TaskContracts.anotherKindsRequest("/v1/embeddings", "m"));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assay.task.SyntheticGenerator;
 import io.assay.task.Task;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
 import java.math.BigDecimal;
@@ -85,17 +86,7 @@ class GeneratorRecognitionTest {
     TaskRequest fromBls = bls.next(new SplittableRandom(3));
     assertThat(bls.produced(fromBls)).isTrue();
     assertThat(bn.produced(fromBls)).isFalse();
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/embeddings";
-      }
-
-      @Override
-      public String model() {
-        return "timeseries-mlp-bn128";
-      }
-    };
-    assertThat(bn.produced(other)).isFalse();
+    assertThat(bn.produced(TaskContracts.anotherKindsRequest("/v1/embeddings",
+        "timeseries-mlp-bn128"))).isFalse();
   }
 }

@@ -1,11 +1,10 @@
 package io.assay.task.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assay.task.SyntheticGenerator;
 import io.assay.task.Task;
-import io.assay.task.TaskRequest;
+import io.assay.task.TaskContracts;
 import io.assay.task.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -55,24 +54,8 @@ class ReseedAndReshapeTest {
 
   @Test
   void anotherKindsRequest_isRefused() {
-    TaskRequest other = new TaskRequest() {
-      @Override
-      public String path() {
-        return "/v1/embeddings";
-      }
-
-      @Override
-      public String model() {
-        return "m";
-      }
-    };
-    SplittableRandom random = new SplittableRandom(2);
-    assertThatThrownBy(() -> TASK.reseed(other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TASK.reshape(USERS, other, random))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TASK.reshape(other, USERS, random))
-        .isInstanceOf(IllegalArgumentException.class);
+    TaskContracts.assertRefusesAnotherKind(TASK, USERS,
+        TaskContracts.anotherKindsRequest("/v1/embeddings", "m"));
   }
 
   static ZkRequest parse(String json) {
