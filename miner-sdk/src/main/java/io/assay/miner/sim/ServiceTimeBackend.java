@@ -8,9 +8,7 @@ import io.assay.task.TaskException;
 import io.assay.task.TaskRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -180,18 +178,7 @@ final class ServiceTimeBackend extends ForwardingBackend {
   }
 
   private CompletableFuture<Void> at(long dueNanos) {
-    long wait = dueNanos - System.nanoTime();
-    if (wait <= 0) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletableFuture<Void> fired = new CompletableFuture<>();
-    try {
-      timer.schedule(() -> fired.complete(null), wait, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      fired.completeExceptionally(
-          new TaskException("cannot wait out a service time: the timer is shut down", e));
-    }
-    return fired;
+    return Waits.until(timer, dueNanos, "a service time");
   }
 
   private static long nanos(double seconds) {

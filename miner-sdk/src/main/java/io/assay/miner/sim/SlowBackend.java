@@ -3,13 +3,10 @@ package io.assay.miner.sim;
 import io.assay.task.Backend;
 import io.assay.task.ChunkSink;
 import io.assay.task.TaskAnswer;
-import io.assay.task.TaskException;
 import io.assay.task.TaskRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Answers {@code slowdown} times as late as the honest backend.
@@ -99,18 +96,7 @@ final class SlowBackend extends ForwardingBackend {
     }
 
     private CompletableFuture<Void> at(long dueNanos) {
-      long wait = dueNanos - System.nanoTime();
-      if (wait <= 0) {
-        return CompletableFuture.completedFuture(null);
-      }
-      CompletableFuture<Void> fired = new CompletableFuture<>();
-      try {
-        timer.schedule(() -> fired.complete(null), wait, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        fired.completeExceptionally(
-            new TaskException("cannot delay a slow answer: the timer is shut down", e));
-      }
-      return fired;
+      return Waits.until(timer, dueNanos, "a slow answer's delay");
     }
   }
 }

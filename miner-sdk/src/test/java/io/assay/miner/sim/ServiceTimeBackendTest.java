@@ -3,6 +3,8 @@ package io.assay.miner.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.assay.miner.sim.TextTask.Answer;
+import io.assay.miner.sim.TextTask.Request;
 import io.assay.task.Backend;
 import io.assay.task.ChunkSink;
 import io.assay.task.SyntheticGenerator;
@@ -27,25 +29,6 @@ import org.junit.jupiter.api.Test;
 
 /** The service-time model on in-test backends: slots, minimum times, pacing, shedding. */
 class ServiceTimeBackendTest {
-
-  record Request(String text) implements TaskRequest {
-    @Override
-    public String path() {
-      return "/v1/test";
-    }
-
-    @Override
-    public String model() {
-      return "test-1";
-    }
-  }
-
-  record Answer(String text) implements TaskAnswer {
-    @Override
-    public byte[] toMinerBody() {
-      return text.getBytes(StandardCharsets.UTF_8);
-    }
-  }
 
   private static final String TASK_ID = "test/test-1";
   private static final Task TASK = new CharacterTask();

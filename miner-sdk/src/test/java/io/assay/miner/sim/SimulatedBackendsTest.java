@@ -3,6 +3,8 @@ package io.assay.miner.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.assay.miner.sim.TextTask.Answer;
+import io.assay.miner.sim.TextTask.Request;
 import io.assay.task.Backend;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskException;
@@ -30,25 +32,6 @@ import org.junit.jupiter.api.Test;
 
 /** Each behaviour against small in-test backends; the llm behaviours are in LlmBehavioursTest. */
 class SimulatedBackendsTest {
-
-  record Request(String text) implements TaskRequest {
-    @Override
-    public String path() {
-      return "/v1/test";
-    }
-
-    @Override
-    public String model() {
-      return "test-1";
-    }
-  }
-
-  record Answer(String text) implements TaskAnswer {
-    @Override
-    public byte[] toMinerBody() {
-      return text.getBytes(StandardCharsets.UTF_8);
-    }
-  }
 
   private static final Request REQUEST = new Request("hi");
   private static final Backend ECHO =

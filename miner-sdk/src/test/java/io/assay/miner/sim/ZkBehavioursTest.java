@@ -90,7 +90,7 @@ class ZkBehavioursTest {
 
   @Test
   void badProof_passesAnswersWithoutAProofUnchanged() throws Exception {
-    SimulatedBackendsTest.Answer echo = new SimulatedBackendsTest.Answer("hi");
+    TextTask.Answer echo = new TextTask.Answer("hi");
     Backend bad = SimulatedBackends.wrap(Behaviour.BAD_PROOF,
         r -> CompletableFuture.completedFuture(echo), null, null);
     assertThat(bad.serve(REQUEST).toCompletableFuture().get()).isSameAs(echo);
