@@ -72,6 +72,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
 
+  /** Connections to one miner, at most: above any concurrency a real miner declares. */
+  static final int MAX_CONNECTIONS_PER_MINER = 4096;
+
+
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
   private final GatewayConfig config;
@@ -113,9 +117,14 @@ public final class Gateway implements AutoCloseable {
       config.tasks().forEach(t -> taskConfigs.put(t.id(), t));
 
       this.vertx = Vertx.vertx();
+      // Routing never has more requests in flight at a miner than the concurrency it declared
+      // (TaskCapacity), so the connection pool must not be a second, lower limit that queues
+      // streams behind one another; it only bounds what a miner declaring absurd concurrency
+      // can make the gateway open.
       this.minerHttp = vertx.createHttpClient(
           new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
-          new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(4096));
+          new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_MINER)
+              .setMaxWaitQueueSize(MAX_CONNECTIONS_PER_MINER));
       this.directory = new MinerDirectory();
       SessionInitiator initiator = new SessionInitiator(identity, clock);
       for (MinerEntry entry : allMiners(b)) {

@@ -33,7 +33,8 @@ public final class EventStream {
 
   /** Appends an event; returns its stream id when Redis has it. */
   public Future<String> append(ScoringEvent event) {
-    return Redis.on(redis.commands().xadd(STREAM, Map.of(FIELD, EventLog.toJson(event))));
+    String json = EventLog.toJson(event);
+    return Redis.on(redis.writes(cmd -> cmd.xadd(STREAM, Map.of(FIELD, json))));
   }
 
   /** An event with the id Redis gave it. */

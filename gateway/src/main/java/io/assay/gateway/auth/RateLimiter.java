@@ -48,10 +48,10 @@ public final class RateLimiter {
       count.decrementAndGet();
       return Math.max(1, (60_000 - now % 60_000 + 999) / 1000);
     }
-    redis.commands().incr(redisKey).thenAccept(total -> {
+    redis.writes(cmd -> cmd.incr(redisKey)).thenAccept(total -> {
       count.accumulateAndGet(total, Math::max);
       if (total == 1) {
-        redis.commands().expire(redisKey, 120);
+        redis.writes(cmd -> cmd.expire(redisKey, 120));
       }
     });
     return 0;

@@ -87,9 +87,9 @@ public final class CheckQueue implements DispatchListener {
   }
 
   private void queue(List<String> args, Settlement s) {
-    redis.commands().<Long>eval(QUEUE, ScriptOutputType.INTEGER,
+    redis.writes(cmd -> cmd.<Long>eval(QUEUE, ScriptOutputType.INTEGER,
             new String[] {CheckingStreams.QUEUE, CheckingStreams.PENDING},
-            args.toArray(String[]::new))
+            args.toArray(String[]::new)))
         .exceptionally(e -> {
           lost(s, e);
           return null;

@@ -11,23 +11,39 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
- * The gateway's one Redis connection (Lettuce multiplexes it; commands from every event loop are
- * pipelined on it). Results re-enter the caller's Vert.x context, so callers compose Vert.x
+ * The gateway's Redis connections (Lettuce multiplexes each; commands from every event loop are
+ * pipelined on them). Results re-enter the caller's Vert.x context, so callers compose Vert.x
  * futures and never see Lettuce's.
+ *
+ * <p>Two connections: {@link #commands()} sends each command as it is issued, for reads and
+ * anything a caller waits on; {@link #writes} is for the writes a request makes on its way out
+ * (usage, its scoring event, its check entry, its rate-limit count). Those issued during one
+ * event-loop task leave in one network write when the task ends, rather than one write (and one
+ * system call on each side) per command. Commands on one connection reach Redis in the order they
+ * were issued; there is no order between the two.
  *
  * <p>The request queue is bounded and commands time out, so a slow or absent Redis sheds load
  * instead of growing memory.
  */
 public final class Redis implements AutoCloseable {
 
+  /** Whether this event-loop thread has a flush of {@link #batched} queued after its task. */
+  private static final ThreadLocal<boolean[]> FLUSH_QUEUED = ThreadLocal.withInitial(
+      () -> new boolean[1]);
+
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
+  private final StatefulRedisConnection<String, String> batched;
 
-  private Redis(RedisClient client, StatefulRedisConnection<String, String> connection) {
+  private Redis(RedisClient client, StatefulRedisConnection<String, String> connection,
+      StatefulRedisConnection<String, String> batched) {
     this.client = client;
     this.connection = connection;
+    this.batched = batched;
+    batched.setAutoFlushCommands(false);
   }
 
   /** Connects to {@code url} (blocking; call at start-up, off the event loop). */
@@ -39,7 +55,7 @@ public final class Redis implements AutoCloseable {
         .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
         .build());
     try {
-      return new Redis(client, client.connect());
+      return new Redis(client, client.connect(), client.connect());
     } catch (RuntimeException e) {
       client.shutdown();
       throw new StateException("cannot connect to Redis at " + url + ": " + e.getMessage(), e);
@@ -49,6 +65,29 @@ public final class Redis implements AutoCloseable {
   /** Asynchronous commands; wrap results with {@link #on}. */
   public RedisAsyncCommands<String, String> commands() {
     return connection.async();
+  }
+
+  /**
+   * Issues {@code commands} on the batched connection and returns what they return. On an event
+   * loop they are flushed when the current task ends (together with every other write of that
+   * task); anywhere else, at once.
+   */
+  public <T> T writes(Function<RedisAsyncCommands<String, String>, T> commands) {
+    T result = commands.apply(batched.async());
+    Context context = Vertx.currentContext();
+    if (context == null || !context.isEventLoopContext()) {
+      batched.flushCommands();
+      return result;
+    }
+    boolean[] queued = FLUSH_QUEUED.get();
+    if (!queued[0]) {
+      queued[0] = true;
+      context.runOnContext(v -> {
+        queued[0] = false;
+        batched.flushCommands();
+      });
+    }
+    return result;
   }
 
   /**
@@ -65,11 +104,13 @@ public final class Redis implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return connection.isOpen();
+    return connection.isOpen() && batched.isOpen();
   }
 
   @Override
   public void close() {
+    batched.flushCommands();
+    batched.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

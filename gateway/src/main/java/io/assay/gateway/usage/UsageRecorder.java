@@ -4,11 +4,10 @@ import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.Redis;
 import io.assay.task.Task;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 
 /**
- * Records usage per API key in Redis, without waiting: the commands are pipelined on the shared
- * connection and their atomic increments make totals exact across gateways. A failed write is
+ * Records usage per API key in Redis, without waiting: the increments leave with the request's
+ * other writes ({@link Redis#writes}) and, being atomic, make totals exact across gateways. A failed write is
  * logged by Lettuce and costs the user nothing.
  */
 public final class UsageRecorder {
@@ -26,12 +25,13 @@ public final class UsageRecorder {
    * ({@code prompt_tokens}, {@code completion_tokens}, ...).
    */
   public void served(ApiKey key, Task task, long units, java.util.Map<String, Long> counts) {
-    RedisAsyncCommands<String, String> cmd = redis.commands();
     String usage = Keys.usage(key.hash());
-    cmd.hincrby(usage, "requests", 1);
-    counts.forEach((name, n) -> cmd.hincrby(usage, name, n));
-    cmd.hincrby(usage, task.spec().id() + "|requests", 1);
-    cmd.hincrby(usage, task.spec().id() + "|units", units);
+    redis.writes(cmd -> {
+      cmd.hincrby(usage, "requests", 1);
+      counts.forEach((name, n) -> cmd.hincrby(usage, name, n));
+      cmd.hincrby(usage, task.spec().id() + "|requests", 1);
+      return cmd.hincrby(usage, task.spec().id() + "|units", units);
+    });
     metrics.served(task.spec().id(), units);
   }
 }
