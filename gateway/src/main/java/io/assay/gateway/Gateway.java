@@ -199,7 +199,7 @@ public final class Gateway implements AutoCloseable {
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
-          new AdminRoutes(directory, weights, taskWeights, keys),
+          new AdminRoutes(directory, weights, taskWeights, keys)::mount,
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);

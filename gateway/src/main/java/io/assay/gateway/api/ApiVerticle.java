@@ -1,6 +1,5 @@
 package io.assay.gateway.api;
 
-import io.assay.gateway.admin.AdminRoutes;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
@@ -52,7 +51,9 @@ public final class ApiVerticle extends VerticleBase {
       UsageRecorder usage,
       GatewayMetrics metrics,
       io.assay.gateway.synthetic.OrganicSamples organic,
-      AdminRoutes admin,
+      // The admin routes, mounted behind the admin key; a function so the API does not
+      // depend on the admin package (which builds on the API's errors and keys).
+      java.util.function.Consumer<Router> admin,
       PublishedFiles files,
       java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
@@ -88,7 +89,7 @@ public final class ApiVerticle extends VerticleBase {
 
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     router.route("/admin/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.ADMIN));
-    c.admin().mount(router);
+    c.admin().accept(router);
 
     ModelsEndpoint models = new ModelsEndpoint(c.config().tasks(), c.startedAtSeconds());
     router.get("/v1/models").handler(models::list);

@@ -1,5 +1,6 @@
 package io.assay.gateway.audit;
 
+import io.assay.gateway.scoring.EventAppender;
 import io.assay.gateway.scoring.EventLog;
 import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.state.Redis;
@@ -19,7 +20,7 @@ import java.util.Map;
  * <p>Appends are pipelined and not awaited (scoring input is written off the request's path);
  * reads page through the stream.
  */
-public final class EventStream {
+public final class EventStream implements EventAppender {
 
   public static final String STREAM = "assay:events";
   private static final String FIELD = "e";
@@ -32,6 +33,7 @@ public final class EventStream {
   }
 
   /** Appends an event; returns its stream id when Redis has it. */
+  @Override
   public Future<String> append(ScoringEvent event) {
     String json = EventLog.toJson(event);
     return Redis.on(redis.writes(cmd -> cmd.xadd(STREAM, Map.of(FIELD, json))));

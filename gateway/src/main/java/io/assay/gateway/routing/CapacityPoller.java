@@ -1,8 +1,8 @@
 package io.assay.gateway.routing;
 
-import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.period.Timeline;
+import io.assay.gateway.scoring.EventAppender;
 import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.Redis;
@@ -41,7 +41,7 @@ public final class CapacityPoller {
   private final MinerDirectory directory;
   private final Map<String, TaskConfig> tasks;
   private final Redis redis;
-  private final EventStream events;
+  private final EventAppender events;
   private final Timeline timeline;
   private final long periodMillis;
   private final long graceMillis;
@@ -59,7 +59,7 @@ public final class CapacityPoller {
    *     once, before organic demand can use it up)
    */
   public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
-      EventStream events, Timeline timeline, long periodMillis, long graceMillis,
+      EventAppender events, Timeline timeline, long periodMillis, long graceMillis,
       BindingListener listener) {
     this.directory = directory;
     this.tasks = tasks;
