@@ -247,7 +247,16 @@ final class LlmJson {
   // ---------------------------------------------------------------- reading
 
   /** Reads a whole completion a miner (or an upstream server) sent. */
+  /** A whole chat or completions answer, read without building a tree ({@link CompletionReader}). */
   static LlmAnswer readCompletion(boolean chat, byte[] body) {
+    return CompletionReader.read(chat, body);
+  }
+
+  /**
+   * A whole answer read through a tree: the definition of what an answer is, for the shapes
+   * {@link CompletionReader} leaves to it.
+   */
+  static LlmAnswer readCompletionTree(boolean chat, byte[] body) {
     JsonNode root = tree(body);
     JsonNode choice = root.path("choices").path(0);
     if (!choice.isObject()) {
