@@ -108,7 +108,8 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C is how 'up' is meant to end; elsewhere it is an interrupted run (logs kept).
+if [ "$MODE" = up ]; then trap 'exit 0' INT TERM; else trap 'exit 130' INT TERM; fi
 
 # start NAME LOG COMMAND...: runs COMMAND in the background, remembers its pid as PID_NAME.
 start() {

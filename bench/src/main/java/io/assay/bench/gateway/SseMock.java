@@ -76,7 +76,7 @@ public final class SseMock extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
-            .setIdleTimeout(0))
+            .setIdleTimeout(0).setAcceptBacklog(4096))
         .requestHandler(this::handle)
         .listen();
   }
