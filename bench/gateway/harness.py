@@ -21,6 +21,7 @@ meanwhile (which is part of what a request costs in production too).
 import hashlib
 import json
 import os
+import resource
 import secrets
 import socket
 import statistics
@@ -191,8 +192,11 @@ def measure(argv):
     env = dict(os.environ, BENCH_BODY=body, BENCH_KEY=key)
     cmd = ["wrk", "-t", threads, "-c", conc, "-d", f"{duration}s", "--latency", "-s", lua, url]
     before, mb, t0 = tracked.snapshot(), machine_ticks(), time.time()
+    wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     after, ma, t1 = tracked.snapshot(), machine_ticks(), time.time()
+    wrk_s = (wrk1.ru_utime + wrk1.ru_stime) - (wrk0.ru_utime + wrk0.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"wrk failed on {target}: {proc.stderr.strip()}")
     line = next((l for l in proc.stdout.splitlines() if l.startswith("JSON ")), None)
@@ -214,11 +218,12 @@ def measure(argv):
         "socket_errors": w["connect"] + w["read"] + w["write"] + w["timeout"],
         "bytes": w["bytes"],
         "cpu_us_per_request": cpu_us,
-        # Cores the whole machine was busy, and how much of that was not ours (wrk, other
-        # tenants): a run on a machine busy with someone else's build reads slower.
+        # Cores the whole machine was busy, wrk's share, and what was neither ours nor wrk's
+        # (other tenants: someone else's build or benchmark makes a run read slower).
         "machine_busy_cores": round(busy / (t1 - t0), 2),
-        "untracked_cores": round((busy - sum(after[k] - before.get(k, 0) for k in after
-                                             if "." not in k) / CLK_TCK) / (t1 - t0), 2),
+        "wrk_cores": round(wrk_s / (t1 - t0), 2),
+        "other_cores": round((busy - wrk_s - sum(after[k] - before.get(k, 0) for k in after
+                                                 if "." not in k) / CLK_TCK) / (t1 - t0), 2),
     }
     with open(raw, "a") as f:
         f.write(json.dumps(record) + "\n")
@@ -226,7 +231,7 @@ def measure(argv):
     print(f"  round {rnd} {target:13} c={conc:>3}: {record['rps']:9.0f} req/s  "
           f"p50 {record['p50_ms']:7.3f} ms  p99 {record['p99_ms']:7.3f} ms  "
           f"non-2xx {record['non2xx']}  errors {record['socket_errors']}  "
-          f"others {record['untracked_cores']} cores  "
+          f"wrk {record['wrk_cores']} other {record['other_cores']} cores  "
           + " ".join(f"{k} {v:.0f}us" for k, v in c.items() if v >= 0.5), flush=True)
 
 
@@ -295,19 +300,23 @@ def summarise(meta_path, runs_path, prefix):
     for r in runs:
         by.setdefault((r["target"], r["concurrency"]), {})[r["round"]] = r
     meta = data["meta"]
+    others = [r.get("other_cores", r.get("untracked_cores", 0)) for r in runs]
     lines = [
         f"# Gateway forwarding: {meta['date']}",
         "",
         f"Machine: {meta['machine']}; {meta['java']}; {meta['nginx']}; {meta['wrk']}. "
         f"Load average (1, 5, 15 min) before: {meta['load_before']}, after: "
-        f"{meta['load_after']}. Commit {meta['commit']}.",
+        f"{meta['load_after']}; other tenants' CPU during the runs (neither ours nor wrk's): "
+        f"median {med(others):.2f} cores, highest {max(others):.2f}. Commit {meta['commit']}.",
         f"{meta['rounds']} interleaved rounds of {meta['duration_s']} s runs per target and "
         f"concurrency (wrk, {meta['wrk_threads']} thread(s)), after a warm-up at the highest "
         f"concurrency ({meta['warmup_s']} s per gateway target, 5 s per nginx one). Medians over "
         "rounds; ratios and added latency are medians of the per-round values. Request "
         f"{meta['request_bytes']} bytes, mock answer {meta['answer_bytes']} bytes.",
         "",
-        f"Gateways: embedded checking server {meta['checking']}; synthetic tests on, scoring "
+        "Gateways: " + ("embedded checking server on (checks 10 % of organic answers)"
+                        if meta['checking'] == "embedded" else "no embedded checking server")
+        + "; synthetic tests on, scoring "
         f"period {int(meta['period_s']) // 60} min with a {int(meta['grace_s']) // 60} min "
         "declaration grace, so no test window opens during the run (no synthetic request was "
         "due); weights computed every 20 min from start (not during the run).",
@@ -352,13 +361,15 @@ def summarise(meta_path, runs_path, prefix):
         "",
         "Per run (every round):",
         "",
-        "| round | target | c | req/s | p50 ms | p99 ms | settle s | other cores busy |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| round | target | c | req/s | p50 ms | p99 ms | settle s | wrk cores "
+        "| other tenants' cores |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(runs, key=lambda r: (r["round"], r["started"])):
         lines.append(f"| {r['round']} | {r['target']} | {r['concurrency']} | {r['rps']:,.0f} "
                      f"| {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['settle_s']} "
-                     f"| {r['untracked_cores']} |")
+                     f"| {r.get('wrk_cores', '?')} "
+                     f"| {r.get('other_cores', r.get('untracked_cores'))} |")
     open(out_path, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines[:len(lines)]))
 
