@@ -1,0 +1,428 @@
+#!/usr/bin/env bash
+# Gateway forwarding benchmark (issue 12, "Forward at the speed of the best proxies").
+#
+#   bench/gateway/run.sh            non-streamed chat completions through four targets (below)
+#   bench/gateway/run.sh stream     streamed chat completions, gateway + miner vs the mock
+#   bench/gateway/run.sh up         start the four targets, print how to load them, wait for
+#                                   Ctrl-C (for profiling by hand)
+#
+# Everything runs on loopback and is stopped on exit (only what this script started):
+#   mock          Debian nginx, 1 worker, answering POST /v1/chat/completions with a fixed 3 KB
+#                 chat completion carrying log-probabilities (fixtures/chat-answer.json)
+#   nginx-1w      nginx, 1 worker, as a plain keep-alive reverse proxy in front of the mock
+#   assay         gateway (java -jar gateway/target/assay-gateway.jar serve, private Redis)
+#                 -> reference miner (assay-miner.jar, llm task with backend: upstream) -> mock
+#   gateway-stub  a second gateway (own Redis) -> StubMiner (bench module): the whole miner
+#                 protocol through the SDK, answer from memory: the gateway alone
+# wrk sends the same 305-byte request to each (fixtures/chat-request.json), at every
+# concurrency in BENCH_CONCURRENCY, in BENCH_ROUNDS interleaved rounds. CPU per request of each
+# process comes from /proc (harness.py). Results: bench/results/gateway-<date>.{md,json}.
+#
+# Settings (environment):
+#   BENCH_ROUNDS=3  BENCH_DURATION=10 (s per run)  BENCH_WARMUP=60 (s of load per JVM target
+#   before the rounds; the nginx targets get 5 s)  BENCH_CHECKING=embedded|off (the gateways'
+#   embedded checking server, on by default as in production)
+#   BENCH_CONCURRENCY="1 64"  BENCH_WRK_THREADS=1  BENCH_PORT_BASE=18400 (uses +1..+7)
+#   BENCH_STREAMS="10 200 2000" (stream mode)  BENCH_JAVA_OPTS (gateway and miner JVMs)
+#   BENCH_RESULTS=bench/results  BENCH_KEEP=1 keeps the work folder (logs, configs)
+# Works from any folder; builds the jars when they are missing (not when they are stale: run
+# ./mvnw -o -q -Pbench -DskipTests install after changing code).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+MODE="${1:-forward}"
+case "$MODE" in forward|stream|up) ;; *) echo "usage: $0 [forward|stream|up]" >&2; exit 2 ;; esac
+
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-60}
+CHECKING=${BENCH_CHECKING:-embedded}
+CONCURRENCY=${BENCH_CONCURRENCY:-"1 64"}
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
+STREAMS=${BENCH_STREAMS:-"10 200 2000"}
+PORT_BASE=${BENCH_PORT_BASE:-18400}
+RESULTS=${BENCH_RESULTS:-$REPO/bench/results}
+read -r -a JAVA_OPTS <<<"${BENCH_JAVA_OPTS:-}"
+
+MOCK_PORT=$((PORT_BASE + 1)) PROXY_PORT=$((PORT_BASE + 2))
+GW_PORT=$((PORT_BASE + 3)) MINER_PORT=$((PORT_BASE + 4))
+STUB_GW_PORT=$((PORT_BASE + 5)) STUB_MINER_PORT=$((PORT_BASE + 6))
+SSE_PORT=$((PORT_BASE + 7))
+
+GATEWAY_JAR=$REPO/gateway/target/assay-gateway.jar
+MINER_JAR=$REPO/miner-sdk/target/assay-miner.jar
+BENCH_JAR=$REPO/bench/target/benchmarks.jar
+FIXTURES=$HERE/fixtures
+HARNESS=(python3 "$HERE/harness.py")
+
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+case "$CHECKING" in embedded|off) ;; *) die "BENCH_CHECKING must be embedded or off" ;; esac
+
+# ---------------------------------------------------------------- tools and jars
+
+if ! command -v nginx >/dev/null && [ -x /usr/sbin/nginx ]; then PATH=$PATH:/usr/sbin; fi
+missing=()
+command -v nginx >/dev/null || missing+=(nginx)
+command -v wrk >/dev/null || missing+=(wrk)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  SUDO=(); [ "$(id -u)" = 0 ] || SUDO=(sudo)
+  "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y -q "${missing[@]}"
+fi
+command -v python3 >/dev/null || die "python3 is needed (standard library only)"
+
+if [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$MINER_JAR" ] || [ ! -f "$BENCH_JAR" ] \
+    || [ -n "$(find "$REPO/bench/src" -newer "$BENCH_JAR" -name '*.java' -print -quit)" ]; then
+  # -Pbench adds the bench module (StubMiner, the SSE mock and client) to the reactor, so it is
+  # built against this checkout's modules, not whatever another checkout installed in ~/.m2.
+  log "building the jars (./mvnw -o -q -Pbench -DskipTests install; a few minutes)"
+  (cd "$REPO" && ./mvnw -o -q -Pbench -DskipTests install)
+fi
+
+# ---------------------------------------------------------------- processes we own
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/assay-gwbench.XXXXXX")
+PIDS=()      # started by us, stopped in reverse order
+ORPHANS=()   # started by our processes (the gateways' private Redis): killed if left behind
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  local i pid
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
+  # JVMs stop their parts (a gateway its Redis) on SIGTERM; give them time, then insist.
+  for _ in $(seq 50); do
+    local alive=0
+    for pid in "${PIDS[@]}" "${ORPHANS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${PIDS[@]}" "${ORPHANS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  if [ "$status" != 0 ] || [ -n "${BENCH_KEEP:-}" ]; then
+    echo "run.sh: logs and configs kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+# Ctrl-C is how 'up' is meant to end; elsewhere it is an interrupted run (logs kept).
+if [ "$MODE" = up ]; then trap 'exit 0' INT TERM; else trap 'exit 130' INT TERM; fi
+
+# start NAME LOG COMMAND...: runs COMMAND in the background, remembers its pid as PID_NAME.
+start() {
+  local name=$1 out=$2
+  shift 2
+  "$@" >"$out" 2>&1 &
+  PIDS+=($!)
+  printf -v "PID_$name" '%s' $!
+}
+
+# wait_port PID PORT WHAT: until PORT accepts connections, failing early if PID died.
+wait_port() {
+  local pid=$1 port=$2 what=$3 log_file=$4
+  for _ in $(seq 1200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log_file" >&2; die "$what exited"; }
+    sleep 0.1
+  done
+  tail -n 30 "$log_file" >&2
+  die "$what is not listening on port $port after 120 s"
+}
+
+if [ "$MODE" != stream ]; then
+  "${HARNESS[@]}" port-free "$MOCK_PORT" "$PROXY_PORT" "$GW_PORT" "$MINER_PORT" \
+    "$STUB_GW_PORT" "$STUB_MINER_PORT"
+else
+  "${HARNESS[@]}" port-free "$GW_PORT" "$MINER_PORT" "$SSE_PORT"
+fi
+log "work folder $WORK; machine load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- nginx: mock and proxy
+
+# nginx_conf DIR BODY: a one-worker nginx whose files all live in DIR; BODY is its server block.
+# keepalive_requests is raised from 1000 so that neither nginx closes wrk's (or the miner's)
+# connections mid-run: the gateway never does, and reconnects would be measured as nginx cost.
+nginx_conf() {
+  local dir=$1 server=$2
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+$server
+}
+EOF
+}
+
+start_nginx_pair() {
+  # The answer goes inline into 'return': nginx's static module refuses POST, and the fixture
+  # holds no quote, backslash or '$' that nginx would read as syntax.
+  local answer
+  answer=$(tr -d '\n' <"$FIXTURES/chat-answer.json")
+  case "$answer" in *"'"* | *'$'* | *'\'*) die "chat-answer.json must not contain ' \$ or \\" ;; esac
+  nginx_conf "$WORK/mock" "  server {
+    listen 127.0.0.1:$MOCK_PORT;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '$answer';
+    }
+  }"
+  nginx_conf "$WORK/proxy" "  upstream mock {
+    server 127.0.0.1:$MOCK_PORT;
+    keepalive 128;
+  }
+  server {
+    listen 127.0.0.1:$PROXY_PORT;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+    }
+  }"
+  start mock "$WORK/mock/out.log" nginx -c "$WORK/mock/nginx.conf" -p "$WORK/mock"
+  start proxy "$WORK/proxy/out.log" nginx -c "$WORK/proxy/nginx.conf" -p "$WORK/proxy"
+  wait_port "$PID_mock" "$MOCK_PORT" "mock nginx" "$WORK/mock/error.log"
+  wait_port "$PID_proxy" "$PROXY_PORT" "proxy nginx" "$WORK/proxy/error.log"
+}
+
+# ---------------------------------------------------------------- gateway and miners
+
+# Scoring as in production (60-minute periods, 20-minute cadence, synthetic tests on, embedded
+# checking server checking 10 % of organic answers) with one change: the declaration grace is
+# the longest the gateway allows (0.2 of the period). No test window can open before the grace
+# ends, and with one miner taking all the load, a window during a run would either cap it at
+# c_W (503s once the window's share is used) or fill it with synthetic requests at the declared
+# rate, neither of which production with many miners sees. The window comes after the run.
+# A longer run lengthens the period so that the grace still covers it.
+est_seconds=$((120 + 2 * WARMUP + ROUNDS * 4 * $(wc -w <<<"$CONCURRENCY") * (DURATION + 4)))
+GRACE_S=$(((est_seconds + 120) > 720 ? est_seconds + 120 : 720))
+PERIOD_S=$((GRACE_S * 5 > 3600 ? GRACE_S * 5 : 3600))
+# Declared volume (output tokens per period) and concurrency: far beyond what a run asks, so
+# that neither the gateway (which never asks more than the declaration, nor more than
+# c - c_W outside the window) nor the miner (429 beyond it) limits the load.
+CAPACITY=10000000000
+MINER_CONCURRENCY=$([ "$MODE" = stream ] && echo 4096 || echo 256)
+
+keygen() { java -jar "$GATEWAY_JAR" keygen --out "$1" | tail -n 1; }
+
+# gateway_config DIR PORT MINER_NAME MINER_PORT MINER_HOTKEY
+gateway_config() {
+  cat >"$1/assay.yaml" <<EOF
+# Generated by bench/gateway/run.sh. Keys not named here take the defaults of
+# config/assay.yaml. One task (llm/reference-lm), one miner.
+gateway:
+  host: 127.0.0.1
+  port: $2
+  data_dir: data
+redis:
+  url: ""                         # a private redis-server in data/redis
+checking:
+  embedded: $([ "$CHECKING" = embedded ] && echo true || echo false)  # checks 10 % of organic answers
+scoring:
+  period: ${PERIOD_S}s
+  declaration_grace: ${GRACE_S}s  # default 2m: see run.sh, keeps test windows out of the run
+tasks:
+  - kind: llm
+    model: reference-lm
+    weight: 1.0
+    max_capacity: $CAPACITY       # default 20,000,000: raised with the miner's declaration
+    units_per_request: 128
+miners:
+  - name: $3
+    url: http://127.0.0.1:$4
+    hotkey: $5
+EOF
+}
+
+# start_gateway NAME DIR PORT: starts it, waits for it, finds its Redis, stores an API key.
+start_gateway() {
+  local name=$1 dir=$2 port=$3 pid redis_pid redis_port key
+  start "$name" "$dir/out.log" java "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR" serve \
+    --config "$dir/assay.yaml"
+  pid=$(eval echo "\$PID_$name")
+  wait_port "$pid" "$port" "gateway $name" "$dir/out.log"
+  redis_pid=$("${HARNESS[@]}" children "$pid" redis-server | awk '{print $1}')
+  [ -n "$redis_pid" ] || die "gateway $name has no redis-server child (redis.url set in the environment?)"
+  ORPHANS+=("$redis_pid")
+  printf -v "REDIS_$name" '%s' "$redis_pid"
+  # redis-server rewrites its command line as "NAME 127.0.0.1:PORT"; its first one had --port.
+  redis_port=$(tr '\0' ' ' <"/proc/$redis_pid/cmdline" | grep -oE '(--port |:)[0-9]+' \
+    | head -n 1 | grep -oE '[0-9]+') || die "cannot tell the port of gateway $name's Redis"
+  key=$("${HARNESS[@]}" add-key "$redis_port")
+  printf -v "KEY_$name" '%s' "$key"
+}
+
+start_assay() {
+  local upstream=$1   # the mock's base URL
+  mkdir -p "$WORK/gw/data" "$WORK/miner"
+  local gw_hotkey miner_hotkey
+  gw_hotkey=$(keygen "$WORK/gw/data/validator.key")
+  miner_hotkey=$(java -jar "$MINER_JAR" keygen --out "$WORK/miner/miner.key" | tail -n 1)
+  cat >"$WORK/miner/miner.yaml" <<EOF
+# Generated by bench/gateway/run.sh: the reference miner forwarding to the mock upstream.
+name: bench-miner
+identity_file: miner.key
+host: 127.0.0.1
+port: $MINER_PORT
+period: ${PERIOD_S}s
+accept_validators: ["$gw_hotkey"]
+tasks:
+  - kind: llm
+    model: reference-lm
+    capacity: $CAPACITY
+    max_concurrency: $MINER_CONCURRENCY
+    backend: upstream
+    upstream:
+      base_url: $upstream
+      model: mock-model
+      timeout: 60s
+EOF
+  # The miner first: the gateway binds a period's declaration at its first capacity poll.
+  start miner "$WORK/miner/out.log" java "${JAVA_OPTS[@]}" -jar "$MINER_JAR" \
+    --config "$WORK/miner/miner.yaml"
+  wait_port "$PID_miner" "$MINER_PORT" "miner" "$WORK/miner/out.log"
+  gateway_config "$WORK/gw" "$GW_PORT" bench-miner "$MINER_PORT" "$miner_hotkey"
+  start_gateway gw "$WORK/gw" "$GW_PORT"
+}
+
+start_stub() {
+  mkdir -p "$WORK/stubgw/data" "$WORK/stub"
+  local gw_hotkey stub_hotkey
+  gw_hotkey=$(keygen "$WORK/stubgw/data/validator.key")
+  stub_hotkey=$(keygen "$WORK/stub/stub.key")
+  start stub "$WORK/stub/out.log" java "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" \
+    io.assay.bench.gateway.StubMiner --identity "$WORK/stub/stub.key" --port "$STUB_MINER_PORT" \
+    --validator "$gw_hotkey" --request "$FIXTURES/chat-request.json" \
+    --answer "$FIXTURES/chat-answer.json" --capacity "$CAPACITY" \
+    --concurrency "$MINER_CONCURRENCY" --period-seconds "$PERIOD_S"
+  wait_port "$PID_stub" "$STUB_MINER_PORT" "stub miner" "$WORK/stub/out.log"
+  gateway_config "$WORK/stubgw" "$STUB_GW_PORT" stub-miner "$STUB_MINER_PORT" "$stub_hotkey"
+  start_gateway stubgw "$WORK/stubgw" "$STUB_GW_PORT"
+}
+
+# ---------------------------------------------------------------- forward mode
+
+# check_target NAME URL KEY: one request; it must be a 200 carrying log-probabilities.
+check_target() {
+  local name=$1 url=$2 key=$3 code
+  code=$(curl -s -o "$WORK/check-$name.json" -w '%{http_code}' -X POST "$url" \
+    -H 'Content-Type: application/json' -H "Authorization: Bearer $key" \
+    --data-binary "@$FIXTURES/chat-request.json")
+  [ "$code" = 200 ] || { cat "$WORK/check-$name.json" >&2; die "$name answered $code"; }
+  grep -q '"top_logprobs":\[{' "$WORK/check-$name.json" \
+    || die "$name answered without log-probabilities: $(head -c 300 "$WORK/check-$name.json")"
+  log "  $name: 200, $(wc -c <"$WORK/check-$name.json") bytes"
+}
+
+forward() {
+  start_nginx_pair
+  start_assay "http://127.0.0.1:$MOCK_PORT/v1"
+  start_stub
+
+  declare -A URL=(
+    [mock]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
+    [nginx-1w]="http://127.0.0.1:$PROXY_PORT/v1/chat/completions"
+    [assay]="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+    [gateway-stub]="http://127.0.0.1:$STUB_GW_PORT/v1/chat/completions")
+  declare -A KEY=([mock]=$KEY_gw [nginx-1w]=$KEY_gw [assay]=$KEY_gw [gateway-stub]=$KEY_stubgw)
+  local targets=(mock nginx-1w assay gateway-stub)
+  log "one request to each target:"
+  for t in "${targets[@]}"; do check_target "$t" "${URL[$t]}" "${KEY[$t]}"; done
+
+  # Every run accounts the CPU of all these; '+' includes the pid's children (nginx workers).
+  local tracked="gateway=$PID_gw,miner=$PID_miner,redis=$REDIS_gw"
+  tracked+=",stub-gateway=$PID_stubgw,stub-miner=$PID_stub,stub-redis=$REDIS_stubgw"
+  tracked+=",mock-nginx+=$PID_mock,proxy-nginx+=$PID_proxy"
+
+  mkdir -p "$RESULTS"
+  local stamp prefix runs
+  stamp=$(date +%Y%m%d-%H%M)
+  prefix=$RESULTS/gateway-$stamp
+  runs=$WORK/runs.jsonl
+  : >"$runs"
+  "${HARNESS[@]}" meta "$WORK/meta.json" \
+    "commit=$(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- gateway miner-sdk tasks || echo '+local changes')" \
+    "rounds=$ROUNDS" "duration_s=$DURATION" "warmup_s=$WARMUP" "wrk_threads=$WRK_THREADS" \
+    "concurrency=$CONCURRENCY" "period_s=$PERIOD_S" "grace_s=$GRACE_S" "checking=$CHECKING" \
+    "request_bytes=$(wc -c <"$FIXTURES/chat-request.json")" \
+    "answer_bytes=$(wc -c <"$FIXTURES/chat-answer.json")" "java_opts=${BENCH_JAVA_OPTS:-}"
+
+  measure() { # TARGET CONCURRENCY SECONDS ROUND
+    "${HARNESS[@]}" measure "$runs" "$1" "$2" "${URL[$1]}" "$3" "$WRK_THREADS" "$4" \
+      "$tracked" "$HERE/chat.lua" "$FIXTURES/chat-request.json" "${KEY[$1]}"
+  }
+  # The JVMs need a long warm-up on two shared cores: C2 competes with the load it compiles for,
+  # and throughput through the gateway was seen to rise for 60 to 80 s (5x from the first 10 s).
+  log "warm-up at the highest concurrency: ${WARMUP} s per JVM target, 5 s per nginx one"
+  local top
+  top=$(tr ' ' '\n' <<<"$CONCURRENCY" | sort -n | tail -n 1)
+  for t in "${targets[@]}"; do
+    case "$t" in assay|gateway-stub) measure "$t" "$top" "$WARMUP" 0 ;; *) measure "$t" "$top" 5 0 ;; esac
+  done
+  for r in $(seq "$ROUNDS"); do
+    log "round $r of $ROUNDS"
+    # Each round starts one target later, so no target always runs right after the same one.
+    local n=${#targets[@]}
+    for c in $CONCURRENCY; do
+      for i in $(seq 0 $((n - 1))); do
+        measure "${targets[(i + r - 1) % n]}" "$c" "$DURATION" "$r"
+      done
+    done
+  done
+  "${HARNESS[@]}" summarise "$WORK/meta.json" "$runs" "$prefix"
+  log "wrote $prefix.md and $prefix.json"
+}
+
+# ---------------------------------------------------------------- up mode
+
+up() {
+  start_nginx_pair
+  start_assay "http://127.0.0.1:$MOCK_PORT/v1"
+  start_stub
+  cat <<EOF
+Up (pids: mock nginx $PID_mock, proxy nginx $PID_proxy, gateway $PID_gw, miner $PID_miner,
+Redis $REDIS_gw, stub gateway $PID_stubgw, stub miner $PID_stub, stub Redis $REDIS_stubgw).
+Load one with, e.g.:
+  BENCH_BODY=$FIXTURES/chat-request.json BENCH_KEY=$KEY_gw \\
+    wrk -t1 -c64 -d10s --latency -s $HERE/chat.lua http://127.0.0.1:$GW_PORT/v1/chat/completions
+mock :$MOCK_PORT, nginx-1w :$PROXY_PORT, assay :$GW_PORT (key $KEY_gw),
+gateway-stub :$STUB_GW_PORT (key $KEY_stubgw). Ctrl-C stops everything.
+EOF
+  wait
+}
+
+# ---------------------------------------------------------------- stream mode
+
+stream() {
+  # The SSE mock (bench module, Vert.x): 64 chunks 20 ms apart, each one token with its
+  # log-probabilities, then the finish reason, usage and [DONE].
+  start sse "$WORK/sse.log" java -cp "$BENCH_JAR" io.assay.bench.gateway.SseMock --port "$SSE_PORT"
+  wait_port "$PID_sse" "$SSE_PORT" "SSE mock" "$WORK/sse.log"
+  start_assay "http://127.0.0.1:$SSE_PORT/v1"
+  mkdir -p "$RESULTS"
+  local prefix
+  prefix=$RESULTS/gateway-stream-$(date +%Y%m%d-%H%M)
+  log "streams: ${STREAMS} at once, directly to the mock and through gateway + miner"
+  java -cp "$BENCH_JAR" io.assay.bench.gateway.StreamClient \
+    --mock "http://127.0.0.1:$SSE_PORT/v1/chat/completions" \
+    --gateway "http://127.0.0.1:$GW_PORT/v1/chat/completions" --key "$KEY_gw" \
+    --streams "$STREAMS" --rounds "$ROUNDS" --gateway-pid "$PID_gw" --miner-pid "$PID_miner" \
+    --mock-pid "$PID_sse" \
+    --out "$prefix.json" | tee "$prefix.md"
+  log "wrote $prefix.md and $prefix.json"
+}
+
+"$MODE"
