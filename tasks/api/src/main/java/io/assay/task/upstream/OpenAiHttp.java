@@ -50,6 +50,7 @@ public final class OpenAiHttp {
   private final UpstreamConfig config;
   private final HttpClient client;
   private final int maxResponseBytes;
+  private final java.util.Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
   private OpenAiHttp(UpstreamConfig config, HttpClient client, int maxResponseBytes) {
     this.config = config;
@@ -97,6 +98,11 @@ public final class OpenAiHttp {
     return config;
   }
 
+  /** {@code baseUrl + path}, parsed once per path: a URI costs microseconds to parse. */
+  private URI uri(String path) {
+    return uris.computeIfAbsent(path, config::resolve);
+  }
+
   /**
    * POSTs {@code body} as {@code application/json} to {@code baseUrl + path} (for example {@code
    * /embeddings}).
@@ -108,7 +114,7 @@ public final class OpenAiHttp {
    * no complete answer within the timeout. Cancelling the future aborts the exchange.
    */
   public CompletableFuture<byte[]> postJson(String path, byte[] body) {
-    URI uri = config.resolve(path);
+    URI uri = uri(path);
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .timeout(config.timeout())
         .header("Content-Type", "application/json")
@@ -176,7 +182,7 @@ public final class OpenAiHttp {
    */
   public CompletableFuture<Void> postJsonStream(String path, byte[] body,
       Consumer<String> onData) {
-    URI uri = config.resolve(path);
+    URI uri = uri(path);
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .timeout(config.timeout())
         .header("Content-Type", "application/json")
