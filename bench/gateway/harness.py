@@ -7,6 +7,7 @@
     harness.py add-key REDIS_PORT           store a new user API key in the gateway's Redis,
                                             print the bearer token
     harness.py measure ...                  one wrk run with CPU accounting (see measure())
+    harness.py machine                      one line: cores, CPU, memory, kernel, Java
     harness.py meta OUT.json KEY=VALUE...   the run's facts: machine, versions, settings
     harness.py summarise META RUNS PREFIX   PREFIX.json (meta + every run) and PREFIX.md (the
                                             table of medians over rounds)
@@ -268,14 +269,18 @@ def first_line(cmd):
         return "?"
 
 
-def meta(out, pairs):
+def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), "?")
     mem_kb = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")))
+    return (f"{os.cpu_count()} vCPUs ({cpu}), {mem_kb / 2**20:.0f} GB, "
+            f"{os.uname().sysname} {os.uname().release}")
+
+
+def meta(out, pairs):
     info = {
         "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "machine": f"{os.cpu_count()} vCPUs ({cpu}), {mem_kb / 2**20:.0f} GB, "
-                   f"{os.uname().sysname} {os.uname().release}",
+        "machine": machine(),
         "java": first_line(["java", "-version"]),
         "nginx": first_line(["nginx", "-v"]),
         "wrk": first_line(["wrk", "-v"]).split(" Copyright")[0],
@@ -386,6 +391,8 @@ def main():
         add_key(args[0])
     elif cmd == "measure":
         measure(args)
+    elif cmd == "machine":
+        print(f"{machine()}; {first_line(['java', '-version'])}")
     elif cmd == "meta":
         meta(args[0], args[1:])
     elif cmd == "summarise":

@@ -416,12 +416,22 @@ stream() {
   local prefix
   prefix=$RESULTS/gateway-stream-$(date +%Y%m%d-%H%M)
   log "streams: ${STREAMS} at once, directly to the mock and through gateway + miner"
+  cat >"$prefix.md" <<EOF
+# Gateway streaming: $(date '+%Y-%m-%d %H:%M')
+
+Machine: $("${HARNESS[@]}" machine). Load average before: $(cut -d' ' -f1-3 /proc/loadavg).
+Commit $(git -C "$REPO" rev-parse --short HEAD). SSE mock: 64 chunks 20 ms apart (1.26 s a
+stream at best); gateway as in \`run.sh\` (embedded checking server: $CHECKING), miner
+declaring 4096 streams at once. $ROUNDS rounds after a warm-up (round 0); medians over rounds.
+
+EOF
   java -cp "$BENCH_JAR" io.assay.bench.gateway.StreamClient \
     --mock "http://127.0.0.1:$SSE_PORT/v1/chat/completions" \
     --gateway "http://127.0.0.1:$GW_PORT/v1/chat/completions" --key "$KEY_gw" \
     --streams "$STREAMS" --rounds "$ROUNDS" --gateway-pid "$PID_gw" --miner-pid "$PID_miner" \
     --mock-pid "$PID_sse" \
-    --out "$prefix.json" | tee "$prefix.md"
+    --out "$prefix.json" | tee -a "$prefix.md"
+  echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$prefix.md"
   log "wrote $prefix.md and $prefix.json"
 }
 
