@@ -26,7 +26,7 @@
 #   BENCH_STREAMS="10 200 2000" (stream mode)  BENCH_JAVA_OPTS (gateway and miner JVMs)
 #   BENCH_RESULTS=bench/results  BENCH_KEEP=1 keeps the work folder (logs, configs)
 # Works from any folder; builds the jars when they are missing (not when they are stale: run
-# ./mvnw -o -q -Pbench -DskipTests install after changing code).
+# ./mvnw -o -q -Pbench -DskipTests package after changing code).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,9 +76,10 @@ command -v python3 >/dev/null || die "python3 is needed (standard library only)"
 if [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$MINER_JAR" ] || [ ! -f "$BENCH_JAR" ] \
     || [ -n "$(find "$REPO/bench/src" -newer "$BENCH_JAR" -name '*.java' -print -quit)" ]; then
   # -Pbench adds the bench module (StubMiner, the SSE mock and client) to the reactor, so it is
-  # built against this checkout's modules, not whatever another checkout installed in ~/.m2.
-  log "building the jars (./mvnw -o -q -Pbench -DskipTests install; a few minutes)"
-  (cd "$REPO" && ./mvnw -o -q -Pbench -DskipTests install)
+  # built against this checkout's modules, not whatever another checkout installed in ~/.m2;
+  # 'package' rather than 'install' leaves ~/.m2, shared with other checkouts, alone.
+  log "building the jars (./mvnw -o -q -Pbench -DskipTests package; a few minutes)"
+  (cd "$REPO" && ./mvnw -o -q -Pbench -DskipTests package)
 fi
 
 # ---------------------------------------------------------------- processes we own
