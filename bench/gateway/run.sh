@@ -361,9 +361,12 @@ forward() {
     "request_bytes=$(wc -c <"$FIXTURES/chat-request.json")" \
     "answer_bytes=$(wc -c <"$FIXTURES/chat-answer.json")" "java_opts=${BENCH_JAVA_OPTS:-}"
 
+  # Gateway targets also report their own /metrics (answers by status, miner calls by outcome).
+  declare -A METRICS=([assay]="http://127.0.0.1:$GW_PORT/metrics"
+    [gateway-stub]="http://127.0.0.1:$STUB_GW_PORT/metrics")
   measure() { # TARGET CONCURRENCY SECONDS ROUND
     "${HARNESS[@]}" measure "$runs" "$1" "$2" "${URL[$1]}" "$3" "$WRK_THREADS" "$4" \
-      "$tracked" "$HERE/chat.lua" "$FIXTURES/chat-request.json" "${KEY[$1]}"
+      "$tracked" "$HERE/chat.lua" "$FIXTURES/chat-request.json" "${KEY[$1]}" "${METRICS[$1]:-}"
   }
   # The JVMs need a long warm-up on two shared cores: C2 competes with the load it compiles for,
   # and throughput through the gateway was seen to rise for 60 to 80 s (5x from the first 10 s).
