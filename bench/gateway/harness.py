@@ -7,6 +7,7 @@
     harness.py add-key REDIS_PORT           store a new user API key in the gateway's Redis,
                                             print the bearer token
     harness.py measure ...                  one wrk run with CPU accounting (see measure())
+    harness.py machine                      one line: cores, CPU, memory, kernel, Java
     harness.py meta OUT.json KEY=VALUE...   the run's facts: machine, versions, settings
     harness.py summarise META RUNS PREFIX   PREFIX.json (meta + every run) and PREFIX.md (the
                                             table of medians over rounds)
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime, timezone
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -114,6 +116,44 @@ def machine_ticks():
     return sum(v) - idle, sum(v)
 
 
+def kernel_ticks():
+    """CPU ticks of kernel threads (kthreadd and its children: kworkers, ksoftirqd), which do
+    part of the network stack's work for every process and would otherwise pass for another
+    tenant's load."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                data = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        fields = data[data.rindex(")") + 2:].split()
+        if pid == "2" or fields[1] == "2":  # ppid is field 4 (1-based)
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def gateway_counts(url):
+    """Requests by status and miner calls by outcome from a gateway's /metrics, or {}."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            text = r.read().decode()
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("assay_http_requests_total{") and "/chat/completions" in line:
+            key = "status " + line.split('status="')[1].split('"')[0]
+        elif line.startswith("assay_miner_calls_total{"):
+            key = "miner " + line.split('outcome="')[1].split('"')[0]
+        else:
+            continue
+        out[key] = out.get(key, 0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
 class Tracked:
     """The processes whose CPU is accounted: name -> pid (nginx: master and workers)."""
 
@@ -185,17 +225,20 @@ def measure(argv):
     Waits for the tracked processes to settle, snapshots their CPU, runs wrk, snapshots again,
     and appends one JSON line: wrk's exact figures (from the Lua done() hook) and CPU per
     request of every tracked process."""
-    (raw, target, conc, url, duration, threads, rnd, spec, lua, body, key) = argv
+    (raw, target, conc, url, duration, threads, rnd, spec, lua, body, key) = argv[:11]
+    metrics = argv[11] if len(argv) > 11 else None  # a gateway's /metrics, for its statuses
     tracked = Tracked(spec)
     waited = settle(tracked, 20)
     load_before = open("/proc/loadavg").read().split()[:3]
     env = dict(os.environ, BENCH_BODY=body, BENCH_KEY=key)
     cmd = ["wrk", "-t", threads, "-c", conc, "-d", f"{duration}s", "--latency", "-s", lua, url]
-    before, mb, t0 = tracked.snapshot(), machine_ticks(), time.time()
+    counts0 = gateway_counts(metrics) if metrics else {}
+    before, mb, kb, t0 = tracked.snapshot(), machine_ticks(), kernel_ticks(), time.time()
     wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    after, ma, t1 = tracked.snapshot(), machine_ticks(), time.time()
+    after, ma, ka, t1 = tracked.snapshot(), machine_ticks(), kernel_ticks(), time.time()
+    counts1 = gateway_counts(metrics) if metrics else {}
     wrk_s = (wrk1.ru_utime + wrk1.ru_stime) - (wrk0.ru_utime + wrk0.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"wrk failed on {target}: {proc.stderr.strip()}")
@@ -218,12 +261,18 @@ def measure(argv):
         "socket_errors": w["connect"] + w["read"] + w["write"] + w["timeout"],
         "bytes": w["bytes"],
         "cpu_us_per_request": cpu_us,
-        # Cores the whole machine was busy, wrk's share, and what was neither ours nor wrk's
-        # (other tenants: someone else's build or benchmark makes a run read slower).
+        # Cores the whole machine was busy; of them wrk's, the kernel threads', and the rest,
+        # neither ours nor wrk's nor the kernel's: other tenants (someone else's build or
+        # benchmark makes a run read slower).
         "machine_busy_cores": round(busy / (t1 - t0), 2),
         "wrk_cores": round(wrk_s / (t1 - t0), 2),
-        "other_cores": round((busy - wrk_s - sum(after[k] - before.get(k, 0) for k in after
-                                                 if "." not in k) / CLK_TCK) / (t1 - t0), 2),
+        "kernel_cores": round((ka - kb) / CLK_TCK / (t1 - t0), 2),
+        "other_cores": round((busy - wrk_s - (ka - kb) / CLK_TCK
+                              - sum(after[k] - before.get(k, 0) for k in after if "." not in k)
+                              / CLK_TCK) / (t1 - t0), 2),
+        # The gateway's own count of what it answered and how its miner calls ended.
+        "gateway_counts": {k: counts1[k] - counts0.get(k, 0) for k in counts1
+                           if counts1[k] != counts0.get(k, 0)},
     }
     with open(raw, "a") as f:
         f.write(json.dumps(record) + "\n")
@@ -231,7 +280,9 @@ def measure(argv):
     print(f"  round {rnd} {target:13} c={conc:>3}: {record['rps']:9.0f} req/s  "
           f"p50 {record['p50_ms']:7.3f} ms  p99 {record['p99_ms']:7.3f} ms  "
           f"non-2xx {record['non2xx']}  errors {record['socket_errors']}  "
-          f"wrk {record['wrk_cores']} other {record['other_cores']} cores  "
+          f"cores: wrk {record['wrk_cores']} kernel {record['kernel_cores']} "
+          f"other {record['other_cores']}  "
+          + (f"gateway {record['gateway_counts']}  " if record["gateway_counts"] else "")
           + " ".join(f"{k} {v:.0f}us" for k, v in c.items() if v >= 0.5), flush=True)
 
 
@@ -268,14 +319,18 @@ def first_line(cmd):
         return "?"
 
 
-def meta(out, pairs):
+def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), "?")
     mem_kb = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")))
+    return (f"{os.cpu_count()} vCPUs ({cpu}), {mem_kb / 2**20:.0f} GB, "
+            f"{os.uname().sysname} {os.uname().release}")
+
+
+def meta(out, pairs):
     info = {
         "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "machine": f"{os.cpu_count()} vCPUs ({cpu}), {mem_kb / 2**20:.0f} GB, "
-                   f"{os.uname().sysname} {os.uname().release}",
+        "machine": machine(),
         "java": first_line(["java", "-version"]),
         "nginx": first_line(["nginx", "-v"]),
         "wrk": first_line(["wrk", "-v"]).split(" Copyright")[0],
@@ -306,8 +361,9 @@ def summarise(meta_path, runs_path, prefix):
         "",
         f"Machine: {meta['machine']}; {meta['java']}; {meta['nginx']}; {meta['wrk']}. "
         f"Load average (1, 5, 15 min) before: {meta['load_before']}, after: "
-        f"{meta['load_after']}; other tenants' CPU during the runs (neither ours nor wrk's): "
-        f"median {med(others):.2f} cores, highest {max(others):.2f}. Commit {meta['commit']}.",
+        f"{meta['load_after']}; other tenants' CPU during the runs (neither ours, wrk's nor "
+        f"kernel threads'): median {med(others):.2f} cores, highest {max(others):.2f}. "
+        f"Commit {meta['commit']}.",
         f"{meta['rounds']} interleaved rounds of {meta['duration_s']} s runs per target and "
         f"concurrency (wrk, {meta['wrk_threads']} thread(s)), after a warm-up at the highest "
         f"concurrency ({meta['warmup_s']} s per gateway target, 5 s per nginx one). Medians over "
@@ -359,17 +415,18 @@ def summarise(meta_path, runs_path, prefix):
         "the requests completed; `of which checks` = the gateway's embedded checking-server "
         "threads (part of the gateway column). non-2xx / errors: summed over rounds.",
         "",
-        "Per run (every round):",
+        "Per run (round 0 is the warm-up):",
         "",
-        "| round | target | c | req/s | p50 ms | p99 ms | settle s | wrk cores "
-        "| other tenants' cores |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| round | target | c | req/s | p50 ms | p99 ms | settle s | cores: wrk "
+        "| kernel threads | other tenants | gateway's count |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for r in sorted(runs, key=lambda r: (r["round"], r["started"])):
+    for r in sorted(data["runs"], key=lambda r: (r["round"], r["started"])):
+        counts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(r.get("gateway_counts", {}).items()))
         lines.append(f"| {r['round']} | {r['target']} | {r['concurrency']} | {r['rps']:,.0f} "
                      f"| {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['settle_s']} "
-                     f"| {r.get('wrk_cores', '?')} "
-                     f"| {r.get('other_cores', r.get('untracked_cores'))} |")
+                     f"| {r.get('wrk_cores', '?')} | {r.get('kernel_cores', '?')} "
+                     f"| {r.get('other_cores', r.get('untracked_cores'))} | {counts} |")
     open(out_path, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines[:len(lines)]))
 
@@ -386,6 +443,8 @@ def main():
         add_key(args[0])
     elif cmd == "measure":
         measure(args)
+    elif cmd == "machine":
+        print(f"{machine()}; {first_line(['java', '-version'])}")
     elif cmd == "meta":
         meta(args[0], args[1:])
     elif cmd == "summarise":

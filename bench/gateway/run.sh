@@ -26,7 +26,7 @@
 #   BENCH_STREAMS="10 200 2000" (stream mode)  BENCH_JAVA_OPTS (gateway and miner JVMs)
 #   BENCH_RESULTS=bench/results  BENCH_KEEP=1 keeps the work folder (logs, configs)
 # Works from any folder; builds the jars when they are missing (not when they are stale: run
-# ./mvnw -o -q -Pbench -DskipTests install after changing code).
+# ./mvnw -o -q -Pbench -DskipTests package after changing code).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,9 +76,10 @@ command -v python3 >/dev/null || die "python3 is needed (standard library only)"
 if [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$MINER_JAR" ] || [ ! -f "$BENCH_JAR" ] \
     || [ -n "$(find "$REPO/bench/src" -newer "$BENCH_JAR" -name '*.java' -print -quit)" ]; then
   # -Pbench adds the bench module (StubMiner, the SSE mock and client) to the reactor, so it is
-  # built against this checkout's modules, not whatever another checkout installed in ~/.m2.
-  log "building the jars (./mvnw -o -q -Pbench -DskipTests install; a few minutes)"
-  (cd "$REPO" && ./mvnw -o -q -Pbench -DskipTests install)
+  # built against this checkout's modules, not whatever another checkout installed in ~/.m2;
+  # 'package' rather than 'install' leaves ~/.m2, shared with other checkouts, alone.
+  log "building the jars (./mvnw -o -q -Pbench -DskipTests package; a few minutes)"
+  (cd "$REPO" && ./mvnw -o -q -Pbench -DskipTests package)
 fi
 
 # ---------------------------------------------------------------- processes we own
@@ -360,9 +361,12 @@ forward() {
     "request_bytes=$(wc -c <"$FIXTURES/chat-request.json")" \
     "answer_bytes=$(wc -c <"$FIXTURES/chat-answer.json")" "java_opts=${BENCH_JAVA_OPTS:-}"
 
+  # Gateway targets also report their own /metrics (answers by status, miner calls by outcome).
+  declare -A METRICS=([assay]="http://127.0.0.1:$GW_PORT/metrics"
+    [gateway-stub]="http://127.0.0.1:$STUB_GW_PORT/metrics")
   measure() { # TARGET CONCURRENCY SECONDS ROUND
     "${HARNESS[@]}" measure "$runs" "$1" "$2" "${URL[$1]}" "$3" "$WRK_THREADS" "$4" \
-      "$tracked" "$HERE/chat.lua" "$FIXTURES/chat-request.json" "${KEY[$1]}"
+      "$tracked" "$HERE/chat.lua" "$FIXTURES/chat-request.json" "${KEY[$1]}" "${METRICS[$1]:-}"
   }
   # The JVMs need a long warm-up on two shared cores: C2 competes with the load it compiles for,
   # and throughput through the gateway was seen to rise for 60 to 80 s (5x from the first 10 s).
@@ -416,12 +420,22 @@ stream() {
   local prefix
   prefix=$RESULTS/gateway-stream-$(date +%Y%m%d-%H%M)
   log "streams: ${STREAMS} at once, directly to the mock and through gateway + miner"
+  cat >"$prefix.md" <<EOF
+# Gateway streaming: $(date '+%Y-%m-%d %H:%M')
+
+Machine: $("${HARNESS[@]}" machine). Load average before: $(cut -d' ' -f1-3 /proc/loadavg).
+Commit $(git -C "$REPO" rev-parse --short HEAD). SSE mock: 64 chunks 20 ms apart (1.26 s a
+stream at best); gateway as in \`run.sh\` (embedded checking server: $CHECKING), miner
+declaring 4096 streams at once. $ROUNDS rounds after a warm-up (round 0); medians over rounds.
+
+EOF
   java -cp "$BENCH_JAR" io.assay.bench.gateway.StreamClient \
     --mock "http://127.0.0.1:$SSE_PORT/v1/chat/completions" \
     --gateway "http://127.0.0.1:$GW_PORT/v1/chat/completions" --key "$KEY_gw" \
     --streams "$STREAMS" --rounds "$ROUNDS" --gateway-pid "$PID_gw" --miner-pid "$PID_miner" \
     --mock-pid "$PID_sse" \
-    --out "$prefix.json" | tee "$prefix.md"
+    --out "$prefix.json" | tee -a "$prefix.md"
+  echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$prefix.md"
   log "wrote $prefix.md and $prefix.json"
 }
 
