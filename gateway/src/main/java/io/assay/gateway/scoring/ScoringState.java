@@ -235,12 +235,21 @@ public final class ScoringState {
   }
 
   /**
-   * The positions of the events before {@code before} (in time) that the state still holds,
-   * so that a log trimmed of every other event before that time rebuilds an equal state:
-   * the newest event of each series, every held answer with the verdict that counts for it.
-   * Parameters, task weights and uids are not included: a trimmed log keeps all of those.
+   * How the log may be trimmed for computations at {@code computedAt} and later, or null before
+   * any parameters: events before {@link Trim#before} (in time) are out of every window, by the
+   * parameters in force, the retention and its margin, unless {@link Trim#held} names their
+   * position (the newest event of each series, every answer still held with the verdict that
+   * counts for it). Parameters, task weights and uids are never named: a trimmed log keeps them
+   * all. A state fed the log so trimmed reports what this one does.
    */
-  public LongPredicate heldBefore(long before) {
+  public Trim trim(long computedAt) {
+    if (params == null || retention.allPeriods()) {
+      return null;
+    }
+    ScoringParams p = params.params();
+    long volume = (retention.volumePeriods(p) + 1) * p.periodMillis();
+    long longest = Math.max(retention.qualityWindow(p).toMillis(), volume);
+    long before = computedAt - longest - retention.margin().toMillis();
     Set<Long> held = new HashSet<>();
     for (TaskState t : tasks.values()) {
       for (SeriesState s : t.series.values()) {
@@ -250,23 +259,37 @@ public final class ScoringState {
         held.add(a.seq());
       }
     }
-    return held::contains;
+    return new Trim(before, retention.minAnswers(p), retention.zkRecent(p), p.periodMillis(),
+        held::contains);
   }
 
   /**
-   * From when the log must be kept for computations at {@code computedAt} and later: events
-   * before it are out of every window (by the parameters in force, the retention and its
-   * margin) unless {@link #heldBefore} names them. {@link Long#MIN_VALUE} before parameters.
+   * A trim of the log: what went, so that a state rebuilt from the trimmed log knows what it
+   * cannot have ({@link #assumeTrimmed}).
+   *
+   * @param before events before this time may be gone
+   * @param minAnswers, zkRecent the old answers kept were bounded by these
+   * @param periodMillis the period length then
+   * @param held the positions of events before {@code before} to keep
    */
-  public long keepFrom(long computedAt) {
-    if (params == null) {
-      return Long.MIN_VALUE;
-    }
-    ScoringParams p = params.params();
-    long volume = retention.volumePeriods(p) * p.periodMillis() + p.periodMillis();
-    long longest = Math.max(retention.qualityWindow(p).toMillis(), volume);
-    return retention.allPeriods() ? Long.MIN_VALUE
-        : computedAt - longest - retention.margin().toMillis();
+  public record Trim(long before, int minAnswers, int zkRecent, long periodMillis,
+      LongPredicate held) {}
+
+  /**
+   * Tells a state about to be fed a trimmed log what it lacks (the merged {@link Trim}s, held
+   * positions aside), so that parameters needing more are refused with {@link RebuildNeeded}
+   * rather than computed short. Call before accepting events.
+   */
+  public void assumeTrimmed(long before, int minAnswers, int zkRecent, long periodMillis) {
+    evicted.rowsUpTo = Math.max(evicted.rowsUpTo, before - 1);
+    evicted.periodsUpTo = Math.max(evicted.periodsUpTo, Math.floorDiv(before - 1, periodMillis));
+    evicted.checkedLimit = Math.min(evicted.checkedLimit, minAnswers);
+    evicted.recentLimit = Math.min(evicted.recentLimit, zkRecent);
+  }
+
+  /** The parameters in force (the latest accepted), or null before any. */
+  public ScoringParams params() {
+    return params == null ? null : params.params();
   }
 
   /** Every task's held part, by id (for tests). */
@@ -319,7 +342,8 @@ public final class ScoringState {
         : null;
     if (missing != null) {
       throw new RebuildNeeded("the parameters in force at " + computedAt + " need " + missing
-          + ", which this state dropped under earlier parameters", true);
+          + ", which this state does not hold (dropped under earlier parameters, or trimmed"
+          + " from the log it was fed)", true);
     }
   }
 

@@ -80,9 +80,12 @@ class ScoringStateTest {
 
       // Trimmed as the gateway trims: the events before the first one kept by time, except
       // the parameters, task weights, uids and what the state still holds.
-      long keepFrom = state.keepFrom(trimAt);
-      LongPredicate held = state.heldBefore(keepFrom);
+      ScoringState.Trim trim = state.trim(trimAt);
+      long keepFrom = trim.before();
+      LongPredicate held = trim.held();
       ScoringState rebuilt = ScoringState.create(Retention.withMargin(StateLogs.MARGIN));
+      rebuilt.assumeTrimmed(trim.before(), trim.minAnswers(), trim.zkRecent(),
+          trim.periodMillis());
       boolean trimming = true;
       int dropped = 0;
       for (int i = 0; i < next; i++) {
