@@ -65,6 +65,8 @@ public final class ScoringState {
 
   private final Retention retention;
   private final Map<String, TaskState> tasks = new TreeMap<>();
+  /** The same, for look-ups by id on every event. */
+  private final Map<String, TaskState> byId = new java.util.HashMap<>();
   private final Set<String> miners = new TreeSet<>();
   private final Evictions evicted = new Evictions();
   private ParamsChanged params;
@@ -156,7 +158,13 @@ public final class ScoringState {
   }
 
   private TaskState task(String id) {
-    return tasks.computeIfAbsent(id, TaskState::new);
+    TaskState t = byId.get(id);
+    if (t == null) {
+      t = new TaskState(id);
+      byId.put(id, t);
+      tasks.put(id, t);
+    }
+    return t;
   }
 
   private SeriesState registered(String task, String miner, long seq, long at) {
@@ -173,8 +181,7 @@ public final class ScoringState {
       if (o.outcome() == Outcome.ABANDONED) {
         period.addAbandoned(o.assignedAt(), o.estimate(), o.units(), o.seconds());
       } else {
-        TaskState t = tasks.get(o.task());
-        TestPlanned plan = t.plans.get(o.period());
+        TestPlanned plan = task(o.task()).plans.get(o.period());
         period.add(o.outcome(), o.assignedAt(), o.estimate(), o.units(),
             plan != null && plan.covers(o.miner()) ? plan : null, plan != null);
       }

@@ -36,6 +36,9 @@ final class SeriesState implements ScoringInput.Series {
   long anchorSeq = -1;
   long anchorAt;
 
+  /** The period most requests go to, looked up once. */
+  private long lastPeriod;
+  private PeriodState lastPeriodState;
   private final Map<String, long[]> recentRows = new HashMap<>();
   private final ArrayDeque<Recent> recentOrder = new ArrayDeque<>();
   private final Map<String, Verdicts> verdicts = new HashMap<>();
@@ -55,7 +58,13 @@ final class SeriesState implements ScoringInput.Series {
   }
 
   PeriodState period(long period) {
-    return periods.computeIfAbsent(period, p -> new PeriodState());
+    if (period == lastPeriod && lastPeriodState != null) {
+      return lastPeriodState;
+    }
+    PeriodState state = periods.computeIfAbsent(period, p -> new PeriodState());
+    lastPeriod = period;
+    lastPeriodState = state;
+    return state;
   }
 
   /** Appends a successful or abandoned request, checked at once if its verdict came first. */
@@ -144,6 +153,7 @@ final class SeriesState implements ScoringInput.Series {
     if (!gone.isEmpty()) {
       done.periodsUpTo = Math.max(done.periodsUpTo, gone.lastKey());
       gone.clear();
+      lastPeriodState = null;
     }
     while (!recentOrder.isEmpty() && recentOrder.peekFirst().at() < idsBefore) {
       Recent r = recentOrder.pollFirst();

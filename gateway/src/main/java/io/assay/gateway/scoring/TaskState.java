@@ -16,6 +16,8 @@ final class TaskState {
   final String task;
   /** Every series, by hotkey, including those known only from a verdict so far. */
   final SortedMap<String, SeriesState> series = new TreeMap<>();
+  /** The same, for look-ups by hotkey on every event. */
+  private final Map<String, SeriesState> byMiner = new HashMap<>();
   /** The first plan of each period. */
   final Map<Long, TestPlanned> plans = new HashMap<>();
   final OldAnswers oldRecent = new OldAnswers();
@@ -25,7 +27,13 @@ final class TaskState {
   }
 
   SeriesState series(String miner) {
-    return series.computeIfAbsent(miner, m -> new SeriesState(this, m));
+    SeriesState s = byMiner.get(miner);
+    if (s == null) {
+      s = new SeriesState(this, miner);
+      byMiner.put(miner, s);
+      series.put(miner, s);
+    }
+    return s;
   }
 
   /** The series a declaration, outcome or shortfall made visible, by hotkey. */
