@@ -115,6 +115,59 @@ class ScoringStateTest {
   }
 
   @Test
+  void advancing_dropsAnswersOutOfTheWindowAndPeriodsOutOfTheVolumeWindow() {
+    List<ScoringEvent> log = StateLogs.log(11, 30);
+    ScoringParams p = ((ParamsChanged) log.get(0)).params();
+    ScoringState state = ScoringState.create(Retention.withMargin(StateLogs.MARGIN));
+    long t = StateLogs.endOf(29);
+    feed(state, log, 0, t);
+    int before = heldRows(state);
+    state.advance(t);
+    long from = t - p.qualityWindow().toMillis();
+    long firstPeriod = WeightCalculator.lastPeriod(p, t) - p.volumePeriods() + 1;
+    assertThat(heldRows(state)).isPositive().isLessThan(before / 3);
+    for (TaskState task : state.tasks().values()) {
+      assertThat(task.plans.keySet()).allSatisfy(period ->
+          assertThat(period).isGreaterThanOrEqualTo(firstPeriod));
+      assertThat(task.oldRecent.newestFirst().stream().filter(a -> !a.abandoned()))
+          .hasSizeLessThanOrEqualTo(p.zkRecent());
+      for (SeriesState s : task.series.values()) {
+        assertThat(s.rows.size() == 0 || s.rows.at(s.rows.first()) >= from).isTrue();
+        assertThat(s.periods.keySet()).allSatisfy(period ->
+            assertThat(period).isGreaterThanOrEqualTo(firstPeriod));
+        assertThat(s.oldChecked.newestFirst().stream().filter(a -> !a.abandoned()))
+            .hasSizeLessThanOrEqualTo(p.minAnswers());
+      }
+    }
+    assertThat(state.report(t)).isEqualTo(WeightCalculator.compute(log, t));
+  }
+
+  private static int heldRows(ScoringState state) {
+    int n = 0;
+    for (TaskState task : state.tasks().values()) {
+      for (SeriesState s : task.series.values()) {
+        n += s.rows.size();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void aPlanRecordedLongAfterItsPeriod_whenItsRequestsWereDropped_asksForARebuild() {
+    LogBuilder log = LogBuilder.oneTask().declare(0, "a", 100).served(0, "a", 3, 10, 1)
+        .checked("a", 1.0);
+    ScoringState state = ScoringState.create(Retention.withMargin(Duration.ofMinutes(30)));
+    log.events().forEach(state::accept);
+    state.advance(3 * LogBuilder.HOUR);
+    state.accept(new ScoringEvent.TestPlanned(3 * LogBuilder.HOUR, 0, LogBuilder.LLM, 0.5,
+        0, LogBuilder.HOUR / 2));
+    assertThatThrownBy(() -> state.report(3 * LogBuilder.HOUR))
+        .isInstanceOfSatisfying(ScoringState.RebuildNeeded.class,
+            e -> assertThat(e.history()).isFalse())
+        .hasMessageContaining("test plan of period 0");
+  }
+
+  @Test
   void tasksScoredOnAnExecutor_reportTheSame() {
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
