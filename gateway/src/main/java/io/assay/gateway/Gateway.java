@@ -142,6 +142,9 @@ public final class Gateway implements AutoCloseable {
               config.checking().organicShare(), config.checking().syntheticShare()),
           new SplittableRandom(), streams, task -> params.task(task).minRate());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
+      if (config.events().trim()) {
+        checkWritable(config.archiveDir());
+      }
       this.scoring = scoringExecutor();
       this.weights = new WeightsService(vertx, events, redis, clock, directory::applyScores,
           new WeightsService.Settings(
@@ -312,6 +315,19 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly();
+  }
+
+  /** The event archive must be a directory the gateway can write, or start-up fails. */
+  private static void checkWritable(java.nio.file.Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigException("config key 'events.archive_dir': cannot create " + dir + ": "
+          + e.getMessage());
+    }
+    if (!java.nio.file.Files.isWritable(dir)) {
+      throw new ConfigException("config key 'events.archive_dir': " + dir + " is not writable");
+    }
   }
 
   /**
