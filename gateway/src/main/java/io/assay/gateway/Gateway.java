@@ -91,6 +91,7 @@ public final class Gateway implements AutoCloseable {
   private final EventStream events;
   private final TaskWeights taskWeights;
   private final WeightsService weights;
+  private final java.util.concurrent.ExecutorService scoring;
   private final CheckingService checking;
   private final Clock clock;
   private final int port;
@@ -150,7 +151,16 @@ public final class Gateway implements AutoCloseable {
               config.checking().organicShare(), config.checking().syntheticShare()),
           new SplittableRandom(), streams, task -> params.task(task).minRate());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
-      this.weights = new WeightsService(vertx, events, redis, clock, directory::applyScores);
+      if (config.events().trim()) {
+        checkWritable(config.archiveDir());
+      }
+      this.scoring = scoringExecutor();
+      this.weights = new WeightsService(vertx, events, redis, clock, directory::applyScores,
+          new WeightsService.Settings(
+              io.assay.gateway.scoring.Retention.withMargin(config.events().margin()),
+              config.events().trim()
+                  ? new io.assay.gateway.audit.EventArchive(config.archiveDir()) : null,
+              scoring));
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> recordParams(params, allMiners(b)))
           .compose(v -> weights.loadLatest())), "record the scoring parameters and task weights");
@@ -316,9 +326,39 @@ public final class Gateway implements AutoCloseable {
     closeQuietly();
   }
 
+  /** The event archive must be a directory the gateway can write, or start-up fails. */
+  private static void checkWritable(java.nio.file.Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigException("config key 'events.archive_dir': cannot create " + dir + ": "
+          + e.getMessage());
+    }
+    if (!java.nio.file.Files.isWritable(dir)) {
+      throw new ConfigException("config key 'events.archive_dir': " + dir + " is not writable");
+    }
+  }
+
+  /**
+   * The threads a weight computation spreads its tasks over: at most two, so that scoring never
+   * takes every core from serving.
+   */
+  private static java.util.concurrent.ExecutorService scoringExecutor() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "assay-scoring-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
   private void closeQuietly() {
     if (timeline != null) {
       timeline.close();
+    }
+    if (scoring != null) {
+      scoring.shutdownNow();
     }
     if (checking != null) {
       checking.stop();

@@ -141,7 +141,7 @@ public final class GatewayMain {
     if (dataDir != null) {
       config = config.withDataDir(dataDir.toAbsolutePath());
     }
-    int written = AuditFiles.export(config, out);
+    long written = AuditFiles.export(config, out);
     System.out.println("wrote " + written + " events to " + out);
     return 0;
   }

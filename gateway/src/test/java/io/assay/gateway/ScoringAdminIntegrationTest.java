@@ -94,7 +94,7 @@ class ScoringAdminIntegrationTest {
     }
 
     Path audit = dir.resolve("events.jsonl");
-    int exported = AuditFiles.export(config.withDataDir(dir.toAbsolutePath()), audit);
+    long exported = AuditFiles.export(config.withDataDir(dir.toAbsolutePath()), audit);
     assertThat(exported).isGreaterThan(6);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     int status = AuditFiles.recompute(audit,

@@ -19,17 +19,16 @@ public final class AuditFiles {
   private AuditFiles() {}
 
   /**
-   * Writes the audit file from the Redis the configuration names (or the private one in its data
-   * directory; the gateway using it must be stopped first).
+   * Writes the audit file from the event archive and the Redis the configuration names (or the
+   * private one in its data directory; the gateway using it must be stopped first).
    *
    * @return how many events were written
    */
-  public static int export(GatewayConfig config, Path out) throws Exception {
+  public static long export(GatewayConfig config, Path out) throws Exception {
     PrivateRedis own = config.redisUrl() == null
         ? PrivateRedis.start(config.dataDir().resolve("redis")) : null;
     try (Redis redis = Redis.connect(own != null ? own.url() : config.redisUrl())) {
-      List<EventStream.Entry> events =
-          new EventStream(redis).readAll().await(5, TimeUnit.MINUTES);
+      EventStream stream = new EventStream(redis);
       List<String> rows = Redis.on(redis.commands().lrange(Keys.weightsHistory(), 0, -1))
           .await(1, TimeUnit.MINUTES);
       List<Computation> computations = new ArrayList<>(rows.size());
@@ -37,8 +36,8 @@ public final class AuditFiles {
         computations.add(Json.MAPPER.readValue(row, Computation.class));
       }
       Collections.reverse(computations);
-      EventExport.write(out, events, computations);
-      return events.size();
+      return EventExport.write(out, new EventArchive(config.archiveDir()),
+          after -> stream.readAfter(after, 5_000).await(1, TimeUnit.MINUTES), computations);
     } finally {
       if (own != null) {
         own.close();

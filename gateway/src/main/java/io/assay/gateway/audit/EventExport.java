@@ -21,7 +21,8 @@ import java.util.Objects;
 /**
  * The audit file: everything needed to recompute every weight computation, as JSON lines: one
  * line per event in stream order ({@code id} and {@code event}; the scoring constants are
- * events too), then one line per computation ({@code computation}, oldest first) naming the last
+ * events too), the archived events first ({@link EventArchive}), then those the stream still
+ * holds, then one line per computation ({@code computation}, oldest first) naming the last
  * event it saw. {@link #recompute} runs each computation again from the file alone and
  * compares the results bit for bit.
  */
@@ -47,6 +48,60 @@ public final class EventExport {
         line(w, new Line(null, null, c));
       }
     }
+  }
+
+  /** Pages of the live stream: the entries after an id (null: from the first), in order. */
+  public interface LivePages {
+    List<EventStream.RawEntry> after(String id) throws Exception;
+  }
+
+  /**
+   * Writes the audit file from the archive and the live stream, page by page: every archived
+   * event, then the stream's events newer than the archive (events both hold, kept in the
+   * stream because a computation still needs them, are written once).
+   *
+   * @return how many events were written
+   */
+  public static long write(Path out, EventArchive archive, LivePages live,
+      List<Computation> computations) throws Exception {
+    long[] written = {0};
+    try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      IOException[] failed = {null};
+      archive.forEach(e -> {
+        try {
+          w.write(EventArchive.line(e));
+          w.newLine();
+          written[0]++;
+        } catch (IOException x) {
+          if (failed[0] == null) {
+            failed[0] = x;
+          }
+        }
+      });
+      if (failed[0] != null) {
+        throw failed[0];
+      }
+      String archived = archive.lastId();
+      String after = null;
+      while (true) {
+        List<EventStream.RawEntry> page = live.after(after);
+        if (page.isEmpty()) {
+          break;
+        }
+        for (EventStream.RawEntry e : page) {
+          if (archived == null || EventStream.compareIds(e.id(), archived) > 0) {
+            w.write(EventArchive.line(e));
+            w.newLine();
+            written[0]++;
+          }
+        }
+        after = page.get(page.size() - 1).id();
+      }
+      for (Computation c : computations) {
+        line(w, new Line(null, null, c));
+      }
+    }
+    return written[0];
   }
 
   /** What recomputing one computation gave. */
@@ -100,12 +155,7 @@ public final class EventExport {
 
   /** Orders Redis stream ids ({@code millis-sequence}) numerically. */
   static int compareIds(String a, String b) {
-    int da = a.indexOf('-');
-    int db = b.indexOf('-');
-    int byTime = Long.compare(Long.parseLong(a.substring(0, da)),
-        Long.parseLong(b.substring(0, db)));
-    return byTime != 0 ? byTime
-        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
+    return EventStream.compareIds(a, b);
   }
 
   private static boolean sameBits(Map<String, Double> a, Map<String, Double> b) {

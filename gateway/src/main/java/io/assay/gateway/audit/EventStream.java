@@ -16,9 +16,12 @@ import java.util.Map;
  * Every input of the weight computation, appended to one Redis Stream ({@code assay:events}) in
  * the order Redis receives it. Entries are never edited; the stream id orders them and lets a
  * computation name exactly which events it saw, so it can be recomputed bit for bit later.
+ * Entries out of every scoring window are deleted once archived ({@code weights/EventTrimmer}),
+ * so the stream holds the recent log and {@link EventArchive} the rest.
  *
  * <p>Appends are pipelined and not awaited (scoring input is written off the request's path);
- * reads page through the stream.
+ * reads page through the stream. {@link #readAfter} returns entries unparsed, so that callers
+ * parse them off the event loop.
  */
 public final class EventStream implements EventAppender {
 
@@ -42,25 +45,93 @@ public final class EventStream implements EventAppender {
   /** An event with the id Redis gave it. */
   public record Entry(String id, ScoringEvent event) {}
 
+  /** An entry as stored: its id and the event's JSON. */
+  public record RawEntry(String id, String json) {
+
+    public Entry parse() {
+      return new Entry(id, EventLog.fromJson(json));
+    }
+  }
+
   /** Every event in the stream, in order. */
   public Future<List<Entry>> readAll() {
     List<Entry> out = new ArrayList<>();
-    return page(Range.Boundary.unbounded(), out).map(v -> out);
+    return page(null, out).map(v -> out);
   }
 
-  private Future<Void> page(Range.Boundary<String> from, List<Entry> out) {
+  private Future<Void> page(String after, List<Entry> out) {
+    return readAfter(after, PAGE).compose(entries -> {
+      for (RawEntry e : entries) {
+        out.add(e.parse());
+      }
+      if (entries.size() < PAGE) {
+        return Future.succeededFuture();
+      }
+      return page(entries.get(entries.size() - 1).id(), out);
+    });
+  }
+
+  /**
+   * Up to {@code count} entries after {@code afterId} (exclusive; null for the first), in
+   * order, unparsed.
+   */
+  public Future<List<RawEntry>> readAfter(String afterId, int count) {
+    Range.Boundary<String> from = afterId == null ? Range.Boundary.unbounded()
+        : Range.Boundary.excluding(afterId);
     return Redis.on(redis.commands().xrange(STREAM, Range.from(from, Range.Boundary.unbounded()),
-            Limit.from(PAGE)))
-        .compose(messages -> {
+            Limit.from(count)))
+        .map(messages -> {
+          List<RawEntry> out = new ArrayList<>(messages.size());
           for (StreamMessage<String, String> m : messages) {
-            out.add(new Entry(m.getId(), EventLog.fromJson(m.getBody().get(FIELD))));
+            out.add(new RawEntry(m.getId(), m.getBody().get(FIELD)));
           }
-          if (messages.size() < PAGE) {
-            return Future.succeededFuture();
-          }
-          String last = messages.get(messages.size() - 1).getId();
-          return page(Range.Boundary.excluding(last), out);
+          return out;
         });
   }
 
+  /** Deletes the entries {@code ids}; returns how many were there. */
+  public Future<Long> delete(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    return Redis.on(redis.commands().xdel(STREAM, ids.toArray(String[]::new)));
+  }
+
+  /** How many entries the stream holds. */
+  public Future<Long> length() {
+    return Redis.on(redis.commands().xlen(STREAM));
+  }
+
+  /**
+   * A stream id ({@code millis-sequence}) as one number in the same order: {@code millis << 22
+   * | sequence}, the position {@link io.assay.gateway.scoring.ScoringState} numbers events by.
+   *
+   * @throws IllegalArgumentException for an id that is not {@code millis-sequence} or whose
+   *     sequence does not fit 22 bits (four million entries in one millisecond)
+   */
+  public static long position(String id) {
+    int dash = id.indexOf('-');
+    long millis;
+    long sequence;
+    try {
+      millis = Long.parseLong(id.substring(0, dash));
+      sequence = Long.parseLong(id.substring(dash + 1));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a stream id: " + id, e);
+    }
+    if (millis < 0 || millis >= 1L << 41 || sequence < 0 || sequence >= 1L << 22) {
+      throw new IllegalArgumentException("stream id out of range: " + id);
+    }
+    return millis << 22 | sequence;
+  }
+
+  /** Orders stream ids ({@code millis-sequence}) numerically. */
+  public static int compareIds(String a, String b) {
+    int da = a.indexOf('-');
+    int db = b.indexOf('-');
+    int byTime = Long.compare(Long.parseLong(a.substring(0, da)),
+        Long.parseLong(b.substring(0, db)));
+    return byTime != 0 ? byTime
+        : Long.compare(Long.parseLong(a.substring(da + 1)), Long.parseLong(b.substring(db + 1)));
+  }
 }

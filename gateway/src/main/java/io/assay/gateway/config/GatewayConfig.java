@@ -25,6 +25,7 @@ import java.util.Set;
  * @param scoring scoring periods, cadence and constants
  * @param synthetic how miners are tested
  * @param checking which answers are checked, and whether a checking server runs in process
+ * @param events how the scoring event stream is archived and trimmed
  * @param tasks the configured tasks
  * @param miners miners known at start (more can be registered at run time)
  */
@@ -40,6 +41,7 @@ public record GatewayConfig(
     ScoringConfig scoring,
     SyntheticConfig synthetic,
     CheckingConfig checking,
+    EventsConfig events,
     List<TaskConfig> tasks,
     List<MinerEntry> miners) {
 
@@ -166,6 +168,7 @@ public record GatewayConfig(
     CheckingConfig checking = new CheckingConfig(c.decimal("organic_share", 0.1, 0, 1),
         c.decimal("synthetic_share", 1, 0.000001, 1), c.bool("embedded", true),
         CheckingOptions.read(c, redisUrl));
+    EventsConfig events = EventsConfig.read(root, dataDir, checking.options().verdictTimeout());
 
     List<TaskConfig> tasks = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -205,7 +208,12 @@ public record GatewayConfig(
     }
     root.rejectUnknownKeys();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, files, routing,
-        scoring, synthetic, checking, List.copyOf(tasks), List.copyOf(miners));
+        scoring, synthetic, checking, events, List.copyOf(tasks), List.copyOf(miners));
+  }
+
+  /** Where events trimmed from the stream are archived. */
+  public Path archiveDir() {
+    return events.archiveDir() != null ? events.archiveDir() : dataDir.resolve("events-archive");
   }
 
   /** Length of a scoring period. */
@@ -222,12 +230,13 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, tasks, miners);
+        routing, scoring, synthetic, checking, events, tasks, miners);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
-        dir.resolve(identityFile.getFileName()), files, routing, scoring, synthetic, checking, tasks, miners);
+        dir.resolve(identityFile.getFileName()), files, routing, scoring, synthetic, checking,
+        events, tasks, miners);
   }
 
   /**
@@ -244,7 +253,7 @@ public record GatewayConfig(
     }
     List<TaskConfig> scaled = kept.stream().map(t -> t.withWeight(t.weight() / sum)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, scaled, miners);
+        routing, scoring, synthetic, checking, events, scaled, miners);
   }
 
   /**
@@ -255,8 +264,8 @@ public record GatewayConfig(
   public GatewayConfig withPeriod(Duration period) {
     double factor = (double) period.toMillis() / period().toMillis();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring.compressed(period), synthetic.compressed(factor), checking, tasks,
-        miners);
+        routing, scoring.compressed(period), synthetic.compressed(factor), checking, events,
+        tasks, miners);
   }
 
   /** This configuration with every task of {@code kind} changed by {@code change}. */
@@ -265,12 +274,12 @@ public record GatewayConfig(
     List<TaskConfig> changed = tasks.stream().map(t -> !t.kind().equals(kind) ? t
         : change.apply(t)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, changed, miners);
+        routing, scoring, synthetic, checking, events, changed, miners);
   }
 
   /** This configuration with synthetic traffic on or off. */
   public GatewayConfig withSynthetic(boolean enabled) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic.withEnabled(enabled), checking, tasks, miners);
+        routing, scoring, synthetic.withEnabled(enabled), checking, events, tasks, miners);
   }
 }

@@ -29,23 +29,39 @@ final class PeriodTally {
   long failedRequests;
 
   void add(RequestOutcome o, ScoringParams params) {
+    add(settle(o, params), o.estimate(), o.units());
+  }
+
+  /** A request that settled as {@code settled} (never {@code ABANDONED}). */
+  void add(Outcome settled, long estimate, long units) {
     requests++;
-    switch (settle(o, params)) {
+    switch (settled) {
       case SUCCESS -> {
-        asked += o.units();
-        consumed += o.units();
+        asked += units;
+        consumed += units;
       }
       case RATE_LIMITED -> {
-        asked += o.estimate();
-        rateLimited += o.estimate();
+        asked += estimate;
+        rateLimited += estimate;
         rateLimitedRequests++;
       }
       default -> {
-        asked += o.estimate();
-        failed += o.estimate();
+        asked += estimate;
+        failed += estimate;
         failedRequests++;
       }
     }
+  }
+
+  /** Adds everything {@code other} counted. */
+  void add(PeriodTally other) {
+    asked += other.asked;
+    rateLimited += other.rateLimited;
+    failed += other.failed;
+    consumed += other.consumed;
+    requests += other.requests;
+    rateLimitedRequests += other.rateLimitedRequests;
+    failedRequests += other.failedRequests;
   }
 
   void add(TestShortfall s) {
@@ -65,10 +81,17 @@ final class PeriodTally {
     if (o.outcome() != Outcome.ABANDONED) {
       return o.outcome();
     }
+    return stalled(o.task(), o.units(), o.seconds(), params) ? Outcome.FAILED : Outcome.SUCCESS;
+  }
+
+  /**
+   * Whether a stream of {@code task} the user left after {@code seconds}, with {@code units}
+   * done, was then below the task's minimum rate: it counts as failed, else as a success.
+   */
+  static boolean stalled(String task, long units, double seconds, ScoringParams params) {
     double allowance = params.streamTtftMax().toMillis() / 1000.0;
-    double minRate = params.task(o.task()).minRate();
-    boolean stalled = o.seconds() > allowance && o.units() < (o.seconds() - allowance) * minRate;
-    return stalled ? Outcome.FAILED : Outcome.SUCCESS;
+    double minRate = params.task(task).minRate();
+    return seconds > allowance && units < (seconds - allowance) * minRate;
   }
 
   /**

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * parameters, task weights and uids are the latest at or before the computation, the later in
  * the log on equal times.
  */
-final class ScoringLog {
+final class ScoringLog implements ScoringInput {
 
   private final SortedMap<String, SortedMap<String, Series>> series = new TreeMap<>();
   private final Map<String, Map<Long, TestPlanned>> plans = new HashMap<>();
@@ -38,11 +38,14 @@ final class ScoringLog {
   private ParamsChanged params;
   private TaskWeightsChanged taskWeights;
   private UidsChanged uids;
+  private final long computedAt;
 
-  private ScoringLog() {}
+  private ScoringLog(long computedAt) {
+    this.computedAt = computedAt;
+  }
 
   static ScoringLog read(List<? extends ScoringEvent> events, long computedAt) {
-    ScoringLog log = new ScoringLog();
+    ScoringLog log = new ScoringLog(computedAt);
     long seq = 0;
     for (ScoringEvent event : events) {
       seq++;
@@ -90,29 +93,55 @@ final class ScoringLog {
     return old == null || next.at() >= old.at() ? next : old;
   }
 
-  ScoringParams params() {
+  @Override
+  public ScoringParams params() {
     return params.params();
   }
 
-  SortedMap<String, Double> taskWeights() {
+  @Override
+  public SortedMap<String, Double> taskWeights() {
     return new TreeMap<>(taskWeights.weights());
   }
 
-  SortedMap<String, Integer> uids() {
+  @Override
+  public SortedMap<String, Integer> uids() {
     return uids == null ? new TreeMap<>() : new TreeMap<>(uids.uids());
   }
 
-  Set<String> miners() {
+  @Override
+  public Set<String> miners() {
     return miners;
   }
 
-  Set<String> tasks() {
+  @Override
+  public Set<String> tasks() {
     return series.keySet();
   }
 
-  /** The miners of {@code task}, by hotkey; empty when none appears. */
-  SortedMap<String, Series> series(String task) {
+  @Override
+  public SortedMap<String, Series> series(String task) {
     return series.getOrDefault(task, new TreeMap<>());
+  }
+
+  /** Quality from each series' answer list, the bonus from the pooled lists (the reference). */
+  @Override
+  public Answers answers(String task) {
+    SortedMap<String, Series> miners = series(task);
+    ScoringParams p = params();
+    return new Answers() {
+      @Override
+      public QualityScore quality(String miner) {
+        return QualityScore.of(miners.get(miner).answers(), p, computedAt);
+      }
+
+      @Override
+      public SortedMap<String, Double> speedBonus(Map<String, Double> meanQuality) {
+        Map<String, List<Answer>> answers = new TreeMap<>();
+        miners.forEach((miner, s) -> answers.put(miner, s.answers()));
+        return SpeedBonus.of(answers, meanQuality,
+            WeightCalculator.speedRule(p.task(task), answers.values(), p), p, computedAt);
+      }
+    };
   }
 
   private Series series(String task, String miner) {
@@ -149,7 +178,7 @@ final class ScoringLog {
   private record Numbered<E>(long seq, E event) {}
 
   /** The declarations, plans, requests and answers of one (miner, task). */
-  static final class Series {
+  static final class Series implements ScoringInput.Series {
     private final String miner;
     private final Map<Long, CapacityDeclared> declarations = new HashMap<>();
     private final List<Numbered<RequestOutcome>> outcomes = new ArrayList<>();
@@ -161,38 +190,26 @@ final class ScoringLog {
       this.miner = miner;
     }
 
-    /** The binding declaration of {@code period}, or null. */
-    CapacityDeclared declaration(long period) {
+    @Override
+    public CapacityDeclared declaration(long period) {
       return declarations.get(period);
     }
 
-    /** {@code c} of {@code period}: 0 when none was declared. */
-    long declared(long period) {
-      CapacityDeclared d = declarations.get(period);
-      return d == null ? 0 : d.declared();
-    }
-
-    /**
-     * {@code c} of {@code period} as far as the task's test windows of the period tested it:
-     * all of it unless the budget capped them (the cap applies to every miner of the task).
-     */
-    double testedCapacity(long period) {
+    @Override
+    public double testedCapacity(long period) {
       long c = declared(period);
       TestPlanned plan = plans.get(period);
       return plan == null ? c : plan.testedCapacity(c);
     }
 
-    /**
-     * Whether the task's plan of {@code period} left this miner out: the budget tested no one
-     * that period (or, in a log written before plans were all or none, others only).
-     */
-    boolean leftOut(long period) {
+    @Override
+    public boolean leftOut(long period) {
       TestPlanned plan = plans.get(period);
       return plan != null && !plan.covers(miner);
     }
 
-    /** The task's test plan for {@code period} when it tested this miner, or null. */
-    TestPlanned plan(long period) {
+    @Override
+    public TestPlanned plan(long period) {
       TestPlanned plan = plans.get(period);
       return plan != null && plan.covers(miner) ? plan : null;
     }
@@ -202,11 +219,8 @@ final class ScoringLog {
       return answers;
     }
 
-    /**
-     * Adds every request and shortfall of the periods {@code first..last} to their period's
-     * tally, and those of a test window to the window's tally too.
-     */
-    void tally(long first, long last, ScoringParams params, Map<Long, PeriodTally> periods,
+    @Override
+    public void tally(long first, long last, ScoringParams params, Map<Long, PeriodTally> periods,
         Map<Long, PeriodTally> windows) {
       for (Numbered<RequestOutcome> n : outcomes) {
         RequestOutcome o = n.event();

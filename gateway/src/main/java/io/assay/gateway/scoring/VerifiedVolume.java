@@ -34,9 +34,10 @@ record VerifiedVolume(double value, int declaredPeriods) {
     double weighted = 0;
     double decays = 0;
     int declaring = 0;
+    double[] halvings = halvings(params);
     for (int i = 0; i < params.volumePeriods(); i++) {
       long period = lastPeriod - i;
-      double decay = StrictMath.pow(0.5, i / params.halfLifePeriods());
+      double decay = halvings[i];
       double c = declared.applyAsDouble(period);
       Double ps = periodScore.apply(period);
       if (c > 0) {
@@ -50,4 +51,24 @@ record VerifiedVolume(double value, int declaredPeriods) {
     double m = declaring > params.establishedPeriods() ? 1 : params.newMinerMultiplier();
     return new VerifiedVolume(m * weighted / decays, declaring);
   }
+
+  /** {@code 0.5^(i/h)} for each period of the window, computed once per parameters. */
+  private static double[] halvings(ScoringParams params) {
+    Halvings h = lastHalvings;
+    if (h == null || h.periods() != params.volumePeriods()
+        || Double.compare(h.halfLife(), params.halfLifePeriods()) != 0) {
+      double[] values = new double[params.volumePeriods()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = StrictMath.pow(0.5, i / params.halfLifePeriods());
+      }
+      h = new Halvings(params.volumePeriods(), params.halfLifePeriods(), values);
+      lastHalvings = h;
+    }
+    return h.values();
+  }
+
+  private record Halvings(int periods, double halfLife, double[] values) {}
+
+  /** The decays of the last parameters seen (every series of a computation shares them). */
+  private static volatile Halvings lastHalvings;
 }

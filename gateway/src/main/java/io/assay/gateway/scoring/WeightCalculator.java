@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -66,24 +68,66 @@ public final class WeightCalculator {
    *     before {@code computedAt}
    */
   public static WeightReport compute(List<? extends ScoringEvent> events, long computedAt) {
-    ScoringLog log = ScoringLog.read(events, computedAt);
-    ScoringParams params = log.params();
-    long lastPeriod = params.periodOf(computedAt + 1) - 1;
-    SortedMap<String, Double> taskWeights = log.taskWeights();
+    return compute(ScoringLog.read(events, computedAt), computedAt);
+  }
 
+  /** Sections 3 to 6 over what {@code input} holds, as of {@code computedAt}. */
+  static WeightReport compute(ScoringInput input, long computedAt) {
+    return compute(input, computedAt, Runnable::run);
+  }
+
+  /**
+   * The same, scoring the tasks on {@code executor} (they are independent: each reads its own
+   * part of {@code input}); the raw weights are then summed in task order on this thread.
+   */
+  static WeightReport compute(ScoringInput input, long computedAt, Executor executor) {
+    ScoringParams params = input.params();
+    long lastPeriod = lastPeriod(params, computedAt);
+    SortedMap<String, Double> taskWeights = input.taskWeights();
+    TreeSet<String> tasks = new TreeSet<>(input.tasks());
+    tasks.addAll(taskWeights.keySet());
+    Map<String, CompletableFuture<SortedMap<String, TaskReport>>> scoring = new HashMap<>();
+    for (String task : tasks) {
+      scoring.put(task, CompletableFuture.supplyAsync(() -> scoreTask(input.series(task),
+          input.answers(task), params, lastPeriod), executor));
+    }
+    Map<String, SortedMap<String, TaskReport>> scored = new HashMap<>();
+    for (Map.Entry<String, CompletableFuture<SortedMap<String, TaskReport>>> e
+        : scoring.entrySet()) {
+      try {
+        scored.put(e.getKey(), e.getValue().join());
+      } catch (java.util.concurrent.CompletionException x) {
+        throw x.getCause() instanceof RuntimeException r ? r : x;
+      }
+    }
+    return assemble(input, scored, computedAt);
+  }
+
+  /** The newest completed period as of {@code computedAt}: the one ending by {@code +1} ms. */
+  static long lastPeriod(ScoringParams params, long computedAt) {
+    return params.periodOf(computedAt + 1) - 1;
+  }
+
+  /**
+   * Section 6 from every task's reports ({@code scored}: task to reports by hotkey): the raw
+   * weights summed in task order, the burn, the normalised and the integer weights.
+   */
+  static WeightReport assemble(ScoringInput input,
+      Map<String, SortedMap<String, TaskReport>> scored, long computedAt) {
+    ScoringParams params = input.params();
+    SortedMap<String, Double> taskWeights = input.taskWeights();
     SortedMap<String, SortedMap<String, TaskReport>> tasksByMiner = new TreeMap<>();
     SortedMap<String, Double> raw = new TreeMap<>();
-    for (String miner : log.miners()) {
+    for (String miner : input.miners()) {
       raw.put(miner, 0.0);
       tasksByMiner.put(miner, new TreeMap<>());
     }
     double unassigned = 0;
-    TreeSet<String> tasks = new TreeSet<>(log.tasks());
+    TreeSet<String> tasks = new TreeSet<>(input.tasks());
     tasks.addAll(taskWeights.keySet());
     for (String task : tasks) {
       double taskWeight = taskWeights.getOrDefault(task, 0.0);
-      SortedMap<String, TaskReport> reports =
-          scoreTask(task, log.series(task), params, lastPeriod, computedAt);
+      SortedMap<String, TaskReport> reports = scored.get(task);
       double earned = 0;
       for (Map.Entry<String, TaskReport> e : reports.entrySet()) {
         tasksByMiner.get(e.getKey()).put(task, e.getValue());
@@ -112,8 +156,9 @@ public final class WeightCalculator {
       weights.put(e.getKey(), total == 0 ? 0 : w / total);
       weightsU16.put(e.getKey(), u16(w, max));
     }
-    return new WeightReport(computedAt, lastPeriod, taskWeights, miners, weights, weightsU16,
-        log.uids(), burnUid, total == 0 ? 0 : burn / total, u16(burn, max));
+    return new WeightReport(computedAt, lastPeriod(params, computedAt), taskWeights, miners,
+        weights, weightsU16, input.uids(), burnUid, total == 0 ? 0 : burn / total,
+        u16(burn, max));
   }
 
   /** {@code 65535 * w / max}, rounded half to even (0 when nothing has weight). */
@@ -122,20 +167,17 @@ public final class WeightCalculator {
   }
 
   /** Sections 3 to 6 for one task: every miner's report, {@code t} included, by hotkey. */
-  private static SortedMap<String, TaskReport> scoreTask(String task,
-      SortedMap<String, ScoringLog.Series> miners, ScoringParams params, long lastPeriod,
-      long computedAt) {
+  static SortedMap<String, TaskReport> scoreTask(
+      SortedMap<String, ? extends ScoringInput.Series> miners, ScoringInput.Answers answers,
+      ScoringParams params, long lastPeriod) {
     Map<String, Scores> scores = new HashMap<>();
-    Map<String, List<Answer>> answers = new TreeMap<>();
     Map<String, Double> meanQuality = new HashMap<>();
     miners.forEach((miner, series) -> {
-      Scores s = new Scores(series, params, lastPeriod, computedAt);
+      Scores s = new Scores(series, answers.quality(miner), params, lastPeriod);
       scores.put(miner, s);
-      answers.put(miner, series.answers());
       meanQuality.put(miner, s.quality.meanQuality());
     });
-    SortedMap<String, Double> bonus = SpeedBonus.of(answers, meanQuality,
-        speedRule(params.task(task), answers.values(), params), params, computedAt);
+    SortedMap<String, Double> bonus = answers.speedBonus(meanQuality);
 
     Map<String, Double> ev = new HashMap<>();
     double evSum = 0;
@@ -168,7 +210,7 @@ public final class WeightCalculator {
    * How fast an answer is: work per second, or for a task judged by response time the {@link
    * ResponseTimeCurve} of the task's newest successful response times.
    */
-  private static ToDoubleFunction<Answer> speedRule(ScoringParams.TaskParams task,
+  static ToDoubleFunction<Answer> speedRule(ScoringParams.TaskParams task,
       java.util.Collection<List<Answer>> answers, ScoringParams params) {
     if (task.responseTimeout() == null) {
       return Answer::throughput;
@@ -191,7 +233,7 @@ public final class WeightCalculator {
 
   /** Period scores, verified volume and quality of one (miner, task). */
   private static final class Scores {
-    final ScoringLog.Series series;
+    final ScoringInput.Series series;
     final long lastPeriod;
     final PeriodTally last;
     final Double lastScore;
@@ -201,7 +243,8 @@ public final class WeightCalculator {
     final ScoringParams params;
     double cqs;
 
-    Scores(ScoringLog.Series series, ScoringParams params, long lastPeriod, long computedAt) {
+    Scores(ScoringInput.Series series, QualityScore quality, ScoringParams params,
+        long lastPeriod) {
       this.series = series;
       this.params = params;
       this.lastPeriod = lastPeriod;
@@ -248,7 +291,7 @@ public final class WeightCalculator {
       this.lastWindowScore = lastWindow;
       this.volume = VerifiedVolume.of(lastPeriod, series::testedCapacity, periodScores::get,
           params);
-      this.quality = QualityScore.of(series.answers(), params, computedAt);
+      this.quality = quality;
     }
 
     boolean earning() {

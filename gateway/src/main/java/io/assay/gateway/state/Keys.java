@@ -55,6 +55,14 @@ public final class Keys {
     return PREFIX + "params:recorded";
   }
 
+  /**
+   * String: what trimming took from the event stream so far, as JSON ({@code before}, {@code
+   * min_answers}, {@code zk_recent}, {@code period_ms}; see {@code weights/EventTrimmer}).
+   */
+  public static String eventsTrimmed() {
+    return PREFIX + "events:trimmed";
+  }
+
   /** String: the hotkey-to-uid map last recorded as a {@code uids} event, as JSON. */
   public static String uidsRecorded() {
     return PREFIX + "uids:recorded";

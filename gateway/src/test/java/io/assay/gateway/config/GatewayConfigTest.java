@@ -200,6 +200,37 @@ class GatewayConfigTest {
   }
 
   @Test
+  void theEventStream_isTrimmedAndArchivedInTheDataDir_byDefault() {
+    GatewayConfig config = read(TASKS, Map.of());
+    assertThat(config.events().trim()).isTrue();
+    assertThat(config.events().margin()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.archiveDir()).isEqualTo(Path.of("/srv/assay/data/gateway/events-archive"));
+    assertThat(config.withDataDir(Path.of("/tmp/d")).archiveDir())
+        .isEqualTo(Path.of("/tmp/d/events-archive"));
+
+    GatewayConfig set = read(TASKS + """
+        events:
+          trim: false
+          margin: 2h
+          archive_dir: /var/lib/assay/archive
+        """, Map.of());
+    assertThat(set.events().trim()).isFalse();
+    assertThat(set.events().margin()).isEqualTo(Duration.ofHours(2));
+    assertThat(set.archiveDir()).isEqualTo(Path.of("/var/lib/assay/archive"));
+  }
+
+  @Test
+  void aMarginShorterThanTwoVerdictTimeouts_isRefusedNamingTheKey() {
+    assertThatThrownBy(() -> read(TASKS + """
+        events:
+          margin: 15m
+        """, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("events.margin")
+        .hasMessageContaining("checking.verdict_timeout");
+  }
+
+  @Test
   void redisUrlWithoutScheme_isRefused() {
     assertThatThrownBy(() -> read("redis:\n  url: localhost:6379\n" + TASKS, Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("redis.url");
