@@ -362,8 +362,9 @@ def summarise(meta_path, runs_path, prefix):
         f"Machine: {meta['machine']}; {meta['java']}; {meta['nginx']}; {meta['wrk']}. "
         f"Load average (1, 5, 15 min) before: {meta['load_before']}, after: "
         f"{meta['load_after']}; other tenants' CPU during the runs (neither ours, wrk's nor "
-        f"kernel threads'): median {med(others):.2f} cores, highest {max(others):.2f}. "
-        f"Commit {meta['commit']}.",
+        f"kernel threads'): median {med(others):.2f} cores, highest {max(others):.2f}; "
+        f"{sum(o > 0.25 for o in others)} of {len(others)} runs above 0.25 cores (per-run "
+        f"table below). Commit {meta['commit']}.",
         f"{meta['rounds']} interleaved rounds of {meta['duration_s']} s runs per target and "
         f"concurrency (wrk, {meta['wrk_threads']} thread(s)), after a warm-up at the highest "
         f"concurrency ({meta['warmup_s']} s per gateway target, 5 s per nginx one). Medians over "

@@ -429,12 +429,17 @@ stream at best); gateway as in \`run.sh\` (embedded checking server: $CHECKING),
 declaring 4096 streams at once. $ROUNDS rounds after a warm-up (round 0); medians over rounds.
 
 EOF
-  java -cp "$BENCH_JAR" io.assay.bench.gateway.StreamClient \
+  # In the background, so that a TERM to this script stops it at once (bash runs traps only
+  # between foreground commands); its per-run lines go to the terminal as they come.
+  start client "$WORK/client.md" java -cp "$BENCH_JAR" io.assay.bench.gateway.StreamClient \
     --mock "http://127.0.0.1:$SSE_PORT/v1/chat/completions" \
     --gateway "http://127.0.0.1:$GW_PORT/v1/chat/completions" --key "$KEY_gw" \
     --streams "$STREAMS" --rounds "$ROUNDS" --gateway-pid "$PID_gw" --miner-pid "$PID_miner" \
-    --mock-pid "$PID_sse" \
-    --out "$prefix.json" | tee -a "$prefix.md"
+    --mock-pid "$PID_sse" --out "$prefix.json"
+  tail -f "$WORK/client.md" --pid "$PID_client" &
+  wait "$PID_client" || die "the stream client failed (see $WORK/client.md)"
+  # stdout is the table; the per-run JSON lines went to stderr, into the same file.
+  grep -v '^  {' "$WORK/client.md" >>"$prefix.md"
   echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$prefix.md"
   log "wrote $prefix.md and $prefix.json"
 }

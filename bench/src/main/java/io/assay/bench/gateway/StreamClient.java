@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -59,10 +60,16 @@ public final class StreamClient {
    * connection set-up (which took 0.5 s for 2000 fresh connections on this client).
    */
   private final Map<String, HttpClient> clients = new java.util.HashMap<>();
+  /** Event-loop contexts the streams are opened on, in turn: one per core. */
+  private final List<io.vertx.core.Context> contexts = new ArrayList<>();
+  private long opened;
   private static final int MAX_STREAMS = 100_000;
 
   private StreamClient(String key) throws IOException {
     this.key = key;
+    for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+      contexts.add(vertx.getOrCreateContext());  // from a non-Vert.x thread: a new one each time
+    }
     // max_tokens leaves room for the 64 tokens; logprobs as the non-streamed benchmark asks.
     this.body = ("{\"model\":\"reference-lm\",\"stream\":true,\"max_tokens\":80,"
         + "\"logprobs\":true,\"top_logprobs\":5,\"messages\":[{\"role\":\"user\",\"content\":"
@@ -246,44 +253,65 @@ public final class StreamClient {
     return Math.round((last - t0) / 1e7) / 100.0;  // before the attempt that succeeded
   }
 
-  /** Sends one streamed request; the future completes (never fails) when the stream ended. */
+  /**
+   * Sends one streamed request; the future completes (never fails) when the stream ended.
+   *
+   * <p>The request is made on one of the client's event-loop contexts ({@link #contexts}), so
+   * that the response's handlers are attached on that event loop before it reads any more of the
+   * response: from another thread, the callback could run after a short answer (a 503) had
+   * already ended, and the stream would never be seen to end.
+   */
   private Future<Void> open(HttpClient http, String url, Stream s) {
     Promise<Void> ended = Promise.promise();
-    long timer = vertx.setTimer(STREAM_TIMEOUT_MS, id -> {
-      if (s.end < 0) {
-        s.failure = "timeout";
-        ended.tryComplete();
-      }
-    });
-    http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Authorization", "Bearer " + key))
-        .compose(req -> {
-          s.connected = System.nanoTime();
-          return req.send(Buffer.buffer(body));
-        })
-        .onFailure(e -> {
-          s.failure = "request failed: " + e.getClass().getSimpleName();
+    io.vertx.core.Context context = contexts.get((int) (opened++ % contexts.size()));
+    context.runOnContext(go -> {
+      long timer = vertx.setTimer(STREAM_TIMEOUT_MS, id -> {
+        if (s.end < 0) {
+          s.failure = "timeout";
           ended.tryComplete();
-        })
-        .onSuccess(resp -> {
-          if (resp.statusCode() != 200) {
-            s.failure = "HTTP " + resp.statusCode();
-          }
-          resp.handler(buf -> read(s, buf.toString(StandardCharsets.UTF_8)));
-          resp.exceptionHandler(e -> {
-            if (s.failure == null) {
-              s.failure = "connection: " + e.getClass().getSimpleName();
+        }
+      });
+      ended.future().onComplete(v -> vertx.cancelTimer(timer));
+      http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("Authorization", "Bearer " + key))
+          .compose(req -> {
+            s.connected = System.nanoTime();
+            return req.send(Buffer.buffer(body));
+          })
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              s.failure = "request failed: " + ar.cause().getClass().getSimpleName();
+              ended.tryComplete();
+              return;
             }
-            ended.tryComplete();
+            HttpClientResponse resp = ar.result();
+            if (resp.statusCode() != 200) {
+              s.failure = "HTTP " + resp.statusCode();
+            }
+            try {
+              resp.handler(buf -> read(s, buf.toString(StandardCharsets.UTF_8)));
+              resp.exceptionHandler(e -> {
+                if (s.failure == null) {
+                  s.failure = "connection: " + e.getClass().getSimpleName();
+                }
+                ended.tryComplete();
+              });
+              resp.endHandler(v -> {
+                s.end = System.nanoTime();
+                ended.tryComplete();
+              });
+            } catch (IllegalStateException alreadyEnded) {
+              if (s.failure == null) {
+                s.failure = "response ended before it was read";
+              }
+              ended.tryComplete();
+            }
           });
-          resp.endHandler(v -> {
-            s.end = System.nanoTime();
-            ended.tryComplete();
-          });
-        });
-    return ended.future().onComplete(v -> vertx.cancelTimer(timer));
+    });
+    return ended.future();
   }
+
 
   /**
    * Reads server-sent events as they arrive: one {@code data:} line per event here. The delta's
