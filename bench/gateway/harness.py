@@ -170,7 +170,7 @@ class Tracked:
             base = name.rstrip("+")
             pids = [pid] + (children(pid) if name.endswith("+") else [])
             snap[base] = sum(ticks(f"/proc/{p}/stat") for p in pids)
-            if base.startswith("gateway"):
+            if base.endswith("gateway"):  # gateway, stub-gateway
                 # The embedded checking server's threads (assay-checker-N, assay-checking-loop).
                 snap[base + ".checking"] = thread_ticks(pid, "assay-check")
         return snap
