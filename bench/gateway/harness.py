@@ -3,7 +3,7 @@
 
     harness.py port-free PORT...            fail naming the first port something listens on
     harness.py wait-port PORT SECONDS       wait until 127.0.0.1:PORT accepts connections
-    harness.py children PID NAME            pids of PID's children whose command is NAME
+    harness.py children PID [PREFIX]        pids of PID's children (whose name starts with PREFIX)
     harness.py add-key REDIS_PORT           store a new user API key in the gateway's Redis,
                                             print the bearer token
     harness.py measure ...                  one wrk run with CPU accounting (see measure())
@@ -170,7 +170,7 @@ class Tracked:
             base = name.rstrip("+")
             pids = [pid] + (children(pid) if name.endswith("+") else [])
             snap[base] = sum(ticks(f"/proc/{p}/stat") for p in pids)
-            if base.startswith("gateway"):
+            if base.endswith("gateway"):  # gateway, stub-gateway
                 # The embedded checking server's threads (assay-checker-N, assay-checking-loop).
                 snap[base + ".checking"] = thread_ticks(pid, "assay-check")
         return snap
@@ -221,10 +221,13 @@ def add_key(redis_port):
 
 def measure(argv):
     """measure RAW.jsonl TARGET CONCURRENCY URL DURATION THREADS ROUND TRACKED LUA BODY KEY
+               [METRICS_URL]
 
     Waits for the tracked processes to settle, snapshots their CPU, runs wrk, snapshots again,
-    and appends one JSON line: wrk's exact figures (from the Lua done() hook) and CPU per
-    request of every tracked process."""
+    and appends one JSON line: wrk's exact figures (from the Lua done() hook), CPU per request
+    of every tracked process, the machine's other CPU (wrk, kernel threads, other tenants) and,
+    given a gateway's /metrics, what the gateway counted meanwhile. TRACKED is
+    name=pid,...; a name ending in '+' includes the pid's children (nginx workers)."""
     (raw, target, conc, url, duration, threads, rnd, spec, lua, body, key) = argv[:11]
     metrics = argv[11] if len(argv) > 11 else None  # a gateway's /metrics, for its statuses
     tracked = Tracked(spec)

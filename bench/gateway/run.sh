@@ -425,7 +425,7 @@ stream() {
 
 Machine: $("${HARNESS[@]}" machine). Load average before: $(cut -d' ' -f1-3 /proc/loadavg).
 Commit $(git -C "$REPO" rev-parse --short HEAD). SSE mock: 64 chunks 20 ms apart (1.26 s a
-stream at best); gateway as in \`run.sh\` (embedded checking server: $CHECKING), miner
+stream at best); gateway as in \`run.sh\` (embedded checking server: $([ "$CHECKING" = embedded ] && echo on || echo off)), miner
 declaring 4096 streams at once. $ROUNDS rounds after a warm-up (round 0); medians over rounds.
 
 EOF
