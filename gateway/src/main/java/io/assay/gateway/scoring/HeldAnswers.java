@@ -105,14 +105,7 @@ final class HeldAnswers implements ScoringInput.Answers {
         plain += w * rows.quality(i);
       }
     }
-    if (weights == 0) {
-      return new QualityScore(0, n, 0);
-    }
-    double q = powered / weights;
-    if (q < params.qualityThreshold()) {
-      q = q * q / params.qualityThreshold();
-    }
-    return new QualityScore(q, n, plain / weights);
+    return QualityScore.fromSums(weights, powered, plain, n, params);
   }
 
   @Override

@@ -57,6 +57,15 @@ record QualityScore(double value, int checked, double meanQuality) {
       powered += w * StrictMath.pow(a.quality(), params.qualityExponent());
       plain += w * a.quality();
     }
+    return fromSums(weights, powered, plain, n, params);
+  }
+
+  /**
+   * Q from the weighted sums of the counted answers' {@code q^exponent} and {@code q}: the one
+   * place the threshold rule is applied, for the log reader and the incremental state alike.
+   */
+  static QualityScore fromSums(double weights, double powered, double plain, int n,
+      ScoringParams params) {
     if (weights == 0) {
       return new QualityScore(0, n, 0);
     }
