@@ -58,6 +58,12 @@ public final class CheckingStreams {
   public static final String FIELD_SYNTHETIC = "synthetic";
   public static final String FIELD_AT = "at";
 
+  /** The {@code type} of the event a verdict writes; the gateway's scoring reads it by this. */
+  public static final String EVENT_QUALITY_CHECKED = "quality_checked";
+
+  /** The {@code type} of the event written when an answer gets no verdict. */
+  public static final String EVENT_CHECK_FAILED = "check_failed";
+
   private CheckingStreams() {}
 
   /** The {@link #PENDING} member of an answer: its id, miner and task, tab-separated. */
@@ -68,7 +74,7 @@ public final class CheckingStreams {
   /** The {@code quality_checked} event, exactly as the gateway's scoring reads it. */
   public static String qualityChecked(String answerId, String miner, String task, double quality,
       long at) {
-    ObjectNode e = event("quality_checked", answerId, miner, task, at);
+    ObjectNode e = event(EVENT_QUALITY_CHECKED, answerId, miner, task, at);
     e.put("quality", quality);
     return write(e);
   }
@@ -81,7 +87,7 @@ public final class CheckingStreams {
    */
   public static String checkFailed(String answerId, String miner, String task, boolean serviceAway,
       long at) {
-    ObjectNode e = event("check_failed", answerId, miner, task, at);
+    ObjectNode e = event(EVENT_CHECK_FAILED, answerId, miner, task, at);
     e.put("cause", serviceAway ? "service" : "answer");
     return write(e);
   }

@@ -181,7 +181,8 @@ public final class Gateway implements AutoCloseable {
         Corpus corpus = config.synthetic().corpus() == null ? Corpus.empty()
             : Corpus.load(config.synthetic().corpus(), b.kinds, tasks);
         SyntheticSender sender = new SyntheticSender(dispatcher,
-            new SyntheticSource(organic, corpus, config.synthetic()), secure);
+            new SyntheticSource(organic, corpus, config.synthetic().minOrganic(),
+                config.synthetic().replayShare()), secure);
         windows = new TestWindows(directory, tasks, id -> taskConfigs.get(id).syntheticBudget(),
             timeline, sender, e -> events.append(e).onFailure(x -> log.warn(
                 "scoring event lost: {}", x.getMessage())),
@@ -189,15 +190,24 @@ public final class Gateway implements AutoCloseable {
             params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures());
       }
       TestWindows planned = windows;
-      this.poller = new CapacityPoller(directory, taskConfigs, redis, events, timeline,
+      Map<String, Long> maxCapacity = new LinkedHashMap<>();
+      taskConfigs.forEach((id, t) -> maxCapacity.put(id, t.maxCapacity()));
+      this.poller = new CapacityPoller(directory, maxCapacity, redis, events, timeline,
           periodMillis, params.declarationGrace().toMillis(),
           (node, task, cap) -> {
             if (planned != null) {
               planned.bound(node, task, cap);
             }
           });
-      PeriodClock periods = new PeriodClock(timeline, periodMillis, poller, windows,
-          config.routing().capacityRefresh().toMillis());
+      CapacityPoller polls = poller;
+      // Windows first: each declaration that binds in the grace window is then held for its
+      // task's window (planned.bound above).
+      PeriodClock periods = new PeriodClock(timeline, periodMillis, (period, graceFrom) -> {
+        if (planned != null) {
+          planned.openPeriod(period, graceFrom);
+        }
+        return polls.openPeriod(period, graceFrom);
+      }, polls::healthCheck, config.routing().capacityRefresh().toMillis());
       VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),
           config.checking().options().verdictTimeout());
       long sweep = Math.max(1000, Math.min(30_000,

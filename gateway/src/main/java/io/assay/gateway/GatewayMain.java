@@ -141,7 +141,8 @@ public final class GatewayMain {
     if (dataDir != null) {
       config = config.withDataDir(dataDir.toAbsolutePath());
     }
-    long written = AuditFiles.export(config, out);
+    long written = AuditFiles.export(config.redisUrl(), config.dataDir(),
+        config.archiveDir(), out);
     System.out.println("wrote " + written + " events to " + out);
     return 0;
   }

@@ -94,7 +94,8 @@ class ScoringAdminIntegrationTest {
     }
 
     Path audit = dir.resolve("events.jsonl");
-    long exported = AuditFiles.export(config.withDataDir(dir.toAbsolutePath()), audit);
+    long exported = AuditFiles.export(config.redisUrl(),
+        dir.toAbsolutePath(), config.withDataDir(dir.toAbsolutePath()).archiveDir(), audit);
     assertThat(exported).isGreaterThan(6);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     int status = AuditFiles.recompute(audit,

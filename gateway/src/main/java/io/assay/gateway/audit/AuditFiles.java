@@ -1,10 +1,9 @@
 package io.assay.gateway.audit;
 
-import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
-import io.assay.gateway.weights.Computation;
+import io.assay.gateway.audit.Computation;
 import io.assay.task.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,15 +18,16 @@ public final class AuditFiles {
   private AuditFiles() {}
 
   /**
-   * Writes the audit file from the event archive and the Redis the configuration names (or the
-   * private one in its data directory; the gateway using it must be stopped first).
+   * Writes the audit file from the event archive and a Redis: the one at {@code redisUrl}, or
+   * when that is null the private one in {@code dataDir} (the gateway using it must be stopped
+   * first).
    *
    * @return how many events were written
    */
-  public static long export(GatewayConfig config, Path out) throws Exception {
-    PrivateRedis own = config.redisUrl() == null
-        ? PrivateRedis.start(config.dataDir().resolve("redis")) : null;
-    try (Redis redis = Redis.connect(own != null ? own.url() : config.redisUrl())) {
+  public static long export(String redisUrl, Path dataDir, Path archiveDir, Path out)
+      throws Exception {
+    PrivateRedis own = redisUrl == null ? PrivateRedis.start(dataDir.resolve("redis")) : null;
+    try (Redis redis = Redis.connect(own != null ? own.url() : redisUrl)) {
       EventStream stream = new EventStream(redis);
       List<String> rows = Redis.on(redis.commands().lrange(Keys.weightsHistory(), 0, -1))
           .await(1, TimeUnit.MINUTES);
@@ -36,7 +36,7 @@ public final class AuditFiles {
         computations.add(Json.MAPPER.readValue(row, Computation.class));
       }
       Collections.reverse(computations);
-      return EventExport.write(out, new EventArchive(config.archiveDir()),
+      return EventExport.write(out, new EventArchive(archiveDir),
           after -> stream.readAfter(after, 5_000).await(1, TimeUnit.MINUTES), computations);
     } finally {
       if (own != null) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.scoring.WeightCalculator;
 import io.assay.gateway.scoring.WeightReport;
-import io.assay.gateway.weights.Computation;
+import io.assay.gateway.audit.Computation;
 import io.assay.task.Json;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

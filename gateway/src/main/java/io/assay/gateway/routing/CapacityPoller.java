@@ -1,6 +1,5 @@
 package io.assay.gateway.routing;
 
-import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.period.Timeline;
 import io.assay.gateway.scoring.EventAppender;
 import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
@@ -39,7 +38,7 @@ public final class CapacityPoller {
   private static final int MAX_CONCURRENCY = 100_000;
 
   private final MinerDirectory directory;
-  private final Map<String, TaskConfig> tasks;
+  private final Map<String, Long> maxCapacity;
   private final Redis redis;
   private final EventAppender events;
   private final Timeline timeline;
@@ -55,14 +54,16 @@ public final class CapacityPoller {
   }
 
   /**
+   * @param maxCapacity task id to the most units a miner may declare for it per period
+   *     ({@code tasks[].max_capacity}); a declaration above it binds at it
    * @param listener told of each binding (the test windows hold the window's share of it at
    *     once, before organic demand can use it up)
    */
-  public CapacityPoller(MinerDirectory directory, Map<String, TaskConfig> tasks, Redis redis,
+  public CapacityPoller(MinerDirectory directory, Map<String, Long> maxCapacity, Redis redis,
       EventAppender events, Timeline timeline, long periodMillis, long graceMillis,
       BindingListener listener) {
     this.directory = directory;
-    this.tasks = tasks;
+    this.maxCapacity = maxCapacity;
     this.redis = redis;
     this.events = events;
     this.timeline = timeline;
@@ -141,10 +142,10 @@ public final class CapacityPoller {
     Map<String, CapacityDeclaration.TaskCapacity> declared =
         declaration.tasks() == null ? Map.of() : declaration.tasks();
     List<Future<Void>> writes = new ArrayList<>();
-    for (Map.Entry<String, TaskConfig> e : tasks.entrySet()) {
+    for (Map.Entry<String, Long> e : maxCapacity.entrySet()) {
       String task = e.getKey();
       CapacityDeclaration.TaskCapacity d = declared.get(task);
-      long volume = d == null ? 0 : Math.max(0, Math.min(d.volume(), e.getValue().maxCapacity()));
+      long volume = d == null ? 0 : Math.max(0, Math.min(d.volume(), e.getValue()));
       int concurrency = volume == 0 ? 0 : Math.max(1, Math.min(d.maxConcurrency(),
           MAX_CONCURRENCY));
       writes.add(record(node, period, task, volume, concurrency));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.assay.checking.CheckingStreams;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -46,8 +47,10 @@ public sealed interface ScoringEvent {
   String TEST_PLANNED = "test_planned";
   String REQUEST_OUTCOME = "request_outcome";
   String TEST_SHORTFALL = "test_shortfall";
-  String QUALITY_CHECKED = "quality_checked";
-  String CHECK_FAILED = "check_failed";
+  /** Written by the checking servers, who define it. */
+  String QUALITY_CHECKED = CheckingStreams.EVENT_QUALITY_CHECKED;
+  /** Written by the checking servers, who define it. */
+  String CHECK_FAILED = CheckingStreams.EVENT_CHECK_FAILED;
   String TASK_WEIGHTS_CHANGED = "task_weights_changed";
   String UIDS = "uids";
 

@@ -1,6 +1,5 @@
 package io.assay.gateway.synthetic;
 
-import io.assay.gateway.config.SyntheticConfig;
 import io.assay.task.Task;
 import io.assay.task.TaskRequest;
 import java.util.random.RandomGenerator;
@@ -25,12 +24,19 @@ public final class SyntheticSource {
 
   private final OrganicSamples organic;
   private final Corpus corpus;
-  private final SyntheticConfig config;
+  private final int minOrganic;
+  private final double replayShare;
 
-  public SyntheticSource(OrganicSamples organic, Corpus corpus, SyntheticConfig config) {
+  /**
+   * @param minOrganic organic requests of a task seen before synthetic parameters follow them
+   * @param replayShare the share of synthetic requests that replay a recent organic request
+   */
+  public SyntheticSource(OrganicSamples organic, Corpus corpus, int minOrganic,
+      double replayShare) {
     this.organic = organic;
     this.corpus = corpus;
-    this.config = config;
+    this.minOrganic = minOrganic;
+    this.replayShare = replayShare;
   }
 
   /** What a synthetic request is made of: the request, and whence its content came. */
@@ -77,8 +83,8 @@ public final class SyntheticSource {
   /** A synthetic request for {@code task}, not yet split. */
   public Drawn next(Task task, RandomGenerator random) {
     String id = task.spec().id();
-    boolean followOrganic = organic.seen(id) >= Math.max(1, config.minOrganic());
-    if (followOrganic && random.nextDouble() < config.replayShare()) {
+    boolean followOrganic = organic.seen(id) >= Math.max(1, minOrganic);
+    if (followOrganic && random.nextDouble() < replayShare) {
       TaskRequest replay = organic.sample(id, random);
       if (replay != null) {
         return new Drawn(task.reseed(replay, random), Kind.REPLAY);

@@ -1,5 +1,6 @@
 package io.assay.gateway.weights;
 
+import io.assay.gateway.audit.Computation;
 import io.assay.gateway.audit.EventArchive;
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.scoring.EventLog;

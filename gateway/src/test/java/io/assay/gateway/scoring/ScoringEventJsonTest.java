@@ -40,6 +40,18 @@ class ScoringEventJsonTest {
       new TaskWeightsChanged(2, Map.of("llm/reference-lm", 1.0), "api:ops"));
 
   @Test
+  void checkingServerEvents_readAsTheScoringEvents() {
+    // The checking server writes these two events; this pins both sides of that contract.
+    assertThat(EventLog.fromJson(io.assay.checking.CheckingStreams.qualityChecked("ans-1",
+        "5Fhot", "llm/reference-lm", -0.25, 1_700_000_001_000L))).isEqualTo(MIXED.get(6));
+    assertThat(EventLog.fromJson(io.assay.checking.CheckingStreams.checkFailed("ans-4", "5Fhot",
+        "llm/reference-lm", true, 1_700_000_002_000L))).isEqualTo(MIXED.get(7));
+    assertThat(EventLog.fromJson(io.assay.checking.CheckingStreams.checkFailed("ans-4", "5Fhot",
+        "llm/reference-lm", false, 1L))).isEqualTo(new ScoringEvent.CheckFailed(1L, "5Fhot",
+        "llm/reference-lm", "ans-4", ScoringEvent.CheckFailed.Cause.ANSWER));
+  }
+
+  @Test
   void mixedEvents_roundTripThroughJsonLines() {
     String lines = EventLog.toJsonLines(MIXED);
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assay.config.ConfigException;
-import io.assay.gateway.config.SyntheticConfig;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
@@ -48,7 +47,7 @@ class SyntheticSourceTest {
     OrganicSamples organic = new OrganicSamples();
     organic.record(ID, organic("How do I fix a tap?", 77, true), 100);
     SyntheticSource source = new SyntheticSource(organic, Corpus.empty(),
-        new SyntheticConfig(true, 5, 10, 0.5, null));
+        10, 0.5);
     assertThat(draw(source, 200)).containsOnlyKeys(SyntheticSource.Kind.GENERATOR);
   }
 
@@ -59,7 +58,7 @@ class SyntheticSourceTest {
       organic.record(ID, organic("How do I fix a tap?", 77, true), 100);
     }
     SyntheticSource source = new SyntheticSource(organic, Corpus.empty(),
-        new SyntheticConfig(true, 5, 10, 0.5, null));
+        10, 0.5);
     SplittableRandom random = new SplittableRandom(2);
     int replays = 0;
     for (int i = 0; i < 400; i++) {
@@ -87,7 +86,7 @@ class SyntheticSourceTest {
       organic.record(ID, organic("a short answer", 40, false), 100);
     }
     SyntheticSource source = new SyntheticSource(organic, Corpus.empty(),
-        new SyntheticConfig(true, 5, 10, 0.5, null));
+        10, 0.5);
     SplittableRandom random = new SplittableRandom(4);
     int fits = 0;
     int smallest = 0;
@@ -118,7 +117,7 @@ class SyntheticSourceTest {
       organic.record(ID, organic("my private question", 50, false), 100);
     }
     SyntheticSource source = new SyntheticSource(organic, Corpus.empty(),
-        new SyntheticConfig(true, 5, 10, 0, null));
+        10, 0);
     assertThat(draw(source, 300)).doesNotContainKey(SyntheticSource.Kind.REPLAY);
   }
 
@@ -131,7 +130,7 @@ class SyntheticSourceTest {
     Corpus corpus = Corpus.load(file, KINDS, Map.of(ID, TASK));
     assertThat(corpus.size(ID)).isEqualTo(1);
     SyntheticSource source = new SyntheticSource(new OrganicSamples(), corpus,
-        new SyntheticConfig(true, 5, 10, 0.5, null));
+        10, 0.5);
     SyntheticSource.Drawn d = source.next(TASK, new SplittableRandom(3));
     assertThat(d.kind()).isEqualTo(SyntheticSource.Kind.CORPUS);
     assertThat(((LlmRequest) d.request()).messages().get(0).content())

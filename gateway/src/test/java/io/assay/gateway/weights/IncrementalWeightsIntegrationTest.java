@@ -2,6 +2,7 @@ package io.assay.gateway.weights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.assay.gateway.audit.Computation;
 import io.assay.gateway.audit.EventArchive;
 import io.assay.gateway.audit.EventExport;
 import io.assay.gateway.audit.EventStream;

@@ -1,4 +1,4 @@
-package io.assay.gateway.weights;
+package io.assay.gateway.audit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
