@@ -3,59 +3,83 @@ package io.assay.task.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.Json;
 import io.assay.task.UpstreamConfig;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * A small asynchronous JSON client for OpenAI-compatible model servers (vLLM, Ollama's
- * {@code /v1}, Hugging Face TEI, llama.cpp server), shared by the task kinds' upstream backends.
+ * {@code /v1}, Hugging Face TEI, llama.cpp server), shared by the task kinds' upstream backends
+ * and checkers.
  *
  * <p>It does one thing: {@link #postJson} sends a JSON body to {@code baseUrl + path} with the
  * configured bearer key and returns the response body, or fails with {@link UpstreamException};
  * {@link #postJsonStream} does the same for a streamed answer, handing over each server-sent
  * event's data as it arrives. Task kinds keep their own request building and answer parsing.
  *
- * <p>Built on the JDK's {@link HttpClient} over HTTP/1.1 (plain-text HTTP/2 upgrade attempts
- * confuse several of these servers). Every call has a deadline of {@link UpstreamConfig#timeout()}
- * covering connect, headers and body, and a bound on the response size. Instances are immutable
- * and thread-safe; create one per upstream and reuse it, so connections are pooled.
+ * <p>Built on Vert.x's HTTP client over HTTP/1.1 (plain-text HTTP/2 upgrade attempts confuse
+ * several of these servers), with pooled keep-alive connections. A call made on a Vert.x
+ * context (a miner's event loop) runs on that context's Vert.x and completes there, so
+ * forwarding a request costs no thread hand-off; a call from any other thread uses a Vert.x of
+ * this client's own, started on first use and stopped by {@link #close}. Every call has a
+ * deadline of {@link UpstreamConfig#timeout()} covering connect, headers and body, and a bound
+ * on the response size. Thread-safe; create one per upstream and reuse it.
  */
-public final class OpenAiHttp {
+public final class OpenAiHttp implements AutoCloseable {
 
   /** Default bound on a response body: large enough for 2048 float embeddings of 1024 dims. */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 << 20;
+
+  /** Connections kept per upstream and Vert.x: above any miner's declared concurrency. */
+  static final int MAX_CONNECTIONS = 4096;
 
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_SERVER_MESSAGE_CHARS = 500;
 
   private final UpstreamConfig config;
-  private final HttpClient client;
   private final int maxResponseBytes;
-  private final java.util.Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
+  private final HttpClientOptions clientOptions;
+  private final Map<Vertx, HttpClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, Target> targets = new ConcurrentHashMap<>();
+  private Vertx own;
+  private boolean closed;
 
-  private OpenAiHttp(UpstreamConfig config, HttpClient client, int maxResponseBytes) {
+  /** Where one path goes: its URI for messages, the request it makes. */
+  private record Target(URI uri, RequestOptions request) {}
+
+  private OpenAiHttp(UpstreamConfig config, int maxResponseBytes) {
     this.config = config;
-    this.client = client;
     this.maxResponseBytes = maxResponseBytes;
+    Duration connect = config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
+        ? config.timeout() : MAX_CONNECT_TIMEOUT;
+    this.clientOptions = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) connect.toMillis());
   }
 
   /** A client for {@code config} with {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
@@ -84,73 +108,42 @@ public final class OpenAiHttp {
       throw new IllegalArgumentException(
           "maxResponseBytes must be >= 1, was " + maxResponseBytes);
     }
-    Duration connect = config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
-        ? config.timeout() : MAX_CONNECT_TIMEOUT;
-    HttpClient client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connect)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-    return new OpenAiHttp(config, client, maxResponseBytes);
+    return new OpenAiHttp(config, maxResponseBytes);
   }
 
   public UpstreamConfig config() {
     return config;
   }
 
-  /** {@code baseUrl + path}, parsed once per path: a URI costs microseconds to parse. */
-  private URI uri(String path) {
-    return uris.computeIfAbsent(path, config::resolve);
-  }
-
   /**
    * POSTs {@code body} as {@code application/json} to {@code baseUrl + path} (for example {@code
    * /embeddings}).
    *
-   * <p>Never blocks. The future completes on the HTTP client's own threads, so dependent stages
-   * must not block either; hand heavy work to an executor. It completes with the body of a 2xx
-   * response, or exceptionally with {@link UpstreamException}: for a non-2xx answer (with the
-   * status and the server's error message), a failure to connect, a body over the size limit, or
-   * no complete answer within the timeout. Cancelling the future aborts the exchange.
+   * <p>Never blocks. The future completes on the caller's Vert.x context when there is one (else
+   * on this client's own event loop), so dependent stages must not block either; hand heavy work
+   * to an executor. It completes with the body of a 2xx response, or exceptionally with {@link
+   * UpstreamException}: for a non-2xx answer (with the status and the server's error message),
+   * a failure to connect, a body over the size limit, or no complete answer within the timeout.
+   * Cancelling the future aborts the exchange.
    */
   public CompletableFuture<byte[]> postJson(String path, byte[] body) {
-    URI uri = uri(path);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(config.timeout())
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (config.apiKey() != null && !config.apiKey().isBlank()) {
-      builder.header("Authorization", "Bearer " + config.apiKey());
-    }
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<byte[]>> call;
-    try {
-      call = client.sendAsync(builder.build(), info -> new BoundedBody(maxResponseBytes,
-          info.headers().firstValueAsLong("content-length").orElse(-1)));
-    } catch (RuntimeException e) {
-      result.completeExceptionally(failure(uri, e));
-      return result;
-    }
-    // The request timeout only covers waiting for the headers; this deadline covers the body too.
-    call.copy()
-        .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((response, error) -> {
-          if (error != null) {
-            call.cancel(true);
-            result.completeExceptionally(failure(uri, error));
-          } else if (response.statusCode() / 100 == 2) {
-            result.complete(response.body());
-          } else {
-            result.completeExceptionally(refusal(uri, response.statusCode(), response.body()));
-          }
-        });
-    result.whenComplete((ignored, error) -> {
-      if (result.isCancelled()) {
-        call.cancel(true);
-      }
+    Exchange<byte[]> exchange = new Exchange<>(path, "application/json");
+    exchange.send(body, response -> {
+      BoundedBuffer collected = new BoundedBuffer(response, maxResponseBytes);
+      response.handler(chunk -> {
+        if (!collected.add(chunk)) {
+          exchange.fail(tooLarge(exchange.uri()));
+        }
+      });
+      response.endHandler(v -> {
+        if (response.statusCode() / 100 == 2) {
+          exchange.complete(collected.bytes());
+        } else {
+          exchange.fail(refusal(exchange.uri(), response.statusCode(), collected.bytes()));
+        }
+      });
     });
-    return result;
+    return exchange.result;
   }
 
   /**
@@ -162,11 +155,10 @@ public final class OpenAiHttp {
    * passed on; lines may end in LF, CRLF or CR, and events and UTF-8 characters may be split
    * across network reads anyhow. The {@code [DONE]} sentinel is not passed on either.
    *
-   * <p>Never blocks. {@code onData} runs on the HTTP client's threads, one call at a time, in
-   * order; the response is read no faster than it returns (backpressure), so it should not block
-   * for long. The future completes normally after {@code [DONE]} (anything after it is read and
-   * dropped, so the connection can be reused) or at a clean end of the body, and exceptionally
-   * with:
+   * <p>Never blocks. {@code onData} runs where {@link #postJson}'s stages do, one call at a time,
+   * in order, so it should not block for long. The future completes normally after {@code
+   * [DONE]} (anything after it is read and dropped, so the connection can be reused) or at a
+   * clean end of the body, and exceptionally with:
    *
    * <ul>
    *   <li>{@link UpstreamException} for a non-2xx answer (with the status and the server's error
@@ -182,48 +174,198 @@ public final class OpenAiHttp {
    */
   public CompletableFuture<Void> postJsonStream(String path, byte[] body,
       Consumer<String> onData) {
-    URI uri = uri(path);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .timeout(config.timeout())
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (config.apiKey() != null && !config.apiKey().isBlank()) {
-      builder.header("Authorization", "Bearer " + config.apiKey());
-    }
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    EventStreamBody events = new EventStreamBody(uri, onData, result, maxResponseBytes);
-    CompletableFuture<HttpResponse<Void>> call;
-    try {
-      call = client.sendAsync(builder.build(), info -> info.statusCode() / 100 == 2
-          ? events
-          : HttpResponse.BodySubscribers.mapping(new BoundedBody(maxResponseBytes,
-              info.headers().firstValueAsLong("content-length").orElse(-1)), refused -> {
-                throw refusal(uri, info.statusCode(), refused);
-              }));
-    } catch (RuntimeException e) {
-      result.completeExceptionally(failure(uri, e));
-      return result;
-    }
-    // The exchange may outlive the result (draining after [DONE]); the deadline bounds both.
-    call.copy()
-        .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((response, error) -> {
-          if (error != null) {
-            events.abort();
-            call.cancel(true);
-            result.completeExceptionally(failure(uri, error));
-          } else {
-            result.complete(null);
-          }
-        });
-    result.whenComplete((ignored, error) -> {
-      if (error != null) {
-        events.abort();
-        call.cancel(true);
+    Exchange<Void> exchange = new Exchange<>(path, "text/event-stream");
+    exchange.send(body, response -> {
+      if (response.statusCode() / 100 != 2) {
+        BoundedBuffer refused = new BoundedBuffer(response, maxResponseBytes);
+        response.handler(refused::add);
+        response.endHandler(v -> exchange.fail(
+            refusal(exchange.uri(), response.statusCode(), refused.bytes())));
+        return;
       }
+      SseDecoder events = new SseDecoder(exchange.uri(), onData, exchange.result,
+          maxResponseBytes);
+      response.handler(chunk -> {
+        if (events.finished() || exchange.result.isDone()) {
+          return; // draining after [DONE], or after a failure that resets the connection
+        }
+        try {
+          events.feed(java.nio.ByteBuffer.wrap(chunk.getBytes()));
+        } catch (RuntimeException e) {
+          exchange.fail(e);
+        }
+      });
+      response.endHandler(v -> {
+        try {
+          events.end();
+          exchange.complete(null);
+        } catch (RuntimeException e) {
+          exchange.fail(e);
+        }
+      });
     });
-    return result;
+    return exchange.result;
+  }
+
+  /** Closes this client's connections and its own Vert.x, if it started one. */
+  @Override
+  public void close() {
+    Vertx started;
+    synchronized (this) {
+      closed = true;
+      started = own;
+      own = null;
+    }
+    clients.values().forEach(HttpClient::close);
+    clients.clear();
+    if (started != null) {
+      started.close();
+    }
+  }
+
+  /**
+   * One call: sends the request on the right Vert.x, arms the deadline, and makes sure the
+   * result completes once and a failed or cancelled exchange closes its connection.
+   */
+  private final class Exchange<T> {
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    private final Target target;
+    private final String accept;
+    private volatile HttpClientRequest request;
+
+    Exchange(String path, String accept) {
+      this.target = targets.computeIfAbsent(path, this::resolve);
+      this.accept = accept;
+    }
+
+    private Target resolve(String path) {
+      URI uri = config.resolve(path);
+      boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+      int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+      return new Target(uri, new RequestOptions()
+          .setMethod(HttpMethod.POST)
+          .setHost(uri.getHost())
+          .setPort(port)
+          .setSsl(ssl)
+          .setURI(uri.getRawPath() + query));
+    }
+
+    URI uri() {
+      return target.uri;
+    }
+
+    void send(byte[] body, Consumer<HttpClientResponse> onResponse) {
+      Vertx vertx;
+      HttpClient client;
+      try {
+        vertx = vertx();
+        client = clients.computeIfAbsent(vertx, v -> v.createHttpClient(clientOptions,
+            new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS)));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(failure(target.uri, e));
+        return;
+      }
+      long deadline = vertx.setTimer(config.timeout().toMillis(), id -> fail(timeout()));
+      result.whenComplete((ignored, error) -> {
+        vertx.cancelTimer(deadline);
+        HttpClientRequest sent = request;
+        if (error != null && sent != null) {
+          sent.reset(); // a failed or cancelled exchange closes its connection
+        }
+      });
+      MultiMap headers = HttpHeaders.headers()
+          .set(HttpHeaders.CONTENT_TYPE, "application/json")
+          .set(HttpHeaders.ACCEPT, accept);
+      if (config.apiKey() != null && !config.apiKey().isBlank()) {
+        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey());
+      }
+      client.request(new RequestOptions(target.request).setHeaders(headers))
+          .compose(req -> {
+            request = req;
+            if (result.isDone()) {
+              req.reset();
+            }
+            return req.send(Buffer.buffer(body));
+          })
+          .onSuccess(response -> {
+            if (result.isDone()) {
+              return;
+            }
+            response.exceptionHandler(e -> fail(failure(target.uri, e)));
+            onResponse.accept(response);
+          })
+          .onFailure(e -> fail(failure(target.uri, e)));
+    }
+
+    void complete(T value) {
+      result.complete(value);
+    }
+
+    void fail(Throwable error) {
+      result.completeExceptionally(error);
+    }
+
+    private UpstreamException timeout() {
+      return new UpstreamException("upstream POST " + target.uri + " did not answer within "
+          + config.timeout().toMillis() + " ms", UpstreamException.NO_RESPONSE, true, null, null);
+    }
+  }
+
+  /** The caller's Vert.x, or this client's own. */
+  private Vertx vertx() {
+    Context context = Vertx.currentContext();
+    if (context != null) {
+      return context.owner();
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("this upstream client is closed");
+      }
+      if (own == null) {
+        own = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+      }
+      return own;
+    }
+  }
+
+  /** A response body gathered up to a limit; a larger one is refused as soon as it shows. */
+  private static final class BoundedBuffer {
+    private final Buffer buffer;
+    private final int limit;
+    private boolean over;
+
+    BoundedBuffer(HttpClientResponse response, int limit) {
+      this.limit = limit;
+      String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+      long declared = -1;
+      try {
+        declared = length == null ? -1 : Long.parseLong(length.trim());
+      } catch (NumberFormatException ignored) {
+        // Counted as it arrives instead.
+      }
+      this.over = declared > limit;
+      this.buffer = Buffer.buffer(declared > 0 && declared <= limit ? (int) declared : 8192);
+    }
+
+    /** Adds a read; false once the body is over the limit. */
+    boolean add(Buffer chunk) {
+      if (over || (long) buffer.length() + chunk.length() > limit) {
+        over = true;
+        return false;
+      }
+      buffer.appendBuffer(chunk);
+      return true;
+    }
+
+    byte[] bytes() {
+      return buffer.getBytes();
+    }
+  }
+
+  private UpstreamException tooLarge(URI uri) {
+    return new UpstreamException("upstream POST " + uri + " failed: response body is larger than "
+        + maxResponseBytes + " bytes", UpstreamException.NO_RESPONSE, false, null, null);
   }
 
   private UpstreamException refusal(URI uri, int status, byte[] body) {
@@ -239,24 +381,16 @@ public final class OpenAiHttp {
     if (cause instanceof UpstreamException upstream) {
       return upstream;
     }
-    if (cause instanceof HttpConnectTimeoutException) {
+    if (cause instanceof ConnectTimeoutException) {
       return new UpstreamException(call + " could not connect within "
-          + client.connectTimeout().orElse(config.timeout()).toMillis() + " ms",
+          + clientOptions.getConnectTimeout() + " ms",
           UpstreamException.NO_RESPONSE, true, null, cause);
-    }
-    if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-      return new UpstreamException(call + " did not answer within "
-          + config.timeout().toMillis() + " ms", UpstreamException.NO_RESPONSE, true, null, cause);
-    }
-    if (cause instanceof BoundedBody.TooLarge) {
-      return new UpstreamException(call + " failed: " + cause.getMessage(),
-          UpstreamException.NO_RESPONSE, false, null, cause);
     }
     if (cause instanceof ConnectException) {
       return new UpstreamException(call + " could not connect: " + describe(cause),
           UpstreamException.NO_RESPONSE, false, null, cause);
     }
-    if (cause instanceof IOException) {
+    if (cause instanceof IOException || cause instanceof io.vertx.core.VertxException) {
       return new UpstreamException(call + " failed: " + describe(cause),
           UpstreamException.NO_RESPONSE, false, null, cause);
     }
@@ -274,7 +408,7 @@ public final class OpenAiHttp {
   }
 
   private static String describe(Throwable t) {
-    // The JDK often leaves the message of a ConnectException empty and puts it in the cause.
+    // Netty often leaves the message of a connect failure empty and puts it in the cause.
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c.getMessage() != null && !c.getMessage().isBlank()) {
         return c.getMessage();
@@ -323,7 +457,6 @@ public final class OpenAiHttp {
     return s.length() <= MAX_SERVER_MESSAGE_CHARS
         ? s : s.substring(0, MAX_SERVER_MESSAGE_CHARS) + "...";
   }
-
 
   /**
    * Whether an event's data is an error object rather than a chunk, as vLLM and OpenAI send when

@@ -38,7 +38,9 @@ final class UpstreamEmbeddingsBackend implements Backend {
           + (request == null ? "null request" : request.getClass().getSimpleName())));
     }
     byte[] body = WireFormat.embeddingsRequest(http.config().model(), r.input());
-    return http.postJson("/embeddings", body).thenApply(reply -> read(r, reply));
+    return http.postJson("/embeddings", body)
+        // Off the caller's event loop: a batch of embeddings can be megabytes of JSON.
+        .thenApplyAsync(reply -> read(r, reply));
   }
 
   private TaskAnswer read(EmbeddingsRequest request, byte[] reply) {
@@ -48,5 +50,10 @@ final class UpstreamEmbeddingsBackend implements Backend {
       throw new InvalidAnswerException("upstream " + http.config().resolve("/embeddings")
           + " for " + spec.id() + " sent an unusable answer: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void close() {
+    http.close();
   }
 }

@@ -49,7 +49,9 @@ final class UpstreamImageBackend implements Backend {
     }
     byte[] body = WireFormat.generationRequest(http.config().model(), r, r.size(), r.steps(),
         ImageTask.seedOf(r), r.guidanceScale());
-    return http.postJson(PATH, body).thenApply(reply -> read(r, reply));
+    return http.postJson(PATH, body)
+        // Off the caller's event loop: decoding and checking pictures takes milliseconds.
+        .thenApplyAsync(reply -> read(r, reply));
   }
 
   private TaskAnswer read(ImageRequest request, byte[] reply) {
@@ -59,5 +61,10 @@ final class UpstreamImageBackend implements Backend {
       throw new InvalidAnswerException("upstream " + http.config().resolve(PATH) + " for "
           + spec.id() + " sent an unusable answer: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void close() {
+    http.close();
   }
 }

@@ -125,4 +125,9 @@ final class LlmUpstreamBackend implements Backend {
     return CompletableFuture.failedFuture(new TaskException("the llm upstream backend cannot serve "
         + (request == null ? "a null request" : "a " + request.getClass().getSimpleName())));
   }
+
+  @Override
+  public void close() {
+    http.close();
+  }
 }

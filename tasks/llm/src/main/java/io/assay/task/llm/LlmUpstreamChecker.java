@@ -272,4 +272,9 @@ final class LlmUpstreamChecker implements Checker {
       return tokens.isEmpty() ? 0 : (double) unlikelyCount / tokens.size();
     }
   }
+
+  @Override
+  public void close() {
+    http.close();
+  }
 }

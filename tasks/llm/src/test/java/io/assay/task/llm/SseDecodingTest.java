@@ -35,6 +35,8 @@ class SseDecodingTest {
   private SseTestServer server;
   private volatile byte[] stream;
   private volatile List<int[]> pieces = List.of();
+  /** One client per size limit, as a backend keeps one: connections are reused across calls. */
+  private final java.util.Map<Integer, OpenAiHttp> clients = new java.util.HashMap<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -49,6 +51,7 @@ class SseDecodingTest {
   @AfterEach
   void stop() throws IOException {
     server.close();
+    clients.values().forEach(OpenAiHttp::close);
     assertThat(server.scriptFailure()).isNull();
   }
 
@@ -130,8 +133,8 @@ class SseDecodingTest {
   }
 
   private OpenAiHttp http(int maxResponseBytes) {
-    return OpenAiHttp.create(new UpstreamConfig(server.baseUrl(), "m", null,
-        Duration.ofSeconds(5)), maxResponseBytes);
+    return clients.computeIfAbsent(maxResponseBytes, max -> OpenAiHttp.create(
+        new UpstreamConfig(server.baseUrl(), "m", null, Duration.ofSeconds(5)), max));
   }
 
   /**

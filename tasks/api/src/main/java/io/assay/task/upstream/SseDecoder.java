@@ -1,27 +1,13 @@
 package io.assay.task.upstream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.Json;
-import io.assay.task.UpstreamConfig;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -34,17 +20,14 @@ import java.util.function.Consumer;
  * be followed by the LF of a CRLF at the start of the next, hence {@code skipLf}. One line or
  * event may not exceed the response size limit.
  *
- * <p>Flow calls are serialized by the HTTP client; {@link #abort} may come from any thread.
+ * <p>Not thread-safe: the HTTP client feeds it one read at a time.
  */
-final class EventStreamBody implements HttpResponse.BodySubscriber<Void> {
+final class SseDecoder {
 
   private final long maxResponseBytes;
   private final URI uri;
   private final Consumer<String> onData;
   private final CompletableFuture<Void> result;
-  private final CompletableFuture<Void> body = new CompletableFuture<>();
-  private volatile Flow.Subscription subscription;
-  private volatile boolean aborted;
   private byte[] line = new byte[512];
   private int lineLength;
   private boolean skipLf;
@@ -52,10 +35,14 @@ final class EventStreamBody implements HttpResponse.BodySubscriber<Void> {
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
   private String event = "";
-  /** [DONE] was seen or the stream failed: drain what is left without interpreting it. */
+  /** [DONE] was seen or the stream failed: what is left is drained without interpreting it. */
   private boolean finished;
 
-  EventStreamBody(URI uri, Consumer<String> onData, CompletableFuture<Void> result,
+  /**
+   * @param result completed normally at {@code [DONE]}; exceptionally by the caller when
+   *     {@link #feed} or {@link #end} throws
+   */
+  SseDecoder(URI uri, Consumer<String> onData, CompletableFuture<Void> result,
       long maxResponseBytes) {
     this.maxResponseBytes = maxResponseBytes;
     this.uri = uri;
@@ -63,78 +50,41 @@ final class EventStreamBody implements HttpResponse.BodySubscriber<Void> {
     this.result = result;
   }
 
-  @Override
-  public CompletionStage<Void> getBody() {
-    return body;
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    subscription = s;
-    if (aborted) {
-      s.cancel();
-      return;
-    }
-    s.request(1);
-  }
-
-  @Override
-  public void onNext(List<ByteBuffer> buffers) {
-    if (aborted) {
-      return;
-    }
+  /**
+   * Decodes one read of the body, passing on every event it completes.
+   *
+   * @throws RuntimeException what {@code onData} threw, or an {@link UpstreamException} for an
+   *     error sent in the stream or a line over the limit; the stream is then finished
+   */
+  void feed(ByteBuffer buffer) {
     try {
-      for (ByteBuffer buffer : buffers) {
-        while (buffer.hasRemaining() && !finished) {
-          feed(buffer);
-        }
+      while (buffer.hasRemaining() && !finished) {
+        feedLine(buffer);
       }
     } catch (RuntimeException e) {
-      // onData (or the sink behind it) failed: the caller gets its exception unchanged.
-      fail(e);
-      return;
+      finished = true;
+      throw e;
     }
-    subscription.request(1);
   }
 
-  @Override
-  public void onError(Throwable error) {
-    body.completeExceptionally(error);
-  }
-
-  @Override
-  public void onComplete() {
-    try {
-      if (!finished && !aborted) {
-        // Lenient on a clean end without the final blank line: a whole data line is an event.
-        // A partial last line (no terminator) may be a cut-off payload and is dropped.
-        dispatch();
-      }
-    } catch (RuntimeException e) {
-      fail(e);
-      return;
+  /**
+   * The body ended cleanly. Lenient on a missing final blank line: a whole data line is an
+   * event; a partial last line (no terminator) may be a cut-off payload and is dropped.
+   */
+  void end() {
+    if (!finished) {
+      finished = true;
+      dispatch();
     }
-    body.complete(null);
   }
 
-  /** Stops reading and closes the connection; safe from any thread, at any time. */
-  void abort() {
-    aborted = true;
-    Flow.Subscription s = subscription;
-    if (s != null) {
-      s.cancel();
-    }
-    body.cancel(false);
-  }
-
-  private void fail(RuntimeException error) {
-    finished = true;
-    result.completeExceptionally(error);
-    abort();
+  /** Whether {@code [DONE]} was seen or the stream failed. */
+  boolean finished() {
+    return finished;
   }
 
   /** Consumes bytes up to and including the next line terminator, or all of them. */
-  private void feed(ByteBuffer buffer) {
+  private void feedLine(ByteBuffer buffer) {
     if (skipLf) {
       skipLf = false;
       if (buffer.get(buffer.position()) == '\n') {
