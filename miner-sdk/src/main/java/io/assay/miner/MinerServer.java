@@ -52,6 +52,8 @@ final class MinerServer implements Miner {
   private final String host;
   private final int requestedPort;
   private final int maxBodyBytes;
+  /** A session hello is a few hundred bytes; anyone may send one, so it gets a small limit. */
+  static final int MAX_HELLO_BYTES = 64 * 1024;
   private final SessionResponder sessions;
   private final RequestAuthenticator authenticator;
   private final Map<String, TaskKind> kindsByPath = new HashMap<>();
@@ -152,20 +154,49 @@ final class MinerServer implements Miner {
       sendJson(request.response(), 200, body);
       return;
     }
-    String contentLength = request.getHeader("Content-Length");
-    if (contentLength != null && parseLong(contentLength) > maxBodyBytes) {
-      sendError(request.response(), 413, "request_too_large",
-          "body exceeds " + maxBodyBytes + " bytes");
-      return;
-    }
-    request.body().onComplete(ar -> {
-      if (ar.failed()) {
-        sendError(request.response(), 400, "malformed", "could not read body");
+    boolean hello = method == HttpMethod.POST && path.equals("/session");
+    int limit = hello ? MAX_HELLO_BYTES : maxBodyBytes;
+    if (!hello) {
+      // Strangers are turned away on their headers alone, before any body is read.
+      try {
+        authenticator.precheck(method.name(), path, request::getHeader);
+      } catch (ProtocolException e) {
+        refuseBody(request, e.reason().status(), e.reason().code(), e.getMessage());
         return;
       }
-      byte[] body = ar.result().getBytes();
+    }
+    String contentLength = request.getHeader("Content-Length");
+    if (contentLength != null && parseLong(contentLength) > limit) {
+      refuseBody(request, 413, "request_too_large", "body exceeds " + limit + " bytes");
+      return;
+    }
+    // Gathered here, not with request.body(): a chunked body has no length to check up front,
+    // so the limit is enforced as the bytes arrive.
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if ((long) body.length() + chunk.length() > limit) {
+        refused[0] = true;
+        refuseBody(request, 413, "request_too_large", "body exceeds " + limit + " bytes");
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.exceptionHandler(e -> {
+      if (!refused[0] && !request.response().ended() && !request.response().closed()) {
+        refused[0] = true;
+        sendError(request.response(), 400, "malformed", "could not read body");
+      }
+    });
+    request.endHandler(v -> {
+      if (refused[0]) {
+        return;
+      }
       try {
-        route(request, method, path, body);
+        route(request, method, path, body.getBytes());
       } catch (ProtocolException e) {
         sendError(request.response(), e.reason().status(), e.reason().code(), e.getMessage());
       } catch (RuntimeException e) {
@@ -173,6 +204,18 @@ final class MinerServer implements Miner {
         sendError(request.response(), 500, "internal_error", "miner error: " + e.getMessage());
       }
     });
+  }
+
+  /**
+   * Answers without reading the body, and closes the connection after the answer: the unread
+   * body would otherwise be taken as the next request.
+   */
+  private static void refuseBody(HttpServerRequest request, int status, String code,
+      String message) {
+    HttpServerResponse response = request.response();
+    response.putHeader("Connection", "close");
+    response.endHandler(v -> request.connection().close());
+    sendError(response, status, code, message);
   }
 
   private void route(HttpServerRequest request, HttpMethod method, String path, byte[] body) {

@@ -52,6 +52,18 @@ public final class RequestAuthenticator {
   }
 
   /**
+   * The checks that need no body: the protocol headers are well formed, the session is known
+   * and the timestamp is within the window. A miner runs this before it reads a body, so a
+   * stranger cannot make it buffer one; {@link #verify} repeats it.
+   *
+   * @param header looks up a request header by name, case-insensitively; null if absent
+   * @throws ProtocolException naming the failed check
+   */
+  public void precheck(String method, String path, Function<String, String> header) {
+    headers(method, path, header);
+  }
+
+  /**
    * Authenticates one request.
    *
    * @param method the HTTP method
@@ -63,6 +75,30 @@ public final class RequestAuthenticator {
    */
   public AuthenticatedRequest verify(String method, String path, Function<String, String> header,
       byte[] body) {
+    Checked h = headers(method, path, header);
+    byte[] canonical = Session.canonicalRequest(method.toUpperCase(Locale.ROOT), path, h.nonce,
+        h.timestampText, body);
+    if (!MessageDigest.isEqual(h.mac, h.session.mac(canonical))) {
+      throw new ProtocolException(RejectReason.BAD_MAC, "request MAC does not match the method,"
+          + " path, nonce, timestamp and body under session " + h.sessionId);
+    }
+    switch (nonces.record(h.sessionId + '/' + h.nonce, h.timestamp, h.now)) {
+      case REPLAYED:
+        throw new ProtocolException(RejectReason.REPLAYED_NONCE,
+            "request nonce " + h.nonce + " was already used in session " + h.sessionId);
+      case FULL:
+        throw new ProtocolException(RejectReason.REPLAYED_NONCE, "cannot remember more request"
+            + " nonces: " + nonces.capacity() + " seen within the window; retry later");
+      default:
+        return new AuthenticatedRequest(h.session, Codec.sha256(canonical));
+    }
+  }
+
+  /** What the header checks found. */
+  private record Checked(String sessionId, String nonce, String timestampText, long timestamp,
+      byte[] mac, Session session, long now) {}
+
+  private Checked headers(String method, String path, Function<String, String> header) {
     String sessionId = required(header, ProtocolHeaders.SESSION);
     String nonce = required(header, ProtocolHeaders.NONCE);
     String timestampText = required(header, ProtocolHeaders.TIMESTAMP);
@@ -89,22 +125,7 @@ public final class RequestAuthenticator {
           + " is " + (now - timestamp) + " ms from this miner's clock " + now + ", outside the "
           + windowMillis + " ms window");
     }
-    byte[] canonical = Session.canonicalRequest(method.toUpperCase(Locale.ROOT), path, nonce,
-        timestampText, body);
-    if (!MessageDigest.isEqual(mac, session.mac(canonical))) {
-      throw new ProtocolException(RejectReason.BAD_MAC, "request MAC does not match the method,"
-          + " path, nonce, timestamp and body under session " + sessionId);
-    }
-    switch (nonces.record(sessionId + '/' + nonce, timestamp, now)) {
-      case REPLAYED:
-        throw new ProtocolException(RejectReason.REPLAYED_NONCE,
-            "request nonce " + nonce + " was already used in session " + sessionId);
-      case FULL:
-        throw new ProtocolException(RejectReason.REPLAYED_NONCE, "cannot remember more request"
-            + " nonces: " + nonces.capacity() + " seen within the window; retry later");
-      default:
-        return new AuthenticatedRequest(session, Codec.sha256(canonical));
-    }
+    return new Checked(sessionId, nonce, timestampText, timestamp, mac, session, now);
   }
 
   private static String required(Function<String, String> header, String name) {

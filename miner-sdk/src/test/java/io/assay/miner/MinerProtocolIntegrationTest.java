@@ -343,6 +343,62 @@ class MinerProtocolIntegrationTest {
     assertThat(poll(session).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void chunkedHelloOverItsLimit_isRefusedBeforeItEnds() throws Exception {
+    startMiner();
+    // Twice the hello limit, in chunks, and never the last chunk: only a miner that counts the
+    // bytes as they come can answer.
+    String reply = unfinishedChunkedPost("/session", Map.of(), 2 * MinerServer.MAX_HELLO_BYTES);
+    assertThat(reply).startsWith("HTTP/1.1 413").contains("request_too_large");
+  }
+
+  @Test
+  void chunkedRequestWithoutProtocolHeaders_isRefusedOnItsHeaders() throws Exception {
+    startMiner();
+    String reply = unfinishedChunkedPost("/v1/echo", Map.of(), 1024);
+    assertThat(reply).startsWith("HTTP/1.1 400").contains("malformed", "missing header");
+  }
+
+  @Test
+  void chunkedSignedRequestOverTheBodyLimit_isRefusedBeforeItEnds() throws Exception {
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture),
+        b -> b.maxBodyBytes(4096));
+    Session session = openSession(validator, minerIdentity.hotkey());
+    SignedRequest signed = session.sign("POST", "/v1/echo", new byte[16_384]);
+    String reply = unfinishedChunkedPost("/v1/echo", signed.headers(), 16_384);
+    assertThat(reply).startsWith("HTTP/1.1 413").contains("body exceeds 4096 bytes");
+  }
+
+  /**
+   * POSTs {@code bytes} as chunks of 1 KiB without the terminating chunk, then reads what the
+   * miner answers (with a deadline): the response head and body as text.
+   */
+  private String unfinishedChunkedPost(String path, Map<String, String> headers, int bytes)
+      throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", miner.port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: miner\r\n"
+          + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n");
+      headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+      out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      try {
+        for (int sent = 0; sent < bytes; sent += chunk.length) {
+          out.write("400\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+      } catch (java.io.IOException closedByTheMiner) {
+        // The miner may answer and close while the body is still going out.
+      }
+      // Until the miner closes the connection, as it must after refusing an unread body.
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private HttpResponse<byte[]> poll(Session session) throws Exception {
     return send("GET", "/capacity", new byte[0],
         session.sign("GET", "/capacity", new byte[0]).headers());
