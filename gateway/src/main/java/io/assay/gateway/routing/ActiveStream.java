@@ -27,17 +27,28 @@ public final class ActiveStream {
   private final StreamRelay relay;
   private final List<byte[]> firstChunks;
   private final StreamWatch.Entry watch;
-  private Consumer<String> cutHandler = message -> { };
+  private final java.time.Clock clock;
+  private Consumer<Cut> cutHandler = cut -> { };
   private boolean settled;
 
+  /**
+   * Why a stream was cut, for the user.
+   *
+   * @param reader true when the user read too slowly (the miner kept pace), false when the
+   *     miner fell behind
+   */
+  public record Cut(String message, boolean reader) {}
+
   ActiveStream(Dispatcher.Attempt attempt, MinerStream stream, StreamRelay relay,
-      List<byte[]> firstChunks, StreamWatch.Entry watch) {
+      List<byte[]> firstChunks, StreamWatch.Entry watch, java.time.Clock clock) {
     this.attempt = attempt;
     this.stream = stream;
     this.relay = relay;
     this.firstChunks = firstChunks;
     this.watch = watch;
+    this.clock = clock;
     watch.onCut(this::cut);
+    watch.onReaderCut(this::readerCut);
   }
 
   public MinerNode miner() {
@@ -61,9 +72,24 @@ public final class ActiveStream {
     return firstChunks;
   }
 
-  /** Told, with the reason, when the stream is cut for falling behind; it is already settled. */
-  public void cutHandler(Consumer<String> handler) {
+  /** Told, with the reason, when the stream is cut by its deadline; it is already settled. */
+  public void cutHandler(Consumer<Cut> handler) {
     this.cutHandler = handler;
+  }
+
+  /**
+   * The user cannot take more now: stop reading the miner until {@link #release}. The time held
+   * is not counted against the miner; a user who holds past the stream's total deadline is cut.
+   */
+  public void hold() {
+    watch.hold(clock.millis());
+    stream.pause();
+  }
+
+  /** The user can take more: read the miner again. */
+  public void release() {
+    watch.release(clock.millis());
+    stream.resume();
   }
 
   /**
@@ -126,7 +152,16 @@ public final class ActiveStream {
           + Math.max(0, relay.unitsSoFar()) + " units after " + attempt.elapsedMillis() + " ms)";
       stream.cancel();
       failed(Outcome.TIMEOUT, message);
-      cutHandler.accept(message);
+      cutHandler.accept(new Cut(message, false));
+    }
+  }
+
+  /** The user held the stream past its deadline: abandoned, as if the user had left. */
+  private void readerCut() {
+    if (!settled) {
+      abandoned();
+      cutHandler.accept(new Cut("the client read the stream too slowly to finish by its"
+          + " deadline (" + attempt.elapsedMillis() + " ms)", true));
     }
   }
 }

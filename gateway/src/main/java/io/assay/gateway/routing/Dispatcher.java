@@ -232,7 +232,7 @@ public final class Dispatcher {
         return;
       }
       entry.progress(relay.unitsSoFar());
-      if (!first.tryComplete(new ActiveStream(a, stream, relay, out, entry))) {
+      if (!first.tryComplete(new ActiveStream(a, stream, relay, out, entry, clock))) {
         stream.cancel();
       }
     });

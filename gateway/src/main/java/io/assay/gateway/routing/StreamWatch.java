@@ -14,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes that carry no work do not count, so a miner that sends one chunk and then keep-alives is
  * cut as soon as it falls behind, and counted as failed.
  *
+ * <p>Time the gateway held the miner back because the user read slowly ({@link Entry#hold})
+ * is not the miner's: it is left out of the miner's allowance. A user who holds a stream past
+ * its total deadline in wall time is cut instead ({@link Entry#onReaderCut}), so no stream,
+ * however slowly read, stays open without end.
+ *
  * <p>One periodic timer checks every open stream, rather than a timer per stream; a cut runs on
  * the stream's own context. Thread-safe.
  */
@@ -53,7 +58,10 @@ public final class StreamWatch {
     for (Entry e : open) {
       if (e.behind(now)) {
         open.remove(e);
-        e.context.runOnContext(v -> e.cut());
+        e.context.runOnContext(v -> e.cut(e.onCut));
+      } else if (e.readerTooSlow(now)) {
+        open.remove(e);
+        e.context.runOnContext(v -> e.cut(e.onReaderCut));
       }
     }
   }
@@ -65,8 +73,12 @@ public final class StreamWatch {
     private final long deadline;
     private final double minRate;
     private volatile Runnable onCut;
+    private volatile Runnable onReaderCut = () -> { };
     private volatile long units;
     private volatile boolean closed;
+    /** When the current hold began, or -1; and the held time before it. */
+    private volatile long heldSince = -1;
+    private volatile long heldBefore;
 
     private Entry(Context context, long assignedAt, long estimate, double minRate,
         Runnable onCut) {
@@ -89,26 +101,55 @@ public final class StreamWatch {
       this.onCut = action;
     }
 
+    /** What to do when the user held the stream past its deadline. */
+    void onReaderCut(Runnable action) {
+      this.onReaderCut = action;
+    }
+
+    /** The gateway stops reading the miner because the user is behind; on the stream's context. */
+    void hold(long now) {
+      if (heldSince < 0) {
+        heldSince = now;
+      }
+    }
+
+    /** The user caught up and the miner is read again; on the stream's context. */
+    void release(long now) {
+      long since = heldSince;
+      if (since >= 0) {
+        heldBefore += now - since;
+        heldSince = -1;
+      }
+    }
+
     void close() {
       closed = true;
       open.remove(this);
     }
 
+    /** Whether the miner fell behind, on its own time (held time left out). */
     boolean behind(long now) {
       if (closed) {
         return false;
       }
-      if (now > deadline) {
+      long since = heldSince;
+      long minerNow = now - heldBefore - (since >= 0 ? now - since : 0);
+      if (minerNow > deadline) {
         return true;
       }
-      long elapsed = now - assignedAt - allowanceMillis;
+      long elapsed = minerNow - assignedAt - allowanceMillis;
       return elapsed > 0 && units >= 0 && minRate > 0 && units < elapsed / 1000.0 * minRate;
     }
 
-    private void cut() {
+    /** Whether the user is holding the stream back past its total deadline in wall time. */
+    boolean readerTooSlow(long now) {
+      return !closed && heldSince >= 0 && now > deadline;
+    }
+
+    private void cut(Runnable action) {
       if (!closed) {
         closed = true;
-        onCut.run();
+        action.run();
       }
     }
   }

@@ -72,7 +72,7 @@ public final class SyntheticSender implements TestWindows.WindowSender {
   /** Reads a synthetic stream to its end, as a user would. */
   private Future<Void> drain(ActiveStream active) {
     Promise<Void> result = Promise.promise();
-    active.cutHandler(message -> result.tryFail(message));
+    active.cutHandler(cut -> result.tryFail(cut.message()));
     active.stream()
         .handler(chunk -> {
           try {

@@ -89,6 +89,36 @@ class StreamWatchTest {
     assertStillOpen(cut);
   }
 
+  @Test
+  void timeHeldForASlowReader_isNotTheMiners() {
+    AtomicInteger cut = new AtomicInteger();
+    StreamWatch.Entry e = watch.watch(context, 0, 1000, 10, cut::incrementAndGet);
+    e.hold(0); // the user's write queue filled at once: the miner is not read
+    clock.set(60_000);
+    assertStillOpen(cut);
+    e.release(60_000);
+    clock.set(90_000); // 30 s of the miner's own time: still within its allowance
+    assertStillOpen(cut);
+    clock.set(95_000); // 5 s past it with no work: behind
+    await().atMost(Duration.ofSeconds(5)).until(() -> cut.get() == 1);
+  }
+
+  @Test
+  void aReaderHoldingTheStreamPastItsDeadline_isCut_asTheReadersDoing() {
+    AtomicInteger minerCut = new AtomicInteger();
+    AtomicInteger readerCut = new AtomicInteger();
+    StreamWatch.Entry e = watch.watch(context, 0, 100, 10, minerCut::incrementAndGet);
+    e.onReaderCut(readerCut::incrementAndGet);
+    e.progress(50);
+    e.hold(5_000);
+    clock.set(40_000); // the total deadline (30 s + 100 / 10 s), in wall time
+    assertStillOpen(readerCut);
+    clock.set(40_200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> readerCut.get() == 1);
+    assertThat(minerCut.get()).isZero();
+    assertThat(watch.open()).isZero();
+  }
+
   /** Waits for two sweeps and checks nothing was cut. */
   private void assertStillOpen(AtomicInteger cut) {
     long sweeps = System.nanoTime();

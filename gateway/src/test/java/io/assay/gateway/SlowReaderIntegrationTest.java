@@ -1,0 +1,152 @@
+package io.assay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.config.ConfigFiles;
+import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.config.GatewayConfig.MinerEntry;
+import io.assay.miner.Miner;
+import io.assay.miner.TaskOffer;
+import io.assay.miner.Workers;
+import io.assay.protocol.Identity;
+import io.assay.task.TaskSpec;
+import io.assay.task.llm.LlmKind;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13's stalled streams: a user who reads a long stream slowly through a small receive
+ * buffer, then fast, holds the miner back (the gateway stops reading it while the user's queue
+ * is full) and must still get the whole answer and {@code [DONE]}, or an error event, never a
+ * stream that stops with neither. Each run draws its receive buffer and its slow phase; the
+ * seed is printed with any failure.
+ */
+class SlowReaderIntegrationTest {
+
+  private static final LlmKind KIND = new LlmKind();
+  private static final TaskSpec SPEC = new TaskSpec("llm", "reference-lm", 100_000_000, 4096);
+  private static final int RUNS = 6;
+
+  private static ExecutorService workers;
+  private static Miner miner;
+  private static Gateway gateway;
+  private static String apiKey;
+
+  @BeforeAll
+  static void start() throws Exception {
+    workers = Workers.inference();
+    Path dir = TestDevnets.tempDir("assay-slow-reader");
+    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0).withDataDir(dir);
+    Identity validator = Identity.loadOrCreate(config.identityFile());
+    miner = Miner.builder()
+        .name("only")
+        .identity(Identity.generate())
+        .acceptValidators(validator.hotkey()::equals)
+        .offer(new TaskOffer(KIND, SPEC, KIND.referenceBackend(SPEC, workers).orElseThrow(),
+            100_000_000, 8))
+        .build();
+    miner.start().toCompletableFuture().join();
+    gateway = Gateway.builder(config).miners(List.of(new MinerEntry("only",
+        "http://127.0.0.1:" + miner.port(), miner.hotkey().value()))).start();
+    apiKey = gateway.call(() -> gateway.keys().create("slow", ApiKey.Role.USER, 0), "key");
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    miner.close();
+    workers.shutdownNow();
+  }
+
+  @Test
+  void slowThenFastReaders_getEveryStreamToItsEnd() throws Exception {
+    long seed = new Random().nextLong();
+    Random random = new Random(seed);
+    List<String> endings = new ArrayList<>();
+    long longest = 0;
+    for (int run = 0; run < RUNS; run++) {
+      int receiveBuffer = 1024 << random.nextInt(3); // 1, 2 or 4 KiB
+      int slowReads = 10 + random.nextInt(20);
+      Read read = readSlowlyThenFast(receiveBuffer, slowReads, 50 + random.nextInt(100));
+      String tail = read.tail();
+      longest = Math.max(longest, read.bytes());
+      assertThat(tail).as("seed %d, run %d: buffer %d, %d slow reads", seed, run, receiveBuffer,
+          slowReads).satisfiesAnyOf(
+              t -> assertThat(t).endsWith("data: [DONE]\n\n"),
+              t -> assertThat(t).contains("\"code\":\"stream_interrupted\""));
+      endings.add(tail.endsWith("data: [DONE]\n\n") ? "done" : "interrupted");
+    }
+    System.out.println("slow readers: " + endings + ", longest stream " + longest + " bytes");
+    // Far more than the socket buffers and the gateway's write queue hold: the miner was held.
+    assertThat(longest).isGreaterThan(256 * 1024);
+  }
+
+  /** What a reader got: the bytes of the response, and its last 4 KiB without chunk framing. */
+  private record Read(long bytes, String tail) {}
+
+  /**
+   * Streams a long answer with a small receive buffer, reading one byte every {@code pauseMillis}
+   * for {@code slowReads} reads, then the rest at full speed. The
+   * socket's read timeout (60 s) bounds a stall.
+   */
+  private static Read readSlowlyThenFast(int receiveBuffer, int slowReads, long pauseMillis)
+      throws Exception {
+    String body = "{\"model\":\"reference-lm\",\"max_tokens\":4096,\"temperature\":2,"
+        + "\"logprobs\":true,\"top_logprobs\":20,\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a very long story.\"}]}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    int port = Integer.parseInt(gateway.baseUrl().replaceAll(".*:(\\d+).*", "$1"));
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(receiveBuffer);
+      socket.setSoTimeout(60_000);
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n"
+          + "Authorization: Bearer " + apiKey + "\r\nContent-Type: application/json\r\n"
+          + "Connection: close\r\nContent-Length: " + bytes.length + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(bytes);
+      InputStream in = socket.getInputStream();
+      for (int i = 0; i < slowReads; i++) {
+        if (in.read() < 0) {
+          break;
+        }
+        Thread.sleep(pauseMillis); // the user being slow is the scenario, not synchronisation
+      }
+      ByteArrayOutputStream last = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      byte[] window = new byte[4096];
+      int kept = 0;
+      long total = slowReads;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        total += n;
+        for (int i = 0; i < n; i++) {
+          if (kept == window.length) {
+            System.arraycopy(window, 1024, window, 0, window.length - 1024);
+            kept -= 1024;
+          }
+          window[kept++] = buffer[i];
+        }
+      }
+      last.write(window, 0, kept);
+      return new Read(total, dechunk(last.toString(StandardCharsets.UTF_8)));
+    }
+  }
+
+  /** Drops the chunked encoding's size lines well enough to see the last events. */
+  private static String dechunk(String raw) {
+    return raw.replaceAll("\r\n[0-9a-fA-F]+\r\n", "").replaceAll("\r\n$", "");
+  }
+}
