@@ -38,7 +38,11 @@ class SlowReaderIntegrationTest {
 
   private static final LlmKind KIND = new LlmKind();
   private static final TaskSpec SPEC = new TaskSpec("llm", "reference-lm", 100_000_000, 4096);
-  private static final int RUNS = 6;
+  /** The most runs; it stops sooner once {@link #LONG_RUNS} streams were long. */
+  private static final int RUNS = 12;
+  private static final int LONG_RUNS = 3;
+  /** Far more than the socket buffers and the gateway's write queue hold at these sizes. */
+  private static final long LONG = 256 * 1024;
 
   private static ExecutorService workers;
   private static Miner miner;
@@ -76,22 +80,22 @@ class SlowReaderIntegrationTest {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
     List<String> endings = new ArrayList<>();
-    long longest = 0;
-    for (int run = 0; run < RUNS; run++) {
+    int longRuns = 0;
+    for (int run = 0; run < RUNS && longRuns < LONG_RUNS; run++) {
       int receiveBuffer = 1024 << random.nextInt(3); // 1, 2 or 4 KiB
       int slowReads = 10 + random.nextInt(20);
       Read read = readSlowlyThenFast(receiveBuffer, slowReads, 50 + random.nextInt(100));
       String tail = read.tail();
-      longest = Math.max(longest, read.bytes());
+      longRuns += read.bytes() > LONG ? 1 : 0;
       assertThat(tail).as("seed %d, run %d: buffer %d, %d slow reads", seed, run, receiveBuffer,
           slowReads).satisfiesAnyOf(
               t -> assertThat(t).endsWith("data: [DONE]\n\n"),
               t -> assertThat(t).contains("\"code\":\"stream_interrupted\""));
       endings.add(tail.endsWith("data: [DONE]\n\n") ? "done" : "interrupted");
     }
-    System.out.println("slow readers: " + endings + ", longest stream " + longest + " bytes");
-    // Far more than the socket buffers and the gateway's write queue hold: the miner was held.
-    assertThat(longest).isGreaterThan(256 * 1024);
+    System.out.println("slow readers: " + endings + ", " + longRuns + " over " + LONG + " bytes");
+    // The reference model ends answers when it likes; some must be long enough to be held.
+    assertThat(longRuns).isPositive();
   }
 
   /** What a reader got: the bytes of the response, and its last 4 KiB without chunk framing. */
