@@ -9,6 +9,10 @@ import io.assay.gateway.state.Keys;
 import io.assay.task.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,41 @@ class DevnetRestartIntegrationTest {
     }
     assertThat(Files.exists(dir.resolve("redis").resolve("appendonly.aof"))
         || Files.exists(dir.resolve("redis").resolve("appendonlydir"))).isTrue();
+    // The admin key and the queued prompts are for this user only.
+    assertThat(PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("devnet.json")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("redis")))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void privateRedisKilled_isStartedAgain_andTheGatewayCarriesOn() throws Exception {
+    Path dir = TestDevnets.tempDir("assay-redis-kill");
+    try (Devnet devnet = TestDevnets.start(dir, 2)) {
+      String key = devnet.info().apiKey();
+      assertThat(embed(devnet, "before the kill").statusCode()).isEqualTo(200);
+      Awaitility.await().untilAsserted(() -> assertThat(usageRequests(devnet, key)).isEqualTo(1));
+      ProcessHandle redis = privateRedis(dir).orElseThrow();
+
+      redis.destroyForcibly(); // SIGKILL: no chance to flush or say goodbye
+
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> privateRedis(dir)
+          .filter(p -> p.pid() != redis.pid()).isPresent());
+      // Lettuce reconnects by itself; the append-only file (fsync every second) kept the usage.
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(
+          () -> assertThat(embed(devnet, "after the kill").statusCode()).isEqualTo(200));
+      Awaitility.await().untilAsserted(
+          () -> assertThat(usageRequests(devnet, key)).isGreaterThanOrEqualTo(2));
+    }
+  }
+
+  /** The redis-server serving {@code dataDir}, found by its command line. */
+  private static Optional<ProcessHandle> privateRedis(Path dataDir) {
+    String redisDir = dataDir.resolve("redis").toAbsolutePath().toString();
+    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
+      String line = p.info().commandLine().orElse("");
+      return line.contains("redis-server") && line.contains(redisDir);
+    }).findFirst();
   }
 
   private static long usageRequests(Devnet devnet, String apiKey) {

@@ -19,12 +19,8 @@ class KeyRateLimitIntegrationTest {
   @Test
   void keyOverItsLimit_gets429WithRetryAfter() throws Exception {
     Devnet devnet = TestDevnets.shared();
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(devnet.info().baseUrl().replace("/v1", "") + "/admin/keys"))
-        .header("Authorization", "Bearer " + devnet.info().adminKey())
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"name\":\"limited\",\"requests_per_minute\":2}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created = createKey(devnet,
+        "{\"name\":\"limited\",\"requests_per_minute\":2}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String key = Json.MAPPER.readTree(created.body()).path("key").asText();
     OpenAIClient client = OpenAIOkHttpClient.builder()
@@ -44,5 +40,28 @@ class KeyRateLimitIntegrationTest {
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(refused.headers().values("Retry-After")).isNotEmpty();
     assertThat(refused.code()).contains("rate_limit_exceeded");
+  }
+
+  @Test
+  void badLimits_areRefusedNamingTheirParameter() throws Exception {
+    Devnet devnet = TestDevnets.shared();
+    for (String limit : new String[] {"-1", "1.5", "\"ten\"", "1e12"}) {
+      HttpResponse<String> refused = createKey(devnet,
+          "{\"name\":\"bad\",\"requests_per_minute\":" + limit + "}");
+      assertThat(refused.statusCode()).as(limit).isEqualTo(400);
+      assertThat(Json.MAPPER.readTree(refused.body()).path("error").path("param").asText())
+          .as(limit).isEqualTo("requests_per_minute");
+    }
+    HttpResponse<String> nameless = createKey(devnet, "{\"requests_per_minute\":1}");
+    assertThat(Json.MAPPER.readTree(nameless.body()).path("error").path("param").asText())
+        .isEqualTo("name");
+  }
+
+  private static HttpResponse<String> createKey(Devnet devnet, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(devnet.info().baseUrl().replace("/v1", "") + "/admin/keys"))
+        .header("Authorization", "Bearer " + devnet.info().adminKey())
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -186,22 +186,29 @@ public final class AdminRoutes {
   }
 
   private void createKey(RoutingContext ctx) {
-    String name;
-    int rpm;
+    JsonNode root;
     try {
-      JsonNode root = Json.MAPPER.readTree(bytes(ctx));
-      if (root == null || !root.path("name").isTextual() || root.path("name").asText().isBlank()) {
-        throw new IOException("name is required");
-      }
-      name = root.get("name").asText();
-      rpm = root.path("requests_per_minute").asInt(0);
-      if (rpm < 0) {
-        throw new IOException("requests_per_minute must be >= 0");
-      }
+      root = Json.MAPPER.readTree(bytes(ctx));
     } catch (IOException e) {
-      OpenAiError.invalidRequest(e.getMessage(), "name", "invalid_value").send(ctx.response());
+      OpenAiError.invalidRequest("The body must be a JSON object.",
+          null, "invalid_json").send(ctx.response());
       return;
     }
+    if (root == null || !root.path("name").isTextual() || root.path("name").asText().isBlank()) {
+      OpenAiError.invalidRequest("name is required: a non-empty string", "name",
+          "invalid_value").send(ctx.response());
+      return;
+    }
+    String name = root.get("name").asText();
+    JsonNode limit = root.path("requests_per_minute");
+    if (!limit.isMissingNode() && !limit.isNull()
+        && !(limit.canConvertToInt() && limit.isIntegralNumber() && limit.asInt() >= 0)) {
+      OpenAiError.invalidRequest("requests_per_minute must be a whole number >= 0 (0: no limit),"
+          + " was " + clip(limit.toString()), "requests_per_minute", "invalid_value")
+          .send(ctx.response());
+      return;
+    }
+    int rpm = limit.asInt(0);
     keys.create(name, ApiKey.Role.USER, rpm).onComplete(ar -> {
       if (ar.failed()) {
         OpenAiError.internal().send(ctx.response());
@@ -235,5 +242,9 @@ public final class AdminRoutes {
     } catch (IOException e) {
       OpenAiError.internal().send(ctx.response());
     }
+  }
+
+  private static String clip(String value) {
+    return value.length() <= 100 ? value : value.substring(0, 100) + "...";
   }
 }

@@ -16,6 +16,9 @@ final class Authenticator implements Handler<RoutingContext> {
 
   static final String KEY = ApiVerticle.API_KEY;
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+  /** Key look-ups fail together while Redis is away: one log line a minute, not one a request. */
+  private static final io.assay.gateway.state.OutageLog OUTAGE =
+      new io.assay.gateway.state.OutageLog(java.time.Duration.ofMinutes(1));
 
   private final ApiKeys keys;
   private final RateLimiter limiter;
@@ -38,8 +41,9 @@ final class Authenticator implements Handler<RoutingContext> {
     String token = header.substring(7).trim();
     keys.find(token).onComplete(ar -> {
       if (ar.failed()) {
-        log.warn("API key lookup failed: {}", ar.cause().getMessage());
-        OpenAiError.unavailable("Authentication is temporarily unavailable; try again shortly.", 1)
+        OUTAGE.failed(log, "API key lookup", ar.cause());
+        OpenAiError.serviceUnavailable(
+            "Authentication is temporarily unavailable; try again shortly.", 2)
             .send(ctx.response());
         return;
       }

@@ -43,9 +43,14 @@ public record OpenAiError(int status, String message, String type, String param,
   }
 
   public static OpenAiError unknownModel(String model) {
-    return new OpenAiError(404, "The model `" + model + "` does not exist or you do not have"
+    // Quoted, not echoed whole: a model name can be as long as the body limit allows.
+    String quoted = model.length() <= MAX_QUOTED ? model : model.substring(0, MAX_QUOTED) + "...";
+    return new OpenAiError(404, "The model `" + quoted + "` does not exist or you do not have"
         + " access to it.", "invalid_request_error", "model", "model_not_found", 0);
   }
+
+  /** The most characters of a user's value quoted back in a message. */
+  private static final int MAX_QUOTED = 100;
 
   public static OpenAiError notFound(String what) {
     return new OpenAiError(404, what, "invalid_request_error", null, "not_found", 0);
@@ -63,6 +68,12 @@ public record OpenAiError(int status, String message, String type, String param,
 
   public static OpenAiError unavailable(String message, long retryAfterSeconds) {
     return new OpenAiError(503, message, "service_unavailable", null, "no_miner_available",
+        Math.max(1, retryAfterSeconds));
+  }
+
+  /** Something the gateway needs (its Redis) is away; nothing is wrong with the request. */
+  public static OpenAiError serviceUnavailable(String message, long retryAfterSeconds) {
+    return new OpenAiError(503, message, "service_unavailable", null, "service_unavailable",
         Math.max(1, retryAfterSeconds));
   }
 

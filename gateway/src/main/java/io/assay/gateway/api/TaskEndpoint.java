@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class TaskEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(TaskEndpoint.class);
+  private static final io.assay.gateway.state.OutageLog OUTAGE =
+      new io.assay.gateway.state.OutageLog(java.time.Duration.ofMinutes(1));
 
   private final TaskKind kind;
   private final Map<String, Task> tasksById;
@@ -179,6 +181,10 @@ final class TaskEndpoint {
   private void dispatchFailed(RoutingContext ctx, TaskRequest request, Throwable e) {
     if (e instanceof NoMinerAvailableException none) {
       OpenAiError.unavailable(none.getMessage(), none.retryAfterSeconds()).send(ctx.response());
+    } else if (e instanceof io.assay.gateway.state.StateException) {
+      OUTAGE.failed(log, kind.name() + " " + request.model(), e);
+      OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable; try again"
+          + " shortly.", 2).send(ctx.response());
     } else {
       log.error("{} {} failed", kind.name(), request.model(), e);
       OpenAiError.internal().send(ctx.response());

@@ -13,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -24,26 +26,59 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The binary is {@code redis-server} from {@code PATH} when there is one, else the Linux or
  * macOS build bundled in the embedded-redis jar, extracted once into the data directory. Data is
- * kept with append-only persistence in {@code dataDir}, so a restart on the same directory keeps
- * keys, usage and everything else.
+ * kept with append-only persistence in {@code dataDir} (mode 0700), so a restart on the same
+ * directory keeps keys, usage and everything else, and a server that dies is started again.
  */
 public final class PrivateRedis implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PrivateRedis.class);
+  /** Waits between restarts of a server that keeps failing: doubling from the first, capped. */
+  private static final long FIRST_RESTART_MILLIS = 200;
+  private static final long MAX_RESTART_MILLIS = 10_000;
 
-  private final Process process;
+  private final Path binary;
+  private final Path dataDir;
   private final int port;
+  private final ScheduledExecutorService restarts;
+  private volatile Process process;
+  private volatile boolean closing;
+  private long restartDelay = FIRST_RESTART_MILLIS;
 
-  private PrivateRedis(Process process, int port) {
-    this.process = process;
+  private PrivateRedis(Path binary, Path dataDir, int port, Process process) {
+    this.binary = binary;
+    this.dataDir = dataDir;
     this.port = port;
+    this.process = process;
+    this.restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "redis-supervisor");
+      t.setDaemon(true);
+      return t;
+    });
+    supervise(process);
   }
 
-  /** Starts a server on a free loopback port; returns once it accepts connections. */
+  /**
+   * Starts a server on a free loopback port; returns once it accepts connections. If the server
+   * dies later (killed, out of memory), it is started again on the same port and directory, so
+   * the gateway's connections find it again by themselves; its append-only file brings back what
+   * it had written.
+   */
   public static PrivateRedis start(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
+    try {
+      // Prompts queued for checking pass through this directory's append-only file.
+      Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: left to the folder's own access rules.
+    }
     Path binary = findBinary(dataDir);
     int port = freePort();
+    Process process = launch(binary, dataDir, port);
+    log.info("private redis-server {} on 127.0.0.1:{} with data in {}", binary, port, dataDir);
+    return new PrivateRedis(binary, dataDir, port, process);
+  }
+
+  private static Process launch(Path binary, Path dataDir, int port) throws IOException {
     List<String> command = new ArrayList<>(List.of(binary.toString(),
         "--port", Integer.toString(port),
         "--bind", "127.0.0.1",
@@ -72,25 +107,64 @@ public final class PrivateRedis implements AutoCloseable {
       throw new IOException("redis-server " + binary + " failed to start: "
           + e.getCause().getMessage(), e.getCause());
     }
-    log.info("private redis-server {} on 127.0.0.1:{} with data in {}", binary, port, dataDir);
-    return new PrivateRedis(process, port);
+    return process;
   }
 
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** The server's process id (for tests that kill it). */
+  public long pid() {
+    return process.pid();
+  }
+
+  private void supervise(Process watched) {
+    watched.onExit().thenRun(() -> {
+      if (!closing) {
+        log.warn("private redis-server on port {} exited with code {}; starting it again", port,
+            watched.exitValue());
+        restarts.execute(this::restart);
+      }
+    });
+  }
+
+  private void restart() {
+    if (closing) {
+      return;
+    }
+    try {
+      Process next = launch(binary, dataDir, port);
+      process = next;
+      restartDelay = FIRST_RESTART_MILLIS;
+      log.info("private redis-server on port {} is back", port);
+      if (closing) {
+        next.destroy();
+      } else {
+        supervise(next);
+      }
+    } catch (IOException e) {
+      log.warn("private redis-server on port {} did not start again ({}); next try in {} ms",
+          port, e.getMessage(), restartDelay);
+      restarts.schedule(this::restart, restartDelay, TimeUnit.MILLISECONDS);
+      restartDelay = Math.min(MAX_RESTART_MILLIS, restartDelay * 2);
+    }
+  }
+
   /** Stops the server gracefully (SIGTERM lets it flush the append-only file). */
   @Override
   public void close() {
-    process.destroy();
+    closing = true;
+    restarts.shutdownNow();
+    Process p = process;
+    p.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      p.destroyForcibly();
     }
   }
 

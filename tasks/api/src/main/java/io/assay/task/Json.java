@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /** The one Jackson configuration shared by every module: snake_case on the wire is explicit. */
 public final class Json {
 
-  /** Thread-safe; configured once. Unknown fields are ignored, as OpenAI's API does. */
+  /**
+   * Thread-safe; configured once. Unknown fields are ignored, as OpenAI's API does; anything but
+   * whitespace after the value is refused, as every route's own parser does.
+   */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
       .build();
 
