@@ -35,11 +35,14 @@ public final class EventStream implements EventAppender {
     this.redis = redis;
   }
 
-  /** Appends an event; returns its stream id when Redis has it. */
+  /**
+   * Appends an event; returns its stream id when Redis has it. While Redis is away the event
+   * waits, in order with the others, and goes out when it is back.
+   */
   @Override
   public Future<String> append(ScoringEvent event) {
     String json = EventLog.toJson(event);
-    return Redis.on(redis.writes(cmd -> cmd.xadd(STREAM, Map.of(FIELD, json))));
+    return Redis.on(redis.durableWrites(cmd -> cmd.xadd(STREAM, Map.of(FIELD, json))));
   }
 
   /** An event with the id Redis gave it. */

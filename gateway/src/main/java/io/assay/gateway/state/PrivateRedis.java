@@ -65,14 +65,22 @@ public final class PrivateRedis implements AutoCloseable {
    */
   public static PrivateRedis start(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
+    restrict(dataDir);
+    return start(dataDir, freePort());
+  }
+
+  private static void restrict(Path dataDir) throws IOException {
     try {
       // Prompts queued for checking pass through this directory's append-only file.
       Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
     } catch (UnsupportedOperationException notPosix) {
       // Windows: left to the folder's own access rules.
     }
+  }
+
+  /** Like {@link #start(Path)}, on a given port (tests start a server again where it was). */
+  static PrivateRedis start(Path dataDir, int port) throws IOException {
     Path binary = findBinary(dataDir);
-    int port = freePort();
     Process process = launch(binary, dataDir, port);
     log.info("private redis-server {} on 127.0.0.1:{} with data in {}", binary, port, dataDir);
     return new PrivateRedis(binary, dataDir, port, process);

@@ -37,13 +37,22 @@ public final class Redis implements AutoCloseable {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final StatefulRedisConnection<String, String> batched;
+  private final WriteBacklog backlog;
 
   private Redis(RedisClient client, StatefulRedisConnection<String, String> connection,
       StatefulRedisConnection<String, String> batched) {
     this.client = client;
     this.connection = connection;
     this.batched = batched;
+    this.backlog = new WriteBacklog(this::writeStage);
     batched.setAutoFlushCommands(false);
+    client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+          java.net.SocketAddress address) {
+        backlog.replay();
+      }
+    });
   }
 
   /** Connects to {@code url} (blocking; call at start-up, off the event loop). */
@@ -88,6 +97,28 @@ public final class Redis implements AutoCloseable {
       });
     }
     return result;
+  }
+
+  /**
+   * Like {@link #writes}, for writes that must not be lost while Redis is away (usage, scoring
+   * events): when Redis refuses them unsent (the connection is down), they wait in a bounded
+   * backlog and go out, in order, when it is back; the result completes then. Writes that may
+   * have reached Redis before the connection broke are not sent again (that could count them
+   * twice) and fail, as does a write refused while the backlog is full.
+   */
+  public <T> java.util.concurrent.CompletableFuture<T> durableWrites(
+      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+    return backlog.write(commands);
+  }
+
+  private <T> CompletionStage<T> writeStage(
+      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+    return writes(commands);
+  }
+
+  /** Writes waiting for Redis to come back. */
+  public int backlogSize() {
+    return backlog.size();
   }
 
   /**

@@ -7,10 +7,16 @@ import io.assay.task.Task;
 
 /**
  * Records usage per API key in Redis, without waiting: the increments leave with the request's
- * other writes ({@link Redis#writes}) and, being atomic, make totals exact across gateways. A failed write is
- * logged by Lettuce and costs the user nothing.
+ * other writes and, being atomic, make totals exact across gateways. While Redis is away they
+ * wait and go out when it is back ({@link Redis#durableWrites}); what cannot be kept is logged
+ * (once a minute) and costs the user nothing.
  */
 public final class UsageRecorder {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(UsageRecorder.class);
+  private static final io.assay.gateway.state.OutageLog LOST =
+      new io.assay.gateway.state.OutageLog(java.time.Duration.ofMinutes(1));
 
   private final Redis redis;
   private final GatewayMetrics metrics;
@@ -26,11 +32,14 @@ public final class UsageRecorder {
    */
   public void served(ApiKey key, Task task, long units, java.util.Map<String, Long> counts) {
     String usage = Keys.usage(key.hash());
-    redis.writes(cmd -> {
+    redis.durableWrites(cmd -> {
       cmd.hincrby(usage, "requests", 1);
       counts.forEach((name, n) -> cmd.hincrby(usage, name, n));
       cmd.hincrby(usage, task.spec().id() + "|requests", 1);
       return cmd.hincrby(usage, task.spec().id() + "|units", units);
+    }).exceptionally(e -> {
+      LOST.failed(log, "recording usage", e);
+      return null;
     });
     metrics.served(task.spec().id(), units);
   }

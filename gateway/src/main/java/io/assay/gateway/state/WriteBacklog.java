@@ -1,0 +1,144 @@
+package io.assay.gateway.state;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Durable writes for {@link Redis#durableWrites}: a write Redis refused unsent waits here, and
+ * every later durable write queues behind it, so they reach Redis in the order they were made
+ * once the connection is back ({@link #replay}, called on reconnection). Bounded: past
+ * {@link #MAX} waiting writes, new ones fail. Thread-safe.
+ */
+final class WriteBacklog {
+
+  /** The most writes kept while Redis is away: about a minute of a busy gateway's requests. */
+  static final int MAX = 200_000;
+
+  /** Issues commands as {@link Redis#writes} does. */
+  interface Sender {
+    <T> CompletionStage<T> send(
+        Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
+  }
+
+  private final Sender sender;
+  private final Deque<Pending<?>> waiting = new ArrayDeque<>();
+  private boolean replaying;
+
+  /** A write and the result its caller holds. */
+  private record Pending<T>(
+      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
+      CompletableFuture<T> result) {}
+
+  WriteBacklog(Sender sender) {
+    this.sender = sender;
+  }
+
+  <T> CompletableFuture<T> write(
+      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+    Pending<T> p = new Pending<>(commands, new CompletableFuture<>());
+    boolean behind;
+    synchronized (this) {
+      behind = !waiting.isEmpty() || replaying;
+      if (behind) {
+        enqueue(p);
+      }
+    }
+    if (behind) {
+      replay(); // try the earlier writes now; fails fast while Redis is still away
+    } else {
+      send(p);
+    }
+    return p.result();
+  }
+
+  synchronized int size() {
+    return waiting.size();
+  }
+
+  /** Sends what waits, in order, until Redis refuses one again. */
+  void replay() {
+    Pending<?> next;
+    synchronized (this) {
+      if (replaying || waiting.isEmpty()) {
+        return;
+      }
+      replaying = true;
+      next = waiting.peekFirst();
+    }
+    resend(next);
+  }
+
+  private <T> void resend(Pending<T> p) {
+    stage(p).whenComplete((value, error) -> {
+      Pending<?> next;
+      synchronized (this) {
+        if (error != null && refusedUnsent(error)) {
+          replaying = false; // still away: the next reconnection replays from here
+          return;
+        }
+        waiting.pollFirst();
+        next = waiting.peekFirst();
+        if (next == null) {
+          replaying = false;
+        }
+      }
+      settle(p, value, error);
+      if (next != null) {
+        resend(next);
+      }
+    });
+  }
+
+  private <T> void send(Pending<T> p) {
+    stage(p).whenComplete((value, error) -> {
+      if (error != null && refusedUnsent(error)) {
+        synchronized (this) {
+          enqueue(p);
+        }
+        replay(); // Redis may be back already; the reconnection's replay may have run
+        return;
+      }
+      settle(p, value, error);
+    });
+  }
+
+  private <T> CompletionStage<T> stage(Pending<T> p) {
+    try {
+      return sender.send(p.commands());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void enqueue(Pending<?> p) {
+    if (waiting.size() >= MAX) {
+      p.result().completeExceptionally(new StateException("Redis is away and " + MAX
+          + " writes already wait for it; this one is dropped", null));
+      return;
+    }
+    waiting.addLast(p);
+  }
+
+  private static <T> void settle(Pending<T> p, Object value, Throwable error) {
+    if (error != null) {
+      p.result().completeExceptionally(error);
+    } else {
+      @SuppressWarnings("unchecked")
+      T v = (T) value;
+      p.result().complete(v);
+    }
+  }
+
+  /** Whether Redis refused the write before sending it (so sending it again cannot double it). */
+  static boolean refusedUnsent(Throwable error) {
+    Throwable t = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    String message = String.valueOf(t.getMessage());
+    return t instanceof io.lettuce.core.RedisException && message.contains("not connected");
+  }
+}
