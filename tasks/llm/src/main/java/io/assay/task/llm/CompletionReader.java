@@ -64,6 +64,9 @@ final class CompletionReader {
         default -> p.skipChildren();
       }
     }
+    if (p.nextToken() != null) {
+      throw new Unusual(); // something after the object: the tree reader says what
+    }
     if (choice == null) {
       throw new InvalidAnswerException("the answer has no choices[0]");
     }
