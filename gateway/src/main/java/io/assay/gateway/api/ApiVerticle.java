@@ -69,9 +69,17 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
+      ctx.response().putHeader(REQUEST_ID, RequestIds.of(ctx.request().getHeader(REQUEST_ID)));
       ctx.addEndHandler(ignored -> c.metrics().request(routeName(ctx),
           ctx.response().getStatusCode()));
       ctx.next();
+    }).failureHandler(ctx -> {
+      if (ctx.response().closed()) {
+        // The client went away (mid-body, say): nobody to answer, nothing wrong here.
+        log.debug("{} {}: client gone", ctx.request().path(), requestId(ctx));
+        return;
+      }
+      ctx.next(); // on to the error handlers below, by status
     });
     router.get("/health/live").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/health/ready").handler(ctx -> {
@@ -79,9 +87,16 @@ public final class ApiVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(Map.of("status", ready ? "ready" : "starting"));
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4")
-        .end(c.metrics().render() + c.moreMetrics().get()));
+    router.get("/metrics").handler(ctx -> {
+      if (!MetricsAccess.allowed(c.config().listener().metricsToken(), ctx.request())) {
+        OpenAiError.forbidden("/metrics is for loopback clients, or for those that send"
+            + " gateway.metrics_token as a bearer token.").send(ctx.response());
+        return;
+      }
+      ctx.response()
+          .putHeader("Content-Type", "text/plain; version=0.0.4")
+          .end(c.metrics().render() + c.moreMetrics().get());
+    });
 
     router.route("/v1/*").handler(BodyHandler.create(false)
         .setBodyLimit(c.config().maxBodyBytes()));
@@ -128,7 +143,8 @@ public final class ApiVerticle extends VerticleBase {
         "We could not parse the body of your request.", null, null).send(ctx.response()));
     router.errorHandler(500, ctx -> {
       if (ctx.failure() != null) {
-        log.error("unhandled error on {}", ctx.request().path(), ctx.failure());
+        log.error("unhandled error on {} ({})", ctx.request().path(), requestId(ctx),
+            ctx.failure());
       }
       OpenAiError.internal().send(ctx.response());
     });
@@ -136,10 +152,17 @@ public final class ApiVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(c.config().host())
         .setPort(c.config().port())
-        .setIdleTimeout(300)
+        .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
     return vertx.createHttpServer(options).requestHandler(router).listen();
+  }
+
+  /** The response header naming a request: the client's own id if it sent a usable one. */
+  static final String REQUEST_ID = "X-Request-Id";
+
+  static String requestId(RoutingContext ctx) {
+    return ctx.response().headers().get(REQUEST_ID);
   }
 
   private static String routeName(RoutingContext ctx) {

@@ -43,7 +43,18 @@ public record GatewayConfig(
     CheckingConfig checking,
     EventsConfig events,
     List<TaskConfig> tasks,
-    List<MinerEntry> miners) {
+    List<MinerEntry> miners,
+    ListenerConfig listener) {
+
+  /**
+   * The public listener's protections ({@code gateway.idle_timeout}, {@code
+   * gateway.metrics_token}).
+   *
+   * @param idleTimeout a connection with no traffic for this long is closed
+   * @param metricsToken the bearer token {@code /metrics} asks for; null: only loopback clients
+   *     may read it
+   */
+  public record ListenerConfig(Duration idleTimeout, String metricsToken) {}
 
   /**
    * @param maxAttempts miners tried for one request before the user sees 503
@@ -140,6 +151,14 @@ public record GatewayConfig(
       throw new ConfigException("config key 'gateway.public_url' (or ASSAY_GATEWAY_PUBLIC_URL):"
           + " expected scheme://host[:port] with no path, found '" + publicUrl + "'");
     }
+    Duration idle = gateway.duration("idle_timeout", Duration.ofSeconds(60));
+    if (idle.toSeconds() < 1) {
+      throw new ConfigException("config key 'gateway.idle_timeout': must be at least 1s, was "
+          + idle);
+    }
+    String metricsToken = gateway.string("metrics_token", "");
+    ListenerConfig listener = new ListenerConfig(idle,
+        metricsToken.isBlank() ? null : metricsToken);
     FilesConfig files = new FilesConfig(
         publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
         gateway.duration("files_ttl", Duration.ofHours(1)),
@@ -208,7 +227,8 @@ public record GatewayConfig(
     }
     root.rejectUnknownKeys();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBody, identity, files, routing,
-        scoring, synthetic, checking, events, List.copyOf(tasks), List.copyOf(miners));
+        scoring, synthetic, checking, events, List.copyOf(tasks), List.copyOf(miners),
+        listener);
   }
 
   /** Where events trimmed from the stream are archived. */
@@ -230,13 +250,13 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, events, tasks, miners);
+        routing, scoring, synthetic, checking, events, tasks, miners, listener);
   }
 
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
         dir.resolve(identityFile.getFileName()), files, routing, scoring, synthetic, checking,
-        events, tasks, miners);
+        events, tasks, miners, listener);
   }
 
   /**
@@ -253,7 +273,7 @@ public record GatewayConfig(
     }
     List<TaskConfig> scaled = kept.stream().map(t -> t.withWeight(t.weight() / sum)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, events, scaled, miners);
+        routing, scoring, synthetic, checking, events, scaled, miners, listener);
   }
 
   /**
@@ -265,7 +285,7 @@ public record GatewayConfig(
     double factor = (double) period.toMillis() / period().toMillis();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
         routing, scoring.compressed(period), synthetic.compressed(factor), checking, events,
-        tasks, miners);
+        tasks, miners, listener);
   }
 
   /** This configuration with every task of {@code kind} changed by {@code change}. */
@@ -274,12 +294,13 @@ public record GatewayConfig(
     List<TaskConfig> changed = tasks.stream().map(t -> !t.kind().equals(kind) ? t
         : change.apply(t)).toList();
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic, checking, events, changed, miners);
+        routing, scoring, synthetic, checking, events, changed, miners, listener);
   }
 
   /** This configuration with synthetic traffic on or off. */
   public GatewayConfig withSynthetic(boolean enabled) {
     return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
-        routing, scoring, synthetic.withEnabled(enabled), checking, events, tasks, miners);
+        routing, scoring, synthetic.withEnabled(enabled), checking, events, tasks, miners,
+        listener);
   }
 }
