@@ -83,6 +83,8 @@ public final class Gateway implements AutoCloseable {
   private final Redis redis;
   private final Identity identity;
   private final Vertx vertx;
+  /** The API server's deployment: undeployed first on close, so requests under way finish. */
+  private volatile String apiDeployment;
   private final HttpClient minerHttp;
   private final MinerDirectory directory;
   private final CapacityPoller poller;
@@ -236,7 +238,7 @@ public final class Gateway implements AutoCloseable {
         new TaskWeightsFile(vertx, b.configFile, taskWeights).watch(Duration.ofSeconds(2));
       }
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      await(vertx.deployVerticle(() -> new ApiVerticle(components),
+      apiDeployment = await(vertx.deployVerticle(() -> new ApiVerticle(components),
           new DeploymentOptions().setInstances(instances)), "start the API server");
       ready.set(true);
       if (config.files().publicUrl() == null && !reachableHost().equals(config.host())) {
@@ -364,6 +366,16 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    String api = apiDeployment;
+    apiDeployment = null;
+    if (api != null) {
+      try {
+        // Stops accepting and drains (ApiVerticle.stop) while routing and Redis still work.
+        vertx.undeploy(api).await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("stopping the API server: {}", e.getMessage());
+      }
+    }
     if (timeline != null) {
       timeline.close();
     }

@@ -59,7 +59,11 @@ public final class ApiVerticle extends VerticleBase {
       BooleanSupplier ready,
       long startedAtSeconds) {}
 
+  /** How long requests under way may take to finish when the gateway stops. */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(4);
+
   private final Components c;
+  private io.vertx.core.http.HttpServer server;
 
   public ApiVerticle(Components components) {
     this.c = components;
@@ -155,7 +159,17 @@ public final class ApiVerticle extends VerticleBase {
         .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
-    return vertx.createHttpServer(options).requestHandler(router).listen();
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  /**
+   * Stops accepting connections and lets requests under way finish, for at most {@link #DRAIN}
+   * (on SIGTERM the whole gateway must be down within 5 s).
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(DRAIN);
   }
 
   /** The response header naming a request: the client's own id if it sent a usable one. */
