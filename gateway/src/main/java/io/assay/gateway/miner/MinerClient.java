@@ -66,10 +66,19 @@ public final class MinerClient {
    * receipt; fails with {@link MinerCallException} when there is no attributable answer.
    */
   public Future<MinerReply> call(HttpMethod method, String path, byte[] body) {
-    return currentSession().compose(s -> send(s, method, path, body)).recover(e -> {
+    return call(method, path, body, timeout.toMillis());
+  }
+
+  /**
+   * Like {@link #call(HttpMethod, String, byte[])}, with the answer due within {@code
+   * timeoutMillis} instead of the miner timeout (which still bounds silences).
+   */
+  public Future<MinerReply> call(HttpMethod method, String path, byte[] body,
+      long timeoutMillis) {
+    return currentSession().compose(s -> send(s, method, path, body, timeoutMillis)).recover(e -> {
       if (e instanceof SessionLost) {
         session = null;
-        return currentSession().compose(s -> send(s, method, path, body));
+        return currentSession().compose(s -> send(s, method, path, body, timeoutMillis));
       }
       return Future.failedFuture(e);
     });
@@ -117,7 +126,7 @@ public final class MinerClient {
               .compose(reply -> verified(signed, path, reply))
               .map(reply -> new StreamOrReply(null, reply));
         })
-        .recover(e -> Future.failedFuture(translate(e, path)));
+        .recover(e -> Future.failedFuture(translate(e, path, timeout.toMillis())));
   }
 
   private Future<Session> currentSession() {
@@ -142,7 +151,8 @@ public final class MinerClient {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return exchange(HttpMethod.POST, "/session", hello, Map.of()).compose(reply -> {
+    return exchange(HttpMethod.POST, "/session", hello, Map.of(), timeout.toMillis())
+        .compose(reply -> {
       if (reply.status() != 200) {
         return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
             "miner " + name + " refused a session: " + reply.status() + " " + reply.errorText()));
@@ -157,9 +167,10 @@ public final class MinerClient {
     });
   }
 
-  private Future<MinerReply> send(Session s, HttpMethod method, String path, byte[] body) {
+  private Future<MinerReply> send(Session s, HttpMethod method, String path, byte[] body,
+      long timeoutMillis) {
     SignedRequest signed = s.sign(method.name(), path, body);
-    return exchange(method, path, body, signed.headers())
+    return exchange(method, path, body, signed.headers(), timeoutMillis)
         .compose(reply -> verified(signed, path, reply));
   }
 
@@ -183,7 +194,7 @@ public final class MinerClient {
   }
 
   private Future<MinerReply> exchange(HttpMethod method, String path, byte[] body,
-      Map<String, String> headers) {
+      Map<String, String> headers, long timeoutMillis) {
     RequestOptions options = new RequestOptions()
         .setMethod(method)
         .setAbsoluteURI(baseUrl + path)
@@ -193,8 +204,8 @@ public final class MinerClient {
     return http.request(options)
         .compose(request -> request.send(Buffer.buffer(body)))
         .compose(response -> boundedBody(response).map(b -> toReply(response, b)))
-        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(translate(e, path)));
+        .timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(translate(e, path, timeoutMillis)));
   }
 
   /**
@@ -225,14 +236,14 @@ public final class MinerClient {
     return new MinerReply(response.statusCode(), response.headers(), body.getBytes(), null);
   }
 
-  private Throwable translate(Throwable e, String path) {
+  private Throwable translate(Throwable e, String path, long timeoutMillis) {
     if (e instanceof MinerCallException || e instanceof SessionLost) {
       return e;
     }
     if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
         || String.valueOf(e.getMessage()).contains("timeout")) {
       return new MinerCallException(MinerCallException.Outcome.TIMEOUT,
-          "miner " + name + " was silent for " + timeout.toSeconds() + " s on " + path, 0, e);
+          "miner " + name + " gave no answer within " + timeoutMillis + " ms on " + path, 0, e);
     }
     return new MinerCallException(MinerCallException.Outcome.UNREACHABLE,
         "miner " + name + " at " + baseUrl + " unreachable on " + path + ": " + e.getMessage(), 0,
