@@ -65,7 +65,10 @@ public final class CheckQueue implements DispatchListener {
       field(args, CheckingStreams.FIELD_TASK, task);
       field(args, CheckingStreams.FIELD_PATH, s.request().path());
       field(args, CheckingStreams.FIELD_REQUEST, utf8(s.task().minerRequestBody(s.request())));
-      field(args, CheckingStreams.FIELD_ANSWER, utf8(s.answer().toMinerBody()));
+      // As received when there are bytes to keep (what the receipt signs); a streamed answer
+      // is written out from its chunks.
+      field(args, CheckingStreams.FIELD_ANSWER, utf8(s.answerBody() != null ? s.answerBody()
+          : s.answer().toMinerBody()));
       field(args, CheckingStreams.FIELD_SYNTHETIC,
           Boolean.toString(s.origin() == Origin.SYNTHETIC));
       field(args, CheckingStreams.FIELD_AT, Long.toString(at));

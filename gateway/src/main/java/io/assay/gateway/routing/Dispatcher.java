@@ -138,7 +138,7 @@ public final class Dispatcher {
               firstByte.answered(taskId, units, (long) (seconds * 1000));
               return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
                 long done = task.units(request, answer);
-                a.succeeded(answer, done, reply.receipt(), seconds);
+                a.succeeded(answer, done, reply.receipt(), seconds, reply.body());
                 return new Served(answer, a.node(), done, (long) (seconds * 1000),
                     reply.receipt());
               });
@@ -360,11 +360,13 @@ public final class Dispatcher {
       return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
+    /** A streamed answer ended whole. */
     void succeeded(TaskAnswer answer, long units, String receipt) {
-      succeeded(answer, units, receipt, elapsedSeconds());
+      succeeded(answer, units, receipt, elapsedSeconds(), null);
     }
 
-    void succeeded(TaskAnswer answer, long units, String receipt, double seconds) {
+    /** @param body the miner's bytes of a whole (non-streamed) answer */
+    void succeeded(TaskAnswer answer, long units, String receipt, double seconds, byte[] body) {
       if (settled) {
         return;
       }
@@ -377,7 +379,7 @@ public final class Dispatcher {
       Double p = share > 0 && ThreadLocalRandom.current().nextDouble() < share ? share : null;
       listener.settled(new Settlement(node, task, origin, request, reservation,
           RequestOutcome.Outcome.SUCCESS, null, units, seconds, answer, receipt, p, stopped,
-          null));
+          null, body));
     }
 
     void abandoned(long unitsSoFar) {
@@ -388,7 +390,7 @@ public final class Dispatcher {
       long stopped = reservation.capacity().settle(reservation, unitsSoFar, false);
       listener.settled(new Settlement(node, task, origin, request, reservation,
           RequestOutcome.Outcome.ABANDONED, null, unitsSoFar, elapsedSeconds(), null, null, null,
-          stopped, "the user left the stream"));
+          stopped, "the user left the stream", null));
     }
 
     void failed(Outcome outcome, long retryAfterSeconds, String message) {
@@ -413,7 +415,7 @@ public final class Dispatcher {
       }
       listener.settled(new Settlement(node, task, origin, request, reservation,
           rateLimited ? RequestOutcome.Outcome.RATE_LIMITED : RequestOutcome.Outcome.FAILED,
-          outcome, 0, elapsedSeconds(), null, null, null, stopped, message));
+          outcome, 0, elapsedSeconds(), null, null, null, stopped, message, null));
     }
   }
 

@@ -23,8 +23,10 @@ import io.assay.task.TaskRequest;
  * @param windowGivenUp units of the test window given up because this failure stopped it, or
  *     -1
  * @param message why it failed, for logs; null on success
+ * @param answerBody the answer's bytes exactly as the miner sent them (what its receipt signs),
+ *     for checking as received; null for a streamed answer or without an answer
  */
 public record Settlement(MinerNode miner, Task task, Origin origin, TaskRequest request,
     TaskCapacity.Reservation reservation, Outcome outcome, MinerCallException.Outcome failure,
     long units, double seconds, TaskAnswer answer, String answerId, Double checkProbability,
-    long windowGivenUp, String message) {}
+    long windowGivenUp, String message, byte[] answerBody) {}
