@@ -45,24 +45,29 @@ public final class FirstByteDeadlines {
     return Math.min(maxMillis, Math.max(MIN_MILLIS, (long) Math.ceil(millis)));
   }
 
-  /** The last {@link #SAMPLES} values. */
+  /**
+   * The last {@link #SAMPLES} values and their 95th percentile, worked out again every {@link
+   * #REFRESH} values rather than on every request.
+   */
   private static final class Ring {
+    private static final int REFRESH = 16;
     private final double[] values = new double[SAMPLES];
     private long count;
+    private volatile double p95 = Double.NaN;
 
     synchronized void add(double value) {
       values[(int) (count++ % SAMPLES)] = value;
+      int n = (int) Math.min(count, SAMPLES);
+      if (n >= WARM && (Double.isNaN(p95) || count % REFRESH == 0)) {
+        double[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        p95 = sorted[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
+      }
     }
 
     /** The 95th percentile, or NaN before {@link #WARM} values. */
-    synchronized double p95() {
-      int n = (int) Math.min(count, SAMPLES);
-      if (n < WARM) {
-        return Double.NaN;
-      }
-      double[] sorted = Arrays.copyOf(values, n);
-      Arrays.sort(sorted);
-      return sorted[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
+    double p95() {
+      return p95;
     }
   }
 }
