@@ -57,6 +57,25 @@ class KeyRateLimitIntegrationTest {
         .isEqualTo("name");
   }
 
+  @Test
+  void userKeys_cannotReachTheOperatorApi_norAdminKeysTheUserApi() throws Exception {
+    Devnet devnet = TestDevnets.shared();
+    String root = devnet.info().baseUrl().replace("/v1", "");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> userOnAdmin = http.send(HttpRequest.newBuilder(
+            URI.create(root + "/admin/miners"))
+        .header("Authorization", "Bearer " + devnet.info().apiKey()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> adminOnUser = http.send(HttpRequest.newBuilder(
+            URI.create(devnet.info().baseUrl() + "/models"))
+        .header("Authorization", "Bearer " + devnet.info().adminKey()).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(userOnAdmin.statusCode()).isEqualTo(403);
+    assertThat(adminOnUser.statusCode()).isEqualTo(403);
+    assertThat(adminOnUser.body()).contains("/admin");
+  }
+
   private static HttpResponse<String> createKey(Devnet devnet, String body) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(devnet.info().baseUrl().replace("/v1", "") + "/admin/keys"))

@@ -56,6 +56,13 @@ final class Authenticator implements Handler<RoutingContext> {
         OpenAiError.forbidden("This endpoint needs an admin key.").send(ctx.response());
         return;
       }
+      if (required == ApiKey.Role.USER && key.role() == ApiKey.Role.ADMIN) {
+        // Kept apart: an admin key that leaks through a client's config must not also be
+        // spendable, and usage is never billed to the operator's key.
+        OpenAiError.forbidden("Admin keys are for the operator API (/admin) only; use a user"
+            + " key.").send(ctx.response());
+        return;
+      }
       long retryAfter = limiter.admit(key);
       if (retryAfter > 0) {
         OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
