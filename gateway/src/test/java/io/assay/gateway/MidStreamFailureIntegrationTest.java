@@ -3,33 +3,22 @@ package io.assay.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.assay.gateway.auth.ApiKey;
-import io.assay.gateway.config.ConfigFiles;
-import io.assay.gateway.config.GatewayConfig;
-import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.miner.Miner;
-import io.assay.miner.TaskOffer;
-import io.assay.miner.Workers;
-import io.assay.protocol.Identity;
 import io.assay.task.Backend;
 import io.assay.task.ChunkSink;
 import io.assay.task.Json;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
-import io.assay.task.llm.LlmKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -43,11 +32,10 @@ import org.junit.jupiter.api.Test;
  */
 class MidStreamFailureIntegrationTest {
 
-  private static final LlmKind KIND = new LlmKind();
   private static final TaskSpec SPEC = new TaskSpec("llm", "reference-lm", 1_000_000, 128);
 
-  private static ExecutorService workers;
-  private static final List<Miner> miners = new ArrayList<>();
+  private static LlmTestGateway test;
+  private static List<Miner> miners;
   private static Gateway gateway;
   private static String apiKey;
   private static final CountDownLatch stalled = new CountDownLatch(1);
@@ -56,34 +44,18 @@ class MidStreamFailureIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    workers = Workers.inference();
-    Path dir = TestDevnets.tempDir("assay-midstream");
-    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0).withDataDir(dir);
-    Identity validator = Identity.loadOrCreate(config.identityFile());
-    List<MinerEntry> entries = new ArrayList<>();
-    for (String name : List.of("first", "second")) {
-      Miner miner = Miner.builder()
-          .name(name)
-          .identity(Identity.generate())
-          .acceptValidators(validator.hotkey()::equals)
-          .offer(new TaskOffer(KIND, SPEC, new StallingBackend(name,
-              KIND.referenceBackend(SPEC, workers).orElseThrow()), 1_000_000, 4))
-          .build();
-      miner.start().toCompletableFuture().join();
-      miners.add(miner);
-      entries.add(new MinerEntry(name, "http://127.0.0.1:" + miner.port(),
-          miner.hotkey().value()));
-    }
-    gateway = Gateway.builder(config).miners(entries).start();
-    apiKey = gateway.call(() -> gateway.keys().create("test", ApiKey.Role.USER, 0), "key");
+    test = LlmTestGateway.start("assay-midstream", SPEC, 4, reference -> Map.of(
+        "first", new StallingBackend("first", reference),
+        "second", new StallingBackend("second", reference)));
+    miners = test.miners;
+    gateway = test.gateway;
+    apiKey = test.apiKey;
   }
 
   @AfterAll
   static void stop() {
     release.countDown();
-    gateway.close();
-    miners.forEach(Miner::close);
-    workers.shutdownNow();
+    test.close();
   }
 
   @Test

@@ -2,27 +2,16 @@ package io.assay.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assay.gateway.auth.ApiKey;
-import io.assay.gateway.config.ConfigFiles;
-import io.assay.gateway.config.GatewayConfig;
-import io.assay.gateway.config.GatewayConfig.MinerEntry;
-import io.assay.miner.Miner;
-import io.assay.miner.TaskOffer;
-import io.assay.miner.Workers;
-import io.assay.protocol.Identity;
 import io.assay.task.TaskSpec;
-import io.assay.task.llm.LlmKind;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class SlowReaderIntegrationTest {
 
-  private static final LlmKind KIND = new LlmKind();
   private static final TaskSpec SPEC = new TaskSpec("llm", "reference-lm", 100_000_000, 4096);
   /** The most runs; it stops sooner once {@link #LONG_RUNS} streams were long. */
   private static final int RUNS = 12;
@@ -44,35 +32,21 @@ class SlowReaderIntegrationTest {
   /** Far more than the socket buffers and the gateway's write queue hold at these sizes. */
   private static final long LONG = 256 * 1024;
 
-  private static ExecutorService workers;
-  private static Miner miner;
+  private static LlmTestGateway test;
   private static Gateway gateway;
   private static String apiKey;
 
   @BeforeAll
   static void start() throws Exception {
-    workers = Workers.inference();
-    Path dir = TestDevnets.tempDir("assay-slow-reader");
-    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0).withDataDir(dir);
-    Identity validator = Identity.loadOrCreate(config.identityFile());
-    miner = Miner.builder()
-        .name("only")
-        .identity(Identity.generate())
-        .acceptValidators(validator.hotkey()::equals)
-        .offer(new TaskOffer(KIND, SPEC, KIND.referenceBackend(SPEC, workers).orElseThrow(),
-            100_000_000, 8))
-        .build();
-    miner.start().toCompletableFuture().join();
-    gateway = Gateway.builder(config).miners(List.of(new MinerEntry("only",
-        "http://127.0.0.1:" + miner.port(), miner.hotkey().value()))).start();
-    apiKey = gateway.call(() -> gateway.keys().create("slow", ApiKey.Role.USER, 0), "key");
+    test = LlmTestGateway.start("assay-slow-reader", SPEC, 8,
+        reference -> Map.of("only", reference));
+    gateway = test.gateway;
+    apiKey = test.apiKey;
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    miner.close();
-    workers.shutdownNow();
+    test.close();
   }
 
   @Test

@@ -1,0 +1,80 @@
+package io.assay.gateway;
+
+import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.config.ConfigFiles;
+import io.assay.gateway.config.GatewayConfig;
+import io.assay.gateway.config.GatewayConfig.MinerEntry;
+import io.assay.miner.Miner;
+import io.assay.miner.TaskOffer;
+import io.assay.miner.Workers;
+import io.assay.protocol.Identity;
+import io.assay.task.Backend;
+import io.assay.task.TaskSpec;
+import io.assay.task.llm.LlmKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * A gateway on loopback (default configuration, its own data directory and Redis) in front of
+ * in-process miners offering the llm task {@code reference-lm}, each through a backend the test
+ * chooses (usually the reference one, wrapped to misbehave), with a user key.
+ */
+final class LlmTestGateway implements AutoCloseable {
+
+  static final LlmKind KIND = new LlmKind();
+
+  final Gateway gateway;
+  final List<Miner> miners;
+  final String apiKey;
+  private final ExecutorService workers;
+
+  private LlmTestGateway(Gateway gateway, List<Miner> miners, String apiKey,
+      ExecutorService workers) {
+    this.gateway = gateway;
+    this.miners = miners;
+    this.apiKey = apiKey;
+    this.workers = workers;
+  }
+
+  /**
+   * @param spec the task the miners offer, its capacity per period and per request
+   * @param concurrency requests each miner takes at once
+   * @param backends the miners by name, each with its backend, given the reference backend
+   */
+  static LlmTestGateway start(String dirPrefix, TaskSpec spec, int concurrency,
+      Function<Backend, Map<String, Backend>> backends) throws Exception {
+    ExecutorService workers = Workers.inference();
+    Backend reference = KIND.referenceBackend(spec, workers).orElseThrow();
+    Path dir = TestDevnets.tempDir(dirPrefix);
+    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0).withDataDir(dir);
+    Identity validator = Identity.loadOrCreate(config.identityFile());
+    List<Miner> miners = new ArrayList<>();
+    List<MinerEntry> entries = new ArrayList<>();
+    for (Map.Entry<String, Backend> m : new LinkedHashMap<>(backends.apply(reference))
+        .entrySet()) {
+      Miner miner = Miner.builder().name(m.getKey()).identity(Identity.generate())
+          .acceptValidators(validator.hotkey()::equals)
+          .offer(new TaskOffer(KIND, spec, m.getValue(), spec.maxCapacity(), concurrency))
+          .build();
+      miner.start().toCompletableFuture().join();
+      miners.add(miner);
+      entries.add(new MinerEntry(m.getKey(), "http://127.0.0.1:" + miner.port(),
+          miner.hotkey().value()));
+    }
+    Gateway gateway = Gateway.builder(config).miners(entries).start();
+    String key = gateway.call(() -> gateway.keys().create("test", ApiKey.Role.USER, 0), "key");
+    return new LlmTestGateway(gateway, miners, key, workers);
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    miners.forEach(Miner::close);
+    workers.shutdownNow();
+  }
+}
