@@ -127,8 +127,12 @@ public final class Dispatcher {
     byte[] body = task.minerRequestBody(request);
     String taskId = task.spec().id();
     return attempt(task, request, units, pinned, origin, new HashSet<>(), busy, 1,
-        a -> a.node().client().call(HttpMethod.POST, request.path(), body,
-                firstByte.deadlineMillis(taskId, units))
+        // Only a user waits: synthetic tests keep the whole miner timeout, so a learnt deadline
+        // never turns a slow but working miner's test into a failure.
+        a -> (origin == Origin.ORGANIC
+                ? a.node().client().call(HttpMethod.POST, request.path(), body,
+                    firstByte.deadlineMillis(taskId, units))
+                : a.node().client().call(HttpMethod.POST, request.path(), body))
             .compose(reply -> {
               if (reply.status() != 200) {
                 return Future.failedFuture(failure(a.node(), reply));
