@@ -38,6 +38,7 @@ import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
+import io.assay.gateway.state.StoreCompaction;
 import io.assay.gateway.usage.GatewayMetrics;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.protocol.Hotkey;
@@ -220,6 +221,9 @@ public final class Gateway implements AutoCloseable {
         log.debug("verdict timeouts not swept: {}", e.getMessage());
         return 0;
       }));
+      if (privateRedis != null) {
+        new StoreCompaction(redis).schedule(vertx);
+      }
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
