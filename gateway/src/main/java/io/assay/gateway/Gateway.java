@@ -244,7 +244,7 @@ public final class Gateway implements AutoCloseable {
         new TaskWeightsFile(vertx, b.configFile, taskWeights).watch(Duration.ofSeconds(2));
       }
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      apiDeployment = await(vertx.deployVerticle(() -> new ApiVerticle(components),
+      apiDeployment = await(vertx.deployVerticle(ApiVerticle.instances(components),
           new DeploymentOptions().setInstances(instances)), "start the API server");
       ready.set(true);
       if (config.files().publicUrl() == null && !reachableHost().equals(config.host())) {

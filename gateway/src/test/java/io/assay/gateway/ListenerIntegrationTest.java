@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.config.ConfigException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.function.Executable;
 /** The public listener: request ids on every answer, and who may read {@code /metrics}. */
 class ListenerIntegrationTest {
 
+  private static final int MAX_CONNECTIONS = 6;
   private static Gateway gateway;
   private static String root;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -27,7 +31,9 @@ class ListenerIntegrationTest {
   @BeforeAll
   static void start() throws Exception {
     Path dir = TestDevnets.tempDir("assay-listener");
-    GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_GATEWAY_METRICS_TOKEN", "s3cret"))
+    GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_GATEWAY_METRICS_TOKEN", "s3cret",
+            "ASSAY_GATEWAY_BODY_TIMEOUT", "1s", "ASSAY_GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
+            Integer.toString(MAX_CONNECTIONS)))
         .withPort(0).withDataDir(dir);
     gateway = Gateway.builder(config).miners(List.of()).start();
     root = gateway.baseUrl().replace("/v1", "");
@@ -67,6 +73,62 @@ class ListenerIntegrationTest {
     ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
         load);
     assertThat(e.getMessage()).contains("gateway.idle_timeout");
+  }
+
+  @Test
+  void aBodyThatTrickles_gets408_andItsConnectionCloses() throws Exception {
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n"
+          + "Authorization: Bearer nobody\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100\r\n\r\n{\"model\":").getBytes(StandardCharsets.US_ASCII));
+      // body_timeout is 1 s here; the socket's own timeout (10 s) bounds a miss.
+      String answer = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("request_timeout");
+    }
+  }
+
+  @Test
+  void aClientOverItsConnections_hasTheExtraOnesClosed_andCanConnectAgainAfter()
+      throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    int served = 0;
+    int refused = 0;
+    try {
+      for (int i = 0; i < MAX_CONNECTIONS + 2; i++) {
+        Socket socket = connect();
+        sockets.add(socket);
+        socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: g\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        byte[] head = new byte[12];
+        int n;
+        try {
+          n = socket.getInputStream().readNBytes(head, 0, head.length);
+        } catch (java.io.IOException reset) {
+          n = 0;
+        }
+        if (n == head.length && new String(head, StandardCharsets.US_ASCII).endsWith("200")) {
+          served++;
+        } else {
+          refused++;
+        }
+      }
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+    assertThat(served).isLessThanOrEqualTo(MAX_CONNECTIONS);
+    assertThat(refused).isGreaterThanOrEqualTo(2);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(
+        () -> assertThat(get("/health/live", null).statusCode()).isEqualTo(200));
+  }
+
+  private static Socket connect() throws Exception {
+    URI uri = URI.create(root);
+    Socket socket = new Socket(uri.getHost(), uri.getPort());
+    socket.setSoTimeout(10_000);
+    return socket;
   }
 
   private HttpResponse<String> get(String path, String authorization) throws Exception {

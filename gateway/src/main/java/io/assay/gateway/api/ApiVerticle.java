@@ -63,10 +63,19 @@ public final class ApiVerticle extends VerticleBase {
   static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(4);
 
   private final Components c;
+  private final ClientConnections connections;
   private io.vertx.core.http.HttpServer server;
 
-  public ApiVerticle(Components components) {
+  private ApiVerticle(Components components, ClientConnections connections) {
     this.c = components;
+    this.connections = connections;
+  }
+
+  /** Makes the server's instances (one per event loop), sharing one count of connections. */
+  public static java.util.function.Supplier<ApiVerticle> instances(Components components) {
+    ClientConnections connections =
+        new ClientConnections(components.config().listener().maxConnectionsPerClient());
+    return () -> new ApiVerticle(components, connections);
   }
 
   @Override
@@ -102,6 +111,22 @@ public final class ApiVerticle extends VerticleBase {
           .end(c.metrics().render() + c.moreMetrics().get());
     });
 
+    long bodyMillis = c.config().listener().bodyTimeout().toMillis();
+    router.route("/v1/*").handler(ctx -> {
+      // A body still arriving after body_timeout is a slow (or stalled) client: 408, and the
+      // connection goes, rather than holding a slot for as long as it trickles.
+      long timer = vertx.setTimer(bodyMillis, id -> {
+        if (!ctx.request().isEnded() && !ctx.response().ended()) {
+          ctx.response().putHeader("Connection", "close");
+          new OpenAiError(408, "The request body did not arrive within "
+              + c.config().listener().bodyTimeout().toSeconds() + " s.", "invalid_request_error",
+              null, "request_timeout", 0).send(ctx.response());
+          ctx.request().connection().close();
+        }
+      });
+      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+      ctx.next();
+    });
     router.route("/v1/*").handler(BodyHandler.create(false)
         .setBodyLimit(c.config().maxBodyBytes()));
     router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER));
@@ -159,7 +184,8 @@ public final class ApiVerticle extends VerticleBase {
         .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    return vertx.createHttpServer(options).connectionHandler(connections::opened)
+        .requestHandler(router).listen()
         .onSuccess(listening -> server = listening);
   }
 

@@ -48,13 +48,19 @@ public record GatewayConfig(
 
   /**
    * The public listener's protections ({@code gateway.idle_timeout}, {@code
-   * gateway.metrics_token}).
+   * gateway.metrics_token}, {@code gateway.body_timeout}, {@code
+   * gateway.max_connections_per_client}).
    *
    * @param idleTimeout a connection with no traffic for this long is closed
    * @param metricsToken the bearer token {@code /metrics} asks for; null: only loopback clients
    *     may read it
+   * @param bodyTimeout a request whose body has not all arrived this long after it began gets
+   *     408 and its connection is closed (slow bodies)
+   * @param maxConnectionsPerClient connections one client address may hold open at once; more
+   *     are closed as they open (slow headers, connection floods)
    */
-  public record ListenerConfig(Duration idleTimeout, String metricsToken) {}
+  public record ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
+      int maxConnectionsPerClient) {}
 
   /**
    * @param maxAttempts miners tried for one request before the user sees 503
@@ -157,8 +163,14 @@ public record GatewayConfig(
           + idle);
     }
     String metricsToken = gateway.string("metrics_token", "");
+    Duration bodyTimeout = gateway.duration("body_timeout", Duration.ofSeconds(30));
+    if (bodyTimeout.toMillis() < 100) {
+      throw new ConfigException("config key 'gateway.body_timeout': must be at least 100ms, was "
+          + bodyTimeout);
+    }
     ListenerConfig listener = new ListenerConfig(idle,
-        metricsToken.isBlank() ? null : metricsToken);
+        metricsToken.isBlank() ? null : metricsToken, bodyTimeout,
+        gateway.integer("max_connections_per_client", 4096, 1, 1_000_000));
     FilesConfig files = new FilesConfig(
         publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
         gateway.duration("files_ttl", Duration.ofHours(1)),
