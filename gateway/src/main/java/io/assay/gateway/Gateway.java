@@ -33,7 +33,6 @@ import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.miner.MinerClient;
 import io.assay.gateway.routing.CapacityPoller;
 import io.assay.gateway.routing.Dispatcher;
-import io.assay.gateway.routing.FirstByteDeadlines;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.state.PrivateRedis;
@@ -153,8 +152,7 @@ public final class Gateway implements AutoCloseable {
               Math.min(config.routing().failureCooldown().toMillis(), periodMillis / 4),
               Math.max(10, Math.min(12_000, periodMillis / 300)), periodMillis,
               config.checking().organicShare(), config.checking().syntheticShare()),
-          new SplittableRandom(), streams, task -> params.task(task).minRate(),
-          new FirstByteDeadlines(config.routing().minerTimeout().toMillis()));
+          new SplittableRandom(), streams, task -> params.task(task).minRate());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       if (config.events().trim()) {
         checkWritable(config.archiveDir());

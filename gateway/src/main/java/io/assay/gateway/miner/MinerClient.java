@@ -69,11 +69,7 @@ public final class MinerClient {
     return call(method, path, body, timeout.toMillis());
   }
 
-  /**
-   * Like {@link #call(HttpMethod, String, byte[])}, with the answer due within {@code
-   * timeoutMillis} instead of the miner timeout (which still bounds silences).
-   */
-  public Future<MinerReply> call(HttpMethod method, String path, byte[] body,
+  private Future<MinerReply> call(HttpMethod method, String path, byte[] body,
       long timeoutMillis) {
     return currentSession().compose(s -> send(s, method, path, body, timeoutMillis)).recover(e -> {
       if (e instanceof SessionLost) {

@@ -56,16 +56,14 @@ public final class Dispatcher {
   private final Settings settings;
   private final StreamWatch watch;
   private final ToDoubleFunction<String> minRate;
-  private final FirstByteDeadlines firstByte;
 
   /**
    * @param watch cuts streams that fall behind
    * @param minRate {@code stream.min_rate} of a task, by task id
-   * @param firstByte how long a miner may take to start answering a non-streamed request
    */
   public Dispatcher(MinerDirectory directory, DispatchListener listener, Clock clock,
       Settings settings, RandomGenerator random, StreamWatch watch,
-      ToDoubleFunction<String> minRate, FirstByteDeadlines firstByte) {
+      ToDoubleFunction<String> minRate) {
     this.directory = directory;
     this.selector = new MinerSelector(random);
     this.listener = listener;
@@ -73,7 +71,6 @@ public final class Dispatcher {
     this.settings = settings;
     this.watch = watch;
     this.minRate = minRate;
-    this.firstByte = firstByte;
   }
 
   /** A served request: the validated answer, who gave it and the work it counts for. */
@@ -125,21 +122,14 @@ public final class Dispatcher {
   private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
       Origin origin, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
-    String taskId = task.spec().id();
     return attempt(task, request, units, pinned, origin, new HashSet<>(), busy, 1,
-        // Only a user waits: synthetic tests keep the whole miner timeout, so a learnt deadline
-        // never turns a slow but working miner's test into a failure.
-        a -> (origin == Origin.ORGANIC
-                ? a.node().client().call(HttpMethod.POST, request.path(), body,
-                    firstByte.deadlineMillis(taskId, units))
-                : a.node().client().call(HttpMethod.POST, request.path(), body))
+        a -> a.node().client().call(HttpMethod.POST, request.path(), body)
             .compose(reply -> {
               if (reply.status() != 200) {
                 return Future.failedFuture(failure(a.node(), reply));
               }
               // The miner's time ends when its reply arrives, not when we have read it.
               double seconds = a.elapsedSeconds();
-              firstByte.answered(taskId, units, (long) (seconds * 1000));
               return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
                 long done = task.units(request, answer);
                 a.succeeded(answer, done, reply.receipt(), seconds, reply.body());
