@@ -204,7 +204,7 @@ public final class AdminRoutes {
     if (!limit.isMissingNode() && !limit.isNull()
         && !(limit.canConvertToInt() && limit.isIntegralNumber() && limit.asInt() >= 0)) {
       OpenAiError.invalidRequest("requests_per_minute must be a whole number >= 0 (0: no limit),"
-          + " was " + clip(limit.toString()), "requests_per_minute", "invalid_value")
+          + " was " + OpenAiError.quote(limit.toString()), "requests_per_minute", "invalid_value")
           .send(ctx.response());
       return;
     }
@@ -242,9 +242,5 @@ public final class AdminRoutes {
     } catch (IOException e) {
       OpenAiError.internal().send(ctx.response());
     }
-  }
-
-  private static String clip(String value) {
-    return value.length() <= 100 ? value : value.substring(0, 100) + "...";
   }
 }

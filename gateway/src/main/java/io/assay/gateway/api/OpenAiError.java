@@ -43,14 +43,20 @@ public record OpenAiError(int status, String message, String type, String param,
   }
 
   public static OpenAiError unknownModel(String model) {
-    // Quoted, not echoed whole: a model name can be as long as the body limit allows.
-    String quoted = model.length() <= MAX_QUOTED ? model : model.substring(0, MAX_QUOTED) + "...";
-    return new OpenAiError(404, "The model `" + quoted + "` does not exist or you do not have"
-        + " access to it.", "invalid_request_error", "model", "model_not_found", 0);
+    return new OpenAiError(404, "The model `" + quote(model) + "` does not exist or you do not"
+        + " have access to it.", "invalid_request_error", "model", "model_not_found", 0);
   }
 
   /** The most characters of a user's value quoted back in a message. */
   private static final int MAX_QUOTED = 100;
+
+  /**
+   * A user's value as a message quotes it: whole up to {@link #MAX_QUOTED} characters, else cut
+   * there with "...", since a value can be as long as the body limit allows.
+   */
+  public static String quote(String value) {
+    return value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED) + "...";
+  }
 
   public static OpenAiError notFound(String what) {
     return new OpenAiError(404, what, "invalid_request_error", null, "not_found", 0);
