@@ -156,15 +156,17 @@ final class MinerServer implements Miner {
     }
     boolean hello = method == HttpMethod.POST && path.equals("/session");
     int limit = hello ? MAX_HELLO_BYTES : maxBodyBytes;
+    RequestAuthenticator.Prechecked headers = null;
     if (!hello) {
       // Strangers are turned away on their headers alone, before any body is read.
       try {
-        authenticator.precheck(method.name(), path, request::getHeader);
+        headers = authenticator.precheck(method.name(), path, request::getHeader);
       } catch (ProtocolException e) {
         refuseBody(request, e.reason().status(), e.reason().code(), e.getMessage());
         return;
       }
     }
+    RequestAuthenticator.Prechecked prechecked = headers;
     String contentLength = request.getHeader("Content-Length");
     if (contentLength != null && parseLong(contentLength) > limit) {
       refuseBody(request, 413, "request_too_large", "body exceeds " + limit + " bytes");
@@ -196,7 +198,7 @@ final class MinerServer implements Miner {
         return;
       }
       try {
-        route(request, method, path, body.getBytes());
+        route(request, method, path, body.getBytes(), prechecked);
       } catch (ProtocolException e) {
         sendError(request.response(), e.reason().status(), e.reason().code(), e.getMessage());
       } catch (RuntimeException e) {
@@ -218,14 +220,15 @@ final class MinerServer implements Miner {
     sendError(response, status, code, message);
   }
 
-  private void route(HttpServerRequest request, HttpMethod method, String path, byte[] body) {
+  /** @param headers the request's protocol headers, checked before its body; null for a hello */
+  private void route(HttpServerRequest request, HttpMethod method, String path, byte[] body,
+      RequestAuthenticator.Prechecked headers) {
     HttpServerResponse response = request.response();
-    if (method == HttpMethod.POST && path.equals("/session")) {
+    if (headers == null) {
       openSession(response, body);
       return;
     }
-    AuthenticatedRequest auth =
-        authenticator.verify(method.name(), path, request::getHeader, body);
+    AuthenticatedRequest auth = authenticator.verify(headers, body);
     if (method == HttpMethod.GET && path.equals("/capacity")) {
       CapacityDeclaration declaration = capacity.answer();
       if (declaration == null) {

@@ -52,53 +52,47 @@ public final class RequestAuthenticator {
   }
 
   /**
-   * The checks that need no body: the protocol headers are well formed, the session is known
-   * and the timestamp is within the window. A miner runs this before it reads a body, so a
-   * stranger cannot make it buffer one; {@link #verify} repeats it.
-   *
-   * @param header looks up a request header by name, case-insensitively; null if absent
-   * @throws ProtocolException naming the failed check
+   * A request whose protocol headers passed {@link #precheck}: well formed, the session known,
+   * the timestamp within the window, when the headers came.
    */
-  public void precheck(String method, String path, Function<String, String> header) {
-    headers(method, path, header);
+  public static final class Prechecked {
+    private final String method;
+    private final String path;
+    private final String sessionId;
+    private final String nonce;
+    private final String timestampText;
+    private final long timestamp;
+    private final byte[] mac;
+
+    private Prechecked(String method, String path, String sessionId, String nonce,
+        String timestampText, long timestamp, byte[] mac) {
+      this.method = method;
+      this.path = path;
+      this.sessionId = sessionId;
+      this.nonce = nonce;
+      this.timestampText = timestampText;
+      this.timestamp = timestamp;
+      this.mac = mac;
+    }
   }
 
   /**
-   * Authenticates one request.
+   * The checks that need no body: the protocol headers are well formed, the session is known
+   * and the timestamp is within the window. A miner runs this before it reads a body, so a
+   * stranger cannot make it buffer one, then finishes with {@link #verify(Prechecked, byte[])}.
    *
-   * @param method the HTTP method
-   * @param path the request target exactly as on the request line (path and query)
    * @param header looks up a request header by name, case-insensitively; null if absent
-   * @param body the request body; null means empty
-   * @return the authenticated request, which issues the receipt for the answer
    * @throws ProtocolException naming the failed check
    */
-  public AuthenticatedRequest verify(String method, String path, Function<String, String> header,
-      byte[] body) {
-    Checked h = headers(method, path, header);
-    byte[] canonical = Session.canonicalRequest(method.toUpperCase(Locale.ROOT), path, h.nonce,
-        h.timestampText, body);
-    if (!MessageDigest.isEqual(h.mac, h.session.mac(canonical))) {
-      throw new ProtocolException(RejectReason.BAD_MAC, "request MAC does not match the method,"
-          + " path, nonce, timestamp and body under session " + h.sessionId);
-    }
-    switch (nonces.record(h.sessionId + '/' + h.nonce, h.timestamp, h.now)) {
-      case REPLAYED:
-        throw new ProtocolException(RejectReason.REPLAYED_NONCE,
-            "request nonce " + h.nonce + " was already used in session " + h.sessionId);
-      case FULL:
-        throw new ProtocolException(RejectReason.REPLAYED_NONCE, "cannot remember more request"
-            + " nonces: " + nonces.capacity() + " seen within the window; retry later");
-      default:
-        return new AuthenticatedRequest(h.session, Codec.sha256(canonical));
-    }
+  public Prechecked precheck(String method, String path, Function<String, String> header) {
+    Prechecked pre = parse(method, path, header);
+    current(pre, clock.millis());
+    return pre;
   }
 
-  /** What the header checks found. */
-  private record Checked(String sessionId, String nonce, String timestampText, long timestamp,
-      byte[] mac, Session session, long now) {}
-
-  private Checked headers(String method, String path, Function<String, String> header) {
+  /** The protocol headers, checked for form only. */
+  private static Prechecked parse(String method, String path,
+      Function<String, String> header) {
     String sessionId = required(header, ProtocolHeaders.SESSION);
     String nonce = required(header, ProtocolHeaders.NONCE);
     String timestampText = required(header, ProtocolHeaders.TIMESTAMP);
@@ -118,14 +112,62 @@ public final class RequestAuthenticator {
         || path.indexOf('\n') >= 0) {
       throw malformed("method and path must be non-empty and on one line");
     }
+    return new Prechecked(method, path, sessionId, nonce, timestampText, timestamp, mac);
+  }
+
+  /**
+   * Authenticates one request.
+   *
+   * @param method the HTTP method
+   * @param path the request target exactly as on the request line (path and query)
+   * @param header looks up a request header by name, case-insensitively; null if absent
+   * @param body the request body; null means empty
+   * @return the authenticated request, which issues the receipt for the answer
+   * @throws ProtocolException naming the failed check
+   */
+  public AuthenticatedRequest verify(String method, String path, Function<String, String> header,
+      byte[] body) {
+    return verify(parse(method, path, header), body);
+  }
+
+  /**
+   * Finishes authenticating a request {@link #precheck}ed before its body came: the session and
+   * the timestamp are checked again at this time, then the MAC over the body and the nonce.
+   *
+   * @param body the request body; null means empty
+   * @return the authenticated request, which issues the receipt for the answer
+   * @throws ProtocolException naming the failed check
+   */
+  public AuthenticatedRequest verify(Prechecked pre, byte[] body) {
     long now = clock.millis();
-    Session session = sessions.session(sessionId, now);
-    if (!NonceMemory.withinWindow(timestamp, now, windowMillis)) {
-      throw new ProtocolException(RejectReason.STALE_TIMESTAMP, "request timestamp " + timestamp
-          + " is " + (now - timestamp) + " ms from this miner's clock " + now + ", outside the "
-          + windowMillis + " ms window");
+    Session session = current(pre, now);
+    byte[] canonical = Session.canonicalRequest(pre.method.toUpperCase(Locale.ROOT), pre.path,
+        pre.nonce, pre.timestampText, body);
+    if (!MessageDigest.isEqual(pre.mac, session.mac(canonical))) {
+      throw new ProtocolException(RejectReason.BAD_MAC, "request MAC does not match the method,"
+          + " path, nonce, timestamp and body under session " + pre.sessionId);
     }
-    return new Checked(sessionId, nonce, timestampText, timestamp, mac, session, now);
+    switch (nonces.record(pre.sessionId + '/' + pre.nonce, pre.timestamp, now)) {
+      case REPLAYED:
+        throw new ProtocolException(RejectReason.REPLAYED_NONCE,
+            "request nonce " + pre.nonce + " was already used in session " + pre.sessionId);
+      case FULL:
+        throw new ProtocolException(RejectReason.REPLAYED_NONCE, "cannot remember more request"
+            + " nonces: " + nonces.capacity() + " seen within the window; retry later");
+      default:
+        return new AuthenticatedRequest(session, Codec.sha256(canonical));
+    }
+  }
+
+  /** The request's session, if still known at {@code now}, and its timestamp in the window. */
+  private Session current(Prechecked pre, long now) {
+    Session session = sessions.session(pre.sessionId, now);
+    if (!NonceMemory.withinWindow(pre.timestamp, now, windowMillis)) {
+      throw new ProtocolException(RejectReason.STALE_TIMESTAMP, "request timestamp "
+          + pre.timestamp + " is " + (now - pre.timestamp) + " ms from this miner's clock " + now
+          + ", outside the " + windowMillis + " ms window");
+    }
+    return session;
   }
 
   private static String required(Function<String, String> header, String name) {
