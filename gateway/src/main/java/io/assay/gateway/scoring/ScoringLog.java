@@ -2,13 +2,10 @@ package io.assay.gateway.scoring;
 
 import io.assay.gateway.scoring.ScoringEvent.CapacityDeclared;
 import io.assay.gateway.scoring.ScoringEvent.CheckFailed;
-import io.assay.gateway.scoring.ScoringEvent.ParamsChanged;
 import io.assay.gateway.scoring.ScoringEvent.QualityChecked;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
-import io.assay.gateway.scoring.ScoringEvent.TaskWeightsChanged;
 import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
 import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
-import io.assay.gateway.scoring.ScoringEvent.UidsChanged;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,9 +32,7 @@ final class ScoringLog implements ScoringInput {
   private final Map<AnswerKey, QualityChecked> verdicts = new HashMap<>();
   private final Map<AnswerKey, CheckFailed> failedChecks = new HashMap<>();
   private final Set<String> miners = new TreeSet<>();
-  private ParamsChanged params;
-  private TaskWeightsChanged taskWeights;
-  private UidsChanged uids;
+  private final LatestSettings settings = new LatestSettings();
   private final long computedAt;
 
   private ScoringLog(long computedAt) {
@@ -52,13 +47,10 @@ final class ScoringLog implements ScoringInput {
       if (event.at() > computedAt) {
         continue;
       }
-      if (event instanceof ParamsChanged p) {
-        log.params = latest(log.params, p);
-      } else if (event instanceof TaskWeightsChanged t) {
-        log.taskWeights = latest(log.taskWeights, t);
-      } else if (event instanceof UidsChanged u) {
-        log.uids = latest(log.uids, u);
-      } else if (event instanceof CapacityDeclared d) {
+      if (log.settings.accept(event)) {
+        continue;
+      }
+      if (event instanceof CapacityDeclared d) {
         log.series(d.task(), d.miner()).declarations.putIfAbsent(d.period(), d);
       } else if (event instanceof TestPlanned t) {
         log.plans.computeIfAbsent(t.task(), k -> new HashMap<>()).putIfAbsent(t.period(), t);
@@ -73,15 +65,8 @@ final class ScoringLog implements ScoringInput {
         log.failedChecks.putIfAbsent(new AnswerKey(f.miner(), f.task(), f.answerId()), f);
       }
     }
-    if (log.params == null) {
-      throw new IllegalArgumentException("no scoring parameters recorded at or before "
-          + computedAt + " (of " + events.size() + " events)");
-    }
-    if (log.taskWeights == null) {
-      throw new IllegalArgumentException("no task weights recorded at or before " + computedAt
-          + " (of " + events.size() + " events)");
-    }
-    ScoringParams p = log.params.params();
+    log.settings.requireComplete(computedAt, events.size());
+    ScoringParams p = log.settings.params();
     log.series.forEach((task, byMiner) -> byMiner.values().forEach(s -> {
       s.plans = log.plans.getOrDefault(task, Map.of());
       s.answers = log.answers(s, p);
@@ -89,23 +74,19 @@ final class ScoringLog implements ScoringInput {
     return log;
   }
 
-  private static <E extends ScoringEvent> E latest(E old, E next) {
-    return old == null || next.at() >= old.at() ? next : old;
-  }
-
   @Override
   public ScoringParams params() {
-    return params.params();
+    return settings.params();
   }
 
   @Override
   public SortedMap<String, Double> taskWeights() {
-    return new TreeMap<>(taskWeights.weights());
+    return settings.taskWeights();
   }
 
   @Override
   public SortedMap<String, Integer> uids() {
-    return uids == null ? new TreeMap<>() : new TreeMap<>(uids.uids());
+    return settings.uids();
   }
 
   @Override

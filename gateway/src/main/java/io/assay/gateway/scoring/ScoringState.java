@@ -6,10 +6,8 @@ import io.assay.gateway.scoring.ScoringEvent.ParamsChanged;
 import io.assay.gateway.scoring.ScoringEvent.QualityChecked;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
-import io.assay.gateway.scoring.ScoringEvent.TaskWeightsChanged;
 import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
 import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
-import io.assay.gateway.scoring.ScoringEvent.UidsChanged;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -69,9 +67,7 @@ public final class ScoringState {
   private final Map<String, TaskState> byId = new java.util.HashMap<>();
   private final Set<String> miners = new TreeSet<>();
   private final Evictions evicted = new Evictions();
-  private ParamsChanged params;
-  private TaskWeightsChanged taskWeights;
-  private UidsChanged uids;
+  private final LatestSettings settings = new LatestSettings();
   private double powerExponent = ScoringParams.defaults().qualityExponent();
   private long lastSeq = Long.MIN_VALUE;
   private long newestAt = Long.MIN_VALUE;
@@ -121,17 +117,10 @@ public final class ScoringState {
     lastSeq = seq;
     accepted++;
     newestAt = Math.max(newestAt, event.at());
-    if (event instanceof ParamsChanged p) {
-      params = latest(params, p);
-      double exponent = params.params().qualityExponent();
-      if (Double.doubleToLongBits(exponent) != Double.doubleToLongBits(powerExponent)) {
-        powerExponent = exponent;
-        tasks.values().forEach(t -> t.series.values().forEach(s -> s.repower(exponent)));
+    if (settings.accept(event)) {
+      if (event instanceof ParamsChanged) {
+        repower(settings.params().qualityExponent());
       }
-    } else if (event instanceof TaskWeightsChanged t) {
-      taskWeights = latest(taskWeights, t);
-    } else if (event instanceof UidsChanged u) {
-      uids = latest(uids, u);
     } else if (event instanceof CapacityDeclared d) {
       SeriesState s = registered(d.task(), d.miner(), seq, d.at());
       if (d.period() > evicted.periodsUpTo) {
@@ -153,8 +142,12 @@ public final class ScoringState {
     }
   }
 
-  private static <E extends ScoringEvent> E latest(E old, E next) {
-    return old == null || next.at() >= old.at() ? next : old;
+  /** Quality's exponent changed: every held quality is raised to the new one. */
+  private void repower(double exponent) {
+    if (Double.doubleToLongBits(exponent) != Double.doubleToLongBits(powerExponent)) {
+      powerExponent = exponent;
+      tasks.values().forEach(t -> t.series.values().forEach(s -> s.repower(exponent)));
+    }
   }
 
   private TaskState task(String id) {
@@ -216,10 +209,10 @@ public final class ScoringState {
    * about memory.
    */
   public void advance(long computedAt) {
-    if (params == null) {
+    ScoringParams p = settings.params();
+    if (p == null) {
       return;
     }
-    ScoringParams p = params.params();
     long rowsBefore = computedAt - retention.qualityWindow(p).toMillis();
     long firstPeriod = retention.allPeriods() ? Long.MIN_VALUE
         : WeightCalculator.lastPeriod(p, computedAt) - retention.volumePeriods(p) + 1;
@@ -250,10 +243,10 @@ public final class ScoringState {
    * all. A state fed the log so trimmed reports what this one does.
    */
   public Trim trim(long computedAt) {
-    if (params == null || retention.allPeriods()) {
+    ScoringParams p = settings.params();
+    if (p == null || retention.allPeriods()) {
       return null;
     }
-    ScoringParams p = params.params();
     long volume = (retention.volumePeriods(p) + 1) * p.periodMillis();
     long longest = Math.max(retention.qualityWindow(p).toMillis(), volume);
     long before = computedAt - longest - retention.margin().toMillis();
@@ -296,7 +289,7 @@ public final class ScoringState {
 
   /** The parameters in force (the latest accepted), or null before any. */
   public ScoringParams params() {
-    return params == null ? null : params.params();
+    return settings.params();
   }
 
   /** Every task's held part, by id (for tests). */
@@ -323,15 +316,8 @@ public final class ScoringState {
       throw new IllegalArgumentException("a computation at " + computedAt + " cannot use the"
           + " events accepted, the newest of which is at " + newestAt);
     }
-    if (params == null) {
-      throw new IllegalArgumentException("no scoring parameters recorded at or before "
-          + computedAt + " (of " + accepted + " events)");
-    }
-    if (taskWeights == null) {
-      throw new IllegalArgumentException("no task weights recorded at or before " + computedAt
-          + " (of " + accepted + " events)");
-    }
-    checkKept(params.params(), computedAt);
+    settings.requireComplete(computedAt, accepted);
+    checkKept(settings.params(), computedAt);
     return WeightCalculator.compute(new View(computedAt), computedAt, executor);
   }
 
@@ -384,17 +370,17 @@ public final class ScoringState {
 
     @Override
     public ScoringParams params() {
-      return params.params();
+      return settings.params();
     }
 
     @Override
     public SortedMap<String, Double> taskWeights() {
-      return new TreeMap<>(taskWeights.weights());
+      return settings.taskWeights();
     }
 
     @Override
     public SortedMap<String, Integer> uids() {
-      return uids == null ? new TreeMap<>() : new TreeMap<>(uids.uids());
+      return settings.uids();
     }
 
     @Override
