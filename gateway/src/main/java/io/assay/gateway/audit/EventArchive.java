@@ -1,7 +1,7 @@
 package io.assay.gateway.audit;
 
 import io.assay.task.Json;
-import java.io.BufferedReader;
+import io.assay.task.JsonLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -103,22 +103,16 @@ public final class EventArchive {
 
   /** Every archived entry once, in id order. */
   public void forEach(Consumer<EventStream.RawEntry> consumer) {
-    String previous = null;
+    String[] previous = {null};
     for (Path file : files()) {
-      try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        String text;
-        int number = 0;
-        while ((text = r.readLine()) != null) {
-          number++;
-          if (text.isBlank()) {
-            continue;
-          }
+      try {
+        JsonLines.forEach(file, (text, number) -> {
           EventStream.RawEntry e = entry(text, file, number);
-          if (previous == null || EventStream.compareIds(e.id(), previous) > 0) {
+          if (previous[0] == null || EventStream.compareIds(e.id(), previous[0]) > 0) {
             consumer.accept(e);
-            previous = e.id();
+            previous[0] = e.id();
           }
-        }
+        });
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the event archive " + file, e);
       }
@@ -159,22 +153,17 @@ public final class EventArchive {
   }
 
   private static String lastIdOf(Path file) {
-    String last = null;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String text;
-      int number = 0;
-      while ((text = r.readLine()) != null) {
-        number++;
-        if (!text.isBlank()) {
-          String id = entry(text, file, number).id();
-          if (last == null || EventStream.compareIds(id, last) > 0) {
-            last = id;
-          }
+    String[] last = {null};
+    try {
+      JsonLines.forEach(file, (text, number) -> {
+        String id = entry(text, file, number).id();
+        if (last[0] == null || EventStream.compareIds(id, last[0]) > 0) {
+          last[0] = id;
         }
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the event archive " + file, e);
     }
-    return last;
+    return last[0];
   }
 }

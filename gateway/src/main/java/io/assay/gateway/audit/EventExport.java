@@ -7,7 +7,7 @@ import io.assay.gateway.scoring.WeightCalculator;
 import io.assay.gateway.scoring.WeightReport;
 import io.assay.gateway.audit.Computation;
 import io.assay.task.Json;
-import java.io.BufferedReader;
+import io.assay.task.JsonLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,29 +111,21 @@ public final class EventExport {
   public static List<Check> recompute(Path file) throws IOException {
     List<EventStream.Entry> events = new ArrayList<>();
     List<Computation> computations = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String text;
-      int number = 0;
-      while ((text = r.readLine()) != null) {
-        number++;
-        if (text.isBlank()) {
-          continue;
-        }
-        Line line;
-        try {
-          line = Json.MAPPER.readValue(text, Line.class);
-        } catch (IOException e) {
-          throw new IOException(file + " line " + number + " is not an audit line: "
-              + e.getMessage(), e);
-        }
-        if (line.event() != null) {
-          events.add(new EventStream.Entry(Objects.requireNonNull(line.id(), "id"),
-              line.event()));
-        } else if (line.computation() != null) {
-          computations.add(line.computation());
-        }
+    JsonLines.forEach(file, (text, number) -> {
+      Line line;
+      try {
+        line = Json.MAPPER.readValue(text, Line.class);
+      } catch (IOException e) {
+        throw new IOException(file + " line " + number + " is not an audit line: "
+            + e.getMessage(), e);
       }
-    }
+      if (line.event() != null) {
+        events.add(new EventStream.Entry(Objects.requireNonNull(line.id(), "id"),
+            line.event()));
+      } else if (line.computation() != null) {
+        computations.add(line.computation());
+      }
+    });
     if (events.isEmpty() && computations.isEmpty()) {
       throw new IOException(file + " holds no events and no computations: it is not an Assay"
           + " audit file");

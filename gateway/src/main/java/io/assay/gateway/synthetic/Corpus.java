@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.config.ConfigException;
 import io.assay.task.InvalidRequestException;
 import io.assay.task.Json;
+import io.assay.task.JsonLines;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskKinds;
 import io.assay.task.TaskRequest;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,14 +46,8 @@ public final class Corpus {
    */
   public static Corpus load(Path file, TaskKinds kinds, Map<String, Task> tasks) {
     Map<String, List<TaskRequest>> byTask = new HashMap<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int number = 0;
-      while ((line = in.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
+    try {
+      JsonLines.forEach(file, (line, number) -> {
         String where = "synthetic.corpus " + file + " line " + number;
         JsonNode entry;
         try {
@@ -86,7 +78,7 @@ public final class Corpus {
         } catch (InvalidRequestException e) {
           throw new ConfigException(where + ": not a valid request: " + e.getMessage());
         }
-      }
+      });
     } catch (IOException e) {
       throw new ConfigException("synthetic.corpus: cannot read " + file + ": " + e.getMessage());
     }
