@@ -16,11 +16,20 @@ import java.util.SortedMap;
  */
 interface ScoringInput {
 
-  ScoringParams params();
+  /** The parameters, task weights and uids in force. */
+  LatestSettings settings();
 
-  SortedMap<String, Double> taskWeights();
+  default ScoringParams params() {
+    return settings().params();
+  }
 
-  SortedMap<String, Integer> uids();
+  default SortedMap<String, Double> taskWeights() {
+    return settings().taskWeights();
+  }
+
+  default SortedMap<String, Integer> uids() {
+    return settings().uids();
+  }
 
   /** Every miner with a visible declaration, outcome or shortfall, by hotkey. */
   Set<String> miners();

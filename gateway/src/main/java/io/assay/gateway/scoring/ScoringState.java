@@ -369,18 +369,8 @@ public final class ScoringState {
     }
 
     @Override
-    public ScoringParams params() {
-      return settings.params();
-    }
-
-    @Override
-    public SortedMap<String, Double> taskWeights() {
-      return settings.taskWeights();
-    }
-
-    @Override
-    public SortedMap<String, Integer> uids() {
-      return settings.uids();
+    public LatestSettings settings() {
+      return settings;
     }
 
     @Override
