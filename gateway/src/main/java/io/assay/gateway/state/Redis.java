@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -44,7 +45,8 @@ public final class Redis implements AutoCloseable {
     this.client = client;
     this.connection = connection;
     this.batched = batched;
-    this.backlog = new WriteBacklog(this::writeStage);
+    this.backlog = new WriteBacklog(this::writeStage, task -> client.getResources()
+        .eventExecutorGroup().schedule(task, WriteBacklog.RETRY_MILLIS, TimeUnit.MILLISECONDS));
     batched.setAutoFlushCommands(false);
     client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
       @Override

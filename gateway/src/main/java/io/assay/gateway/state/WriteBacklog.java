@@ -11,13 +11,18 @@ import java.util.function.Function;
 /**
  * Durable writes for {@link Redis#durableWrites}: a write Redis refused unsent waits here, and
  * every later durable write queues behind it, so they reach Redis in the order they were made
- * once the connection is back ({@link #replay}, called on reconnection). Bounded: past
- * {@link #MAX} waiting writes, new ones fail. Thread-safe.
+ * once the connection is back ({@link #replay}, called on reconnection and, while writes wait,
+ * every {@link #RETRY_MILLIS} ms: the reconnection event alone can come before the connection
+ * takes commands, or while an earlier replay is still failing, and would leave them waiting for
+ * good). Bounded: past {@link #MAX} waiting writes, new ones fail. Thread-safe.
  */
 final class WriteBacklog {
 
   /** The most writes kept while Redis is away: about a minute of a busy gateway's requests. */
   static final int MAX = 200_000;
+
+  /** How long a refused replay waits before it tries again. */
+  static final long RETRY_MILLIS = 250;
 
   /** Issues commands as {@link Redis#writes} does. */
   interface Sender {
@@ -25,17 +30,25 @@ final class WriteBacklog {
         Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
   }
 
+  /** Runs a task once, {@link #RETRY_MILLIS} ms from now. */
+  interface Later {
+    void run(Runnable task);
+  }
+
   private final Sender sender;
+  private final Later later;
   private final Deque<Pending<?>> waiting = new ArrayDeque<>();
   private boolean replaying;
+  private boolean retryScheduled;
 
   /** A write and the result its caller holds. */
   private record Pending<T>(
       Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
       CompletableFuture<T> result) {}
 
-  WriteBacklog(Sender sender) {
+  WriteBacklog(Sender sender, Later later) {
     this.sender = sender;
+    this.later = later;
   }
 
   <T> CompletableFuture<T> write(
@@ -78,7 +91,8 @@ final class WriteBacklog {
       Pending<?> next;
       synchronized (this) {
         if (error != null && refusedUnsent(error)) {
-          replaying = false; // still away: the next reconnection replays from here
+          replaying = false; // still away: try again shortly, or on reconnection
+          scheduleRetry();
           return;
         }
         waiting.pollFirst();
@@ -91,6 +105,20 @@ final class WriteBacklog {
       if (next != null) {
         resend(next);
       }
+    });
+  }
+
+  /** Holds the lock. At most one retry waits at a time. */
+  private void scheduleRetry() {
+    if (retryScheduled) {
+      return;
+    }
+    retryScheduled = true;
+    later.run(() -> {
+      synchronized (this) {
+        retryScheduled = false;
+      }
+      replay();
     });
   }
 
