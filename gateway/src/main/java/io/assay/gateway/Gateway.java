@@ -9,6 +9,9 @@ import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.state.Keys;
 import io.assay.checking.VerdictTimeouts;
 import io.assay.gateway.period.PeriodClock;
+import io.assay.gateway.receipts.ReceiptArchive;
+import io.assay.gateway.receipts.ReceiptAudit;
+import io.assay.gateway.receipts.ReceiptBook;
 import io.assay.gateway.period.Timeline;
 import io.assay.gateway.routing.StreamWatch;
 import io.assay.gateway.scoring.EventLog;
@@ -141,8 +144,15 @@ public final class Gateway implements AutoCloseable {
 
       GatewayMetrics metrics = new GatewayMetrics();
       UsageRecorder usage = new UsageRecorder(redis, metrics);
+      // Receipts stay in Redis until their period's root is checked, a period later at most.
+      long receiptCheckDelay = config.events().receiptCheckDelay(config.period()).toMillis();
+      ReceiptBook receipts = new ReceiptBook(redis, periodMillis, receiptCheckDelay + periodMillis);
+      ReceiptAudit receiptAudit = new ReceiptAudit(directory, receipts, redis,
+          new ReceiptArchive(config.archiveDir()), identity.hotkey(), clock,
+          Duration.ofDays(7).toMillis());
       DispatchListener listener = DispatchListener.all(
-          new OutcomeRecorder(events, metrics, clock, periodMillis), new CheckQueue(redis, clock));
+          new OutcomeRecorder(events, metrics, clock, periodMillis), new CheckQueue(redis, clock),
+          receipts);
       StreamWatch streams = new StreamWatch(vertx, clock, params.streamTtftMax());
       // A 429 pauses a miner for at most 1/300 of a period (12 s of an hour): a miner is never
       // asked beyond its declaration, so its 429s are its own refusals, and one that claims a
@@ -209,6 +219,10 @@ public final class Gateway implements AutoCloseable {
         if (planned != null) {
           planned.openPeriod(period, graceFrom);
         }
+        // The previous period's answers have had receiptCheckDelay to finish by then.
+        timeline.at(period * periodMillis + receiptCheckDelay, () -> receiptAudit
+            .check(period - 1).onFailure(e -> log.warn("receipt roots of period {} not checked:"
+                + " {}", period - 1, e.getMessage())));
         return polls.openPeriod(period, graceFrom);
       }, polls::healthCheck, config.routing().capacityRefresh().toMillis());
       VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),
@@ -225,7 +239,7 @@ public final class Gateway implements AutoCloseable {
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
-          new AdminRoutes(directory, weights, taskWeights, keys)::mount,
+          new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit)::mount,
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);

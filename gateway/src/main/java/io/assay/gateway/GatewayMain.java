@@ -4,6 +4,8 @@ import io.assay.config.ConfigException;
 import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.audit.AuditFiles;
+import io.assay.gateway.receipts.AnswerProofs;
+import io.assay.gateway.receipts.ReceiptArchive;
 import io.assay.gateway.devnet.Devnet;
 import io.assay.gateway.devnet.Simulation;
 import io.assay.miner.sim.ServiceModel;
@@ -24,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
  *                                                    a time-compressed market; prints weights
  * assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
  * assay-gateway recompute-weights --events FILE      recompute every computation bit for bit
+ * assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
+ *                                                    an answer's receipt, Merkle path and root
  * assay-gateway keygen --out FILE                    new identity, prints hotkey
  * </pre>
  *
@@ -58,6 +62,7 @@ public final class GatewayMain {
                                [--out FILE]
         assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
         assay-gateway recompute-weights --events FILE
+        assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
         assay-gateway keygen --out FILE
       SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1;
         sybil:N and timeshare:N are one machine behind N identities""";
@@ -72,6 +77,7 @@ public final class GatewayMain {
       case "simulate" -> simulate(options);
       case "export-events" -> exportEvents(options);
       case "recompute-weights" -> recomputeWeights(options);
+      case "prove-answer" -> proveAnswer(options);
       case "keygen" -> keygen(options);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
@@ -145,6 +151,20 @@ public final class GatewayMain {
         config.archiveDir(), out);
     System.out.println("wrote " + written + " events to " + out);
     return 0;
+  }
+
+  private static int proveAnswer(Args options) throws Exception {
+    String requestId = options.values().get("--request-id");
+    if (requestId == null) {
+      throw new UsageException("prove-answer needs --request-id ID");
+    }
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dataDir = options.path("--data-dir");
+    if (dataDir != null) {
+      config = config.withDataDir(dataDir.toAbsolutePath());
+    }
+    return AnswerProofs.prove(new ReceiptArchive(config.archiveDir()), requestId, System.out,
+        System.err);
   }
 
   private static int recomputeWeights(Args options) throws Exception {

@@ -12,6 +12,7 @@ import io.assay.task.Backend;
 import io.assay.task.TaskSpec;
 import io.assay.task.llm.LlmKind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,13 +32,15 @@ final class LlmTestGateway implements AutoCloseable {
   final Gateway gateway;
   final List<Miner> miners;
   final String apiKey;
+  final GatewayConfig config;
   private final ExecutorService workers;
 
   private LlmTestGateway(Gateway gateway, List<Miner> miners, String apiKey,
-      ExecutorService workers) {
+      GatewayConfig config, ExecutorService workers) {
     this.gateway = gateway;
     this.miners = miners;
     this.apiKey = apiKey;
+    this.config = config;
     this.workers = workers;
   }
 
@@ -48,10 +51,23 @@ final class LlmTestGateway implements AutoCloseable {
    */
   static LlmTestGateway start(String dirPrefix, TaskSpec spec, int concurrency,
       Function<Backend, Map<String, Backend>> backends) throws Exception {
+    return start(dirPrefix, Map.of(), null, spec, concurrency, backends);
+  }
+
+  /**
+   * As above, with configuration overrides ({@code ASSAY_...} variables) and scoring periods of
+   * {@code period} (null: the default) on both sides.
+   */
+  static LlmTestGateway start(String dirPrefix, Map<String, String> env, Duration period,
+      TaskSpec spec, int concurrency, Function<Backend, Map<String, Backend>> backends)
+      throws Exception {
     ExecutorService workers = Workers.inference();
     Backend reference = KIND.referenceBackend(spec, workers).orElseThrow();
     Path dir = TestDevnets.tempDir(dirPrefix);
-    GatewayConfig config = ConfigFiles.load(null, Map.of()).withPort(0).withDataDir(dir);
+    GatewayConfig config = ConfigFiles.load(null, env).withPort(0).withDataDir(dir);
+    if (period != null) {
+      config = config.withPeriod(period);
+    }
     Identity validator = Identity.loadOrCreate(config.identityFile());
     List<Miner> miners = new ArrayList<>();
     List<MinerEntry> entries = new ArrayList<>();
@@ -59,6 +75,7 @@ final class LlmTestGateway implements AutoCloseable {
         .entrySet()) {
       Miner miner = Miner.builder().name(m.getKey()).identity(Identity.generate())
           .acceptValidators(validator.hotkey()::equals)
+          .periodLength(config.period())
           .offer(new TaskOffer(KIND, spec, m.getValue(), spec.maxCapacity(), concurrency))
           .build();
       miner.start().toCompletableFuture().join();
@@ -68,7 +85,7 @@ final class LlmTestGateway implements AutoCloseable {
     }
     Gateway gateway = Gateway.builder(config).miners(entries).start();
     String key = gateway.call(() -> gateway.keys().create("test", ApiKey.Role.USER, 0), "key");
-    return new LlmTestGateway(gateway, miners, key, workers);
+    return new LlmTestGateway(gateway, miners, key, config, workers);
   }
 
   @Override

@@ -67,6 +67,7 @@ public interface Miner extends AutoCloseable {
     Duration periodLength = Duration.ofMinutes(60);
     Duration sessionTtl = Duration.ofHours(1);
     Duration timestampWindow = Duration.ofSeconds(30);
+    Duration receiptRetention = Duration.ofMinutes(30);
     int maxBodyBytes = 16 * 1024 * 1024;
     Clock clock = Clock.systemUTC();
     DeclarationPolicy declarationPolicy = DeclarationPolicy.HONEST;
@@ -116,6 +117,16 @@ public interface Miner extends AutoCloseable {
 
     public Builder sessionTtl(Duration sessionTtl) {
       this.sessionTtl = positive(sessionTtl, "sessionTtl");
+      return this;
+    }
+
+    /**
+     * How long after a period ends the miner still answers for its receipt root (and keeps its
+     * receipts); at least the previous period is always kept. A validator asks a few minutes
+     * after the period's end (its {@code receipts.check_delay}).
+     */
+    public Builder receiptRetention(Duration receiptRetention) {
+      this.receiptRetention = positive(receiptRetention, "receiptRetention");
       return this;
     }
 

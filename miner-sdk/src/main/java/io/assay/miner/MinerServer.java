@@ -60,6 +60,7 @@ final class MinerServer implements Miner {
   private final Map<String, ServedTask> tasks = new LinkedHashMap<>();
   private final Map<Hotkey, ReceiptLog> receipts = new ConcurrentHashMap<>();
   private final java.time.Duration periodLength;
+  private final int keptPeriods;
   private final java.time.Clock clock;
   private final CapacityAnswers capacity;
   private volatile Vertx vertx;
@@ -72,6 +73,9 @@ final class MinerServer implements Miner {
     this.requestedPort = b.port;
     this.maxBodyBytes = b.maxBodyBytes;
     this.periodLength = b.periodLength;
+    // the current period, and enough ended ones to cover the retention
+    this.keptPeriods = 2 + (int) Math.min(1_000,
+        (b.receiptRetention.toMillis() - 1) / b.periodLength.toMillis());
     this.clock = b.clock;
     this.sessions = new SessionResponder(
         b.identity, b.acceptValidators, b.clock, b.sessionTtl, b.timestampWindow, 10_000);
@@ -240,10 +244,7 @@ final class MinerServer implements Miner {
       return;
     }
     if (method == HttpMethod.POST && path.equals("/receipts/root")) {
-      Hotkey validator = auth.session().validator();
-      long period = clock.millis() / periodLength.toMillis();
-      var root = receiptLog(validator).seal(period, identity, validator);
-      sendSigned(response, 200, auth, Json.MAPPER.valueToTree(root));
+      receiptRoot(response, auth, body);
       return;
     }
     TaskKind kind = kindsByPath.get(path);
@@ -314,7 +315,7 @@ final class MinerServer implements Miner {
       served.ledger().release(Math.max(0, units - done));
       byte[] out = result.toMinerBody();
       String receipt = auth.receipt(out);
-      receiptLog(auth.session().validator()).add(receipt);
+      logReceipt(auth, receipt);
       response.putHeader(ProtocolHeaders.RECEIPT, receipt);
       response.putHeader("Content-Type", "application/json");
       response.setStatusCode(200).end(Buffer.buffer(out));
@@ -358,7 +359,7 @@ final class MinerServer implements Miner {
         return;
       }
       String receipt = auth.receiptForDigest(sink.digest());
-      receiptLog(auth.session().validator()).add(receipt);
+      logReceipt(auth, receipt);
       sink.endWithReceipt(receipt);
     }));
   }
@@ -379,8 +380,42 @@ final class MinerServer implements Miner {
         "miner " + name + " could not answer: " + cause.getMessage()));
   }
 
+  /**
+   * {@code POST /receipts/root} with {@code {"period": n}}: the signed root of the receipts of
+   * requests the validator signed in period n, for a period still kept.
+   */
+  private void receiptRoot(HttpServerResponse response, AuthenticatedRequest auth, byte[] body) {
+    Hotkey validator = auth.session().validator();
+    long current = Math.floorDiv(clock.millis(), periodLength.toMillis());
+    com.fasterxml.jackson.databind.JsonNode period;
+    try {
+      period = Json.MAPPER.readTree(body).path("period");
+    } catch (java.io.IOException e) {
+      period = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    if (!period.isIntegralNumber() || !period.canConvertToLong()) {
+      sendSigned(response, 400, auth, errorBody("invalid_request",
+          "expected {\"period\": <scoring period number>}"));
+      return;
+    }
+    ReceiptLog log = receiptLog(validator);
+    if (!log.keeps(period.asLong(), current)) {
+      sendSigned(response, 404, auth, errorBody("period_not_kept", "period " + period.asLong()
+          + " is not kept (current period " + current + ", " + keptPeriods + " kept)"));
+      return;
+    }
+    sendSigned(response, 200, auth,
+        Json.MAPPER.valueToTree(log.root(period.asLong(), identity, validator)));
+  }
+
   private ReceiptLog receiptLog(Hotkey validator) {
-    return receipts.computeIfAbsent(validator, v -> new ReceiptLog());
+    return receipts.computeIfAbsent(validator, v -> new ReceiptLog(keptPeriods));
+  }
+
+  /** Records the receipt of an answer under the period of the request's signed timestamp. */
+  private void logReceipt(AuthenticatedRequest auth, String receipt) {
+    receiptLog(auth.session().validator())
+        .add(Math.floorDiv(auth.timestamp(), periodLength.toMillis()), receipt);
   }
 
   /** Answers that belong to an authenticated exchange carry a receipt too, errors included. */

@@ -10,10 +10,20 @@ public final class AuthenticatedRequest {
 
   private final Session session;
   private final byte[] digest;
+  private final long timestamp;
 
-  AuthenticatedRequest(Session session, byte[] digest) {
+  AuthenticatedRequest(Session session, byte[] digest, long timestamp) {
     this.session = session;
     this.digest = digest;
+    this.timestamp = timestamp;
+  }
+
+  /**
+   * The request's signed timestamp, epoch millis: the validator's clock when it signed. Its
+   * scoring period is the period of the answer's receipt ({@link ReceiptLog}).
+   */
+  public long timestamp() {
+    return timestamp;
   }
 
   /** The session the request came in. */

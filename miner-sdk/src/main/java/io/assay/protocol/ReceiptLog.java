@@ -3,61 +3,87 @@ package io.assay.protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * The receipts a miner issued to one validator since the last seal (keep one log per
- * validator). Each answer's receipt is {@link #add added}; once per scoring period
- * {@link #seal} signs their Merkle root and starts the next period empty.
+ * The receipts a miner issued to one validator (keep one log per validator), by the scoring
+ * period of each request's signed timestamp: the validator knows that timestamp too, so both
+ * put every receipt in the same period, however long the answer took. Once a period is over,
+ * the validator asks for its {@link #root signed root} and compares it with the receipts it
+ * holds.
  *
- * <p>Memory grows with the receipts of one period, about 100 bytes each. Thread-safe:
- * {@link #add} takes a short lock; {@link #seal} hashes outside it.
+ * <p>Keeps the newest {@code keptPeriods} periods; adding a receipt of a newer period drops the
+ * older ones. Memory grows with the receipts of those periods, about 100 bytes each.
+ * Thread-safe: {@link #add} takes a short lock; {@link #root} hashes outside it.
  */
 public final class ReceiptLog {
 
-  private final Object lock = new Object();
-  private List<String> receipts = new ArrayList<>();
+  private final int keptPeriods;
+  private final TreeMap<Long, List<String>> byPeriod = new TreeMap<>();
+
+  /** @param keptPeriods how many periods, newest first, the log answers for; at least 2 */
+  public ReceiptLog(int keptPeriods) {
+    if (keptPeriods < 2) {
+      throw new IllegalArgumentException("keptPeriods must be at least 2, was " + keptPeriods);
+    }
+    this.keptPeriods = keptPeriods;
+  }
 
   /**
-   * Records a receipt from {@link AuthenticatedRequest#receipt}.
+   * Records a receipt from {@link AuthenticatedRequest#receipt} of a request signed in
+   * {@code period}.
    *
    * @throws IllegalArgumentException if it is not a receipt (32 bytes of base64url)
    */
-  public void add(String receipt) {
+  public void add(long period, String receipt) {
     if (!Codec.isB64(receipt, Codec.SHA256_BYTES)) {
       throw new IllegalArgumentException("not a receipt (32 bytes of base64url): " + receipt);
     }
-    synchronized (lock) {
-      receipts.add(receipt);
+    synchronized (byPeriod) {
+      byPeriod.computeIfAbsent(period, p -> new ArrayList<>()).add(receipt);
+      byPeriod.headMap(byPeriod.lastKey() - keptPeriods, true).clear();
     }
   }
 
-  /** Receipts added since the last seal. */
-  public int size() {
-    synchronized (lock) {
-      return receipts.size();
+  /** Receipts of {@code period} so far. */
+  public int size(long period) {
+    synchronized (byPeriod) {
+      List<String> receipts = byPeriod.get(period);
+      return receipts == null ? 0 : receipts.size();
     }
+  }
+
+  /** Whether the log still answers for {@code period}, given the current period. */
+  public boolean keeps(long period, long currentPeriod) {
+    return period <= currentPeriod && period > currentPeriod - keptPeriods;
   }
 
   /**
-   * Takes the receipts added since the last seal and signs their root. Receipts added while
-   * sealing go to the next period.
+   * The signed root of the receipts of {@code period} so far (of none if there were none).
+   * Asking again gives the same root unless receipts were added since.
    *
-   * @param period the scoring period these receipts belong to
    * @param miner this miner's identity
    * @param validator the validator the receipts were issued to
    */
-  public SignedReceiptRoot seal(long period, Identity miner, Hotkey validator) {
+  public SignedReceiptRoot root(long period, Identity miner, Hotkey validator) {
     Objects.requireNonNull(miner, "miner");
     Objects.requireNonNull(validator, "validator");
-    List<String> sealed;
-    synchronized (lock) {
-      sealed = receipts;
-      receipts = new ArrayList<>();
+    List<String> receipts;
+    synchronized (byPeriod) {
+      List<String> held = byPeriod.get(period);
+      receipts = held == null ? List.of() : List.copyOf(held);
     }
     SignedReceiptRoot unsigned = new SignedReceiptRoot(miner.hotkey().value(), validator.value(),
-        period, sealed.size(), SignedReceiptRoot.rootOf(sealed), null);
+        period, receipts.size(), SignedReceiptRoot.rootOf(receipts), null);
     return new SignedReceiptRoot(unsigned.miner(), unsigned.validator(), period,
         unsigned.count(), unsigned.root(),
         Codec.b64(miner.sign(Canonical.receiptRoot(unsigned))));
+  }
+
+  /** Periods held now, oldest first (for tests and diagnostics). */
+  List<Long> periods() {
+    synchronized (byPeriod) {
+      return List.copyOf(byPeriod.keySet());
+    }
   }
 }

@@ -155,7 +155,7 @@ public final class RequestAuthenticator {
         throw new ProtocolException(RejectReason.REPLAYED_NONCE, "cannot remember more request"
             + " nonces: " + nonces.capacity() + " seen within the window; retry later");
       default:
-        return new AuthenticatedRequest(session, Codec.sha256(canonical));
+        return new AuthenticatedRequest(session, Codec.sha256(canonical), pre.timestamp);
     }
   }
 

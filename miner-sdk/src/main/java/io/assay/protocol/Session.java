@@ -91,14 +91,15 @@ public final class Session {
     String upperMethod = checkField("method", method).toUpperCase(Locale.ROOT);
     checkField("path", path);
     String nonce = Codec.randomToken();
-    String timestamp = Long.toString(clock.millis());
+    long now = clock.millis();
+    String timestamp = Long.toString(now);
     byte[] canonical = canonicalRequest(upperMethod, path, nonce, timestamp, body);
     Map<String, String> headers = Map.of(
         ProtocolHeaders.SESSION, id,
         ProtocolHeaders.NONCE, nonce,
         ProtocolHeaders.TIMESTAMP, timestamp,
         ProtocolHeaders.MAC, Codec.b64(hmac.compute(canonical)));
-    return new SignedRequest(this, headers, Codec.sha256(canonical));
+    return new SignedRequest(this, headers, Codec.sha256(canonical), now);
   }
 
   /** HMAC-SHA256 under the session key. */

@@ -39,22 +39,35 @@ public record SignedReceiptRoot(
    */
   public static boolean verify(SignedReceiptRoot root, Hotkey miner, Hotkey validator,
       long period, List<String> receiptsHeld) {
-    if (root == null || miner == null || validator == null || receiptsHeld == null
-        || !miner.value().equals(root.miner()) || !validator.value().equals(root.validator())
-        || root.period() != period || root.count() != receiptsHeld.size()
-        || root.root() == null || root.signature() == null) {
+    return root != null && receiptsHeld != null && root.period() == period
+        && root.count() == receiptsHeld.size() && root.signedBy(miner, validator)
+        && root.root().equals(rootOf(receiptsHeld));
+  }
+
+  /**
+   * Whether this root carries {@code miner}'s genuine signature and is addressed to
+   * {@code validator}, whatever receipts it covers. False on any malformed field; never throws.
+   */
+  public boolean signedBy(Hotkey miner, Hotkey validator) {
+    if (miner == null || validator == null || !miner.value().equals(this.miner)
+        || !validator.value().equals(this.validator) || root == null || signature == null
+        || count < 0) {
       return false;
     }
-    byte[] signature = Codec.unb64(root.signature(), 64);
-    return signature != null
-        && root.root().equals(rootOf(receiptsHeld))
-        && Identity.verify(miner, Canonical.receiptRoot(root), signature);
+    byte[] sig = Codec.unb64(signature, 64);
+    return sig != null && Identity.verify(miner, Canonical.receiptRoot(this), sig);
+  }
+
+  /** The receipts in the order the root's leaves take: ASCII order. */
+  public static List<String> leafOrder(List<String> receipts) {
+    List<String> sorted = new ArrayList<>(receipts);
+    sorted.sort(null);
+    return sorted;
   }
 
   /** base64url Merkle root over the receipts in ASCII order. */
   static String rootOf(List<String> receipts) {
-    List<String> sorted = new ArrayList<>(receipts);
-    sorted.sort(null);
+    List<String> sorted = leafOrder(receipts);
     List<byte[]> leaves = new ArrayList<>(sorted.size());
     for (String receipt : sorted) {
       leaves.add(Codec.utf8(receipt));

@@ -12,11 +12,21 @@ public final class SignedRequest {
   private final Session session;
   private final Map<String, String> headers;
   private final byte[] digest;
+  private final long timestamp;
 
-  SignedRequest(Session session, Map<String, String> headers, byte[] digest) {
+  SignedRequest(Session session, Map<String, String> headers, byte[] digest, long timestamp) {
     this.session = session;
     this.headers = headers;
     this.digest = digest;
+    this.timestamp = timestamp;
+  }
+
+  /**
+   * The signed timestamp, epoch millis. The answer's receipt belongs to its scoring period on
+   * both sides ({@link ReceiptLog}).
+   */
+  public long timestamp() {
+    return timestamp;
   }
 
   /**

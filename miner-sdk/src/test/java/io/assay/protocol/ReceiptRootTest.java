@@ -22,7 +22,7 @@ class ReceiptRootTest {
 
   private final ProtocolFixture fixture = new ProtocolFixture();
   private final Session session = fixture.openSession();
-  private final ReceiptLog log = new ReceiptLog();
+  private final ReceiptLog log = new ReceiptLog(3);
   private final List<String> held = new ArrayList<>();
 
   /** Serves {@code n} requests end to end; the miner logs receipts, the validator keeps them. */
@@ -32,14 +32,14 @@ class ReceiptRootTest {
       byte[] answer = ("answer " + i).getBytes(UTF_8);
       SignedRequest request = session.sign("POST", "/v1/embeddings", body);
       String receipt = fixture.verify("POST", "/v1/embeddings", request, body).receipt(answer);
-      log.add(receipt);
+      log.add(PERIOD, receipt);
       assertThat(request.receiptMatches(receipt, answer)).isTrue();
       held.add(receipt);
     }
   }
 
-  private SignedReceiptRoot seal() {
-    return log.seal(PERIOD, MINER, VALIDATOR.hotkey());
+  private SignedReceiptRoot periodRoot() {
+    return log.root(PERIOD, MINER, VALIDATOR.hotkey());
   }
 
   private static boolean verify(SignedReceiptRoot root, List<String> receipts) {
@@ -47,10 +47,10 @@ class ReceiptRootTest {
   }
 
   @Test
-  void sealedRoot_verifiesAgainstTheReceiptsTheValidatorHolds() {
+  void periodRoot_verifiesAgainstTheReceiptsTheValidatorHolds() {
     serve(5);
 
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     assertThat(root.count()).isEqualTo(5);
     assertThat(root.miner()).isEqualTo(MINER.hotkey().value());
@@ -62,7 +62,7 @@ class ReceiptRootTest {
   @Test
   void rootWithADroppedReceipt_doesNotVerify() {
     serve(5);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     assertThat(verify(root, held.subList(0, 4))).isFalse();
   }
@@ -70,7 +70,7 @@ class ReceiptRootTest {
   @Test
   void rootWithAnAlteredReceipt_doesNotVerify() {
     serve(5);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
     List<String> altered = new ArrayList<>(held);
     altered.set(2, Codec.b64(new byte[32]));
 
@@ -80,7 +80,7 @@ class ReceiptRootTest {
   @Test
   void receiptsHeldInAnotherOrder_stillVerify_becauseTheRootCommitsToTheSet() {
     serve(5);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
     List<String> reordered = new ArrayList<>(held);
     Collections.reverse(reordered);
 
@@ -90,7 +90,7 @@ class ReceiptRootTest {
   @Test
   void rootWithAReplacedRootValue_doesNotVerify() {
     serve(3);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
     List<String> other = List.of(held.get(0), held.get(1), Codec.b64(new byte[32]));
     SignedReceiptRoot swapped = new SignedReceiptRoot(root.miner(), root.validator(),
         root.period(), root.count(), SignedReceiptRoot.rootOf(other), root.signature());
@@ -101,7 +101,7 @@ class ReceiptRootTest {
   @Test
   void forgedRootSignature_doesNotVerify() {
     serve(3);
-    SignedReceiptRoot genuine = seal();
+    SignedReceiptRoot genuine = periodRoot();
     SignedReceiptRoot forged = new SignedReceiptRoot(genuine.miner(), genuine.validator(),
         genuine.period(), genuine.count(), genuine.root(),
         Codec.b64(STRANGER.sign(Canonical.receiptRoot(genuine))));
@@ -114,7 +114,7 @@ class ReceiptRootTest {
   @Test
   void rootForAnotherPeriodOrValidator_doesNotVerify() {
     serve(2);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     assertThat(SignedReceiptRoot.verify(root, MINER.hotkey(), VALIDATOR.hotkey(), PERIOD + 1,
         held)).isFalse();
@@ -125,7 +125,7 @@ class ReceiptRootTest {
   @Test
   void malformedRoot_doesNotVerifyAndDoesNotThrow() {
     serve(1);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     assertThat(verify(null, held)).isFalse();
     assertThat(verify(new SignedReceiptRoot(root.miner(), root.validator(), root.period(),
@@ -135,21 +135,93 @@ class ReceiptRootTest {
   }
 
   @Test
-  void seal_startsTheNextPeriodEmpty() {
+  void receiptsOfOtherPeriods_areNotInThisPeriodsRoot_andAnEmptyPeriodHasTheEmptyRoot() {
     serve(3);
-    seal();
+    log.add(PERIOD + 1, Codec.b64(Codec.random(32)));
 
-    SignedReceiptRoot empty = seal();
-
+    assertThat(verify(periodRoot(), held)).isTrue();
+    SignedReceiptRoot empty = log.root(PERIOD - 1, MINER, VALIDATOR.hotkey());
     assertThat(empty.count()).isZero();
     assertThat(empty.root()).isEqualTo(Codec.b64(Codec.sha256(new byte[0])));
-    assertThat(verify(empty, List.of())).isTrue();
+    assertThat(SignedReceiptRoot.verify(empty, MINER.hotkey(), VALIDATOR.hotkey(), PERIOD - 1,
+        List.of())).isTrue();
+  }
+
+  @Test
+  void askingAgain_givesTheSameRoot_andLaterReceiptsOfThePeriodJoinIt() {
+    serve(2);
+    SignedReceiptRoot first = periodRoot();
+
+    assertThat(periodRoot()).isEqualTo(first);
+    serve(1);
+    assertThat(periodRoot().count()).isEqualTo(3);
+    assertThat(verify(periodRoot(), held)).isTrue();
+  }
+
+  @Test
+  void onlyTheNewestKeptPeriods_stay() {
+    for (long p = 1; p <= 5; p++) {
+      log.add(p, Codec.b64(Codec.random(32)));
+    }
+    log.add(2, Codec.b64(Codec.random(32))); // late for a period already dropped
+
+    assertThat(log.periods()).containsExactly(3L, 4L, 5L);
+    assertThat(log.keeps(3, 5)).isTrue();
+    assertThat(log.keeps(2, 5)).isFalse();
+    assertThat(log.keeps(6, 5)).as("a period not yet begun").isFalse();
+  }
+
+  @Test
+  void everyReceipt_hasAProofThatVerifies_andAnAlteredProofDoesNot() {
+    for (int n = 1; n <= 17; n++) {
+      ReceiptLog periodLog = new ReceiptLog(2);
+      List<String> receipts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String receipt = Codec.b64(Codec.random(32));
+        periodLog.add(PERIOD, receipt);
+        receipts.add(receipt);
+      }
+      SignedReceiptRoot root = periodLog.root(PERIOD, MINER, VALIDATOR.hotkey());
+      for (String receipt : receipts) {
+        ReceiptProof proof = ReceiptProof.of(root, receipts, receipt);
+        assertThat(proof.verify(MINER.hotkey(), VALIDATOR.hotkey()))
+            .as("receipt %d of %d", proof.index(), n).isTrue();
+        assertThat(proof.verify(STRANGER.hotkey(), VALIDATOR.hotkey())).isFalse();
+        assertThat(new ReceiptProof(Codec.b64(Codec.random(32)), proof.index(), proof.path(),
+            root).verify(MINER.hotkey(), VALIDATOR.hotkey())).as("another receipt").isFalse();
+        if (n > 1) {
+          List<String> bent = new ArrayList<>(proof.path());
+          bent.set(0, Codec.b64(Codec.random(32)));
+          assertThat(new ReceiptProof(receipt, proof.index(), bent, root)
+              .verify(MINER.hotkey(), VALIDATOR.hotkey())).as("altered path").isFalse();
+          assertThat(new ReceiptProof(receipt, proof.index(), proof.path().subList(1,
+              proof.path().size()), root).verify(MINER.hotkey(), VALIDATOR.hotkey()))
+              .as("shortened path").isFalse();
+          assertThat(new ReceiptProof(receipt, (proof.index() + 1) % n, proof.path(), root)
+              .verify(MINER.hotkey(), VALIDATOR.hotkey())).as("another index").isFalse();
+        }
+      }
+      assertThatThrownBy(() -> ReceiptProof.of(root, receipts, Codec.b64(new byte[32])))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void proof_roundTripsAsJson() throws Exception {
+    serve(4);
+    ReceiptProof proof = ReceiptProof.of(periodRoot(), held, held.get(2));
+
+    ReceiptProof read = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(proof),
+        ReceiptProof.class);
+
+    assertThat(read).isEqualTo(proof);
+    assertThat(read.verify(MINER.hotkey(), VALIDATOR.hotkey())).isTrue();
   }
 
   @Test
   void signedRoot_isSnakeCaseJson() throws Exception {
     serve(1);
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     String json = Json.MAPPER.writeValueAsString(root);
 
@@ -160,8 +232,9 @@ class ReceiptRootTest {
 
   @Test
   void add_refusesSomethingThatIsNotAReceipt() {
-    assertThatThrownBy(() -> log.add("hello")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> log.add(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> log.add(PERIOD, "hello"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> log.add(PERIOD, null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -172,7 +245,7 @@ class ReceiptRootTest {
       pool.execute(() -> {
         for (int i = 0; i < 1000; i++) {
           String receipt = Codec.b64(Codec.random(32));
-          log.add(receipt);
+          log.add(PERIOD, receipt);
           receipts.add(receipt);
         }
       });
@@ -180,7 +253,7 @@ class ReceiptRootTest {
     pool.shutdown();
     assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-    SignedReceiptRoot root = seal();
+    SignedReceiptRoot root = periodRoot();
 
     assertThat(root.count()).isEqualTo(4000);
     assertThat(verify(root, receipts)).isTrue();

@@ -90,9 +90,9 @@ class WireFormatTest {
 
   @Test
   void receiptRootSignature_coversTheDocumentedString() {
-    ReceiptLog log = new ReceiptLog();
-    log.add(Codec.b64(Codec.random(32)));
-    SignedReceiptRoot root = log.seal(3, MINER, VALIDATOR.hotkey());
+    ReceiptLog log = new ReceiptLog(2);
+    log.add(3, Codec.b64(Codec.random(32)));
+    SignedReceiptRoot root = log.root(3, MINER, VALIDATOR.hotkey());
     String canonical = "assay/receipt-root/v1\n" + root.miner() + "\n" + root.validator()
         + "\n3\n1\n" + root.root();
 

@@ -7,6 +7,7 @@ import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.api.OpenAiError;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.receipts.ReceiptAudit;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
@@ -34,13 +35,15 @@ public final class AdminRoutes {
   private final WeightsService weights;
   private final TaskWeights taskWeights;
   private final ApiKeys keys;
+  private final ReceiptAudit receipts;
 
   public AdminRoutes(MinerDirectory directory, WeightsService weights, TaskWeights taskWeights,
-      ApiKeys keys) {
+      ApiKeys keys, ReceiptAudit receipts) {
     this.directory = directory;
     this.weights = weights;
     this.taskWeights = taskWeights;
     this.keys = keys;
+    this.receipts = receipts;
   }
 
   /** Adds the routes to {@code router}; authentication and body parsing come before. */
@@ -52,6 +55,20 @@ public final class AdminRoutes {
     router.get("/admin/task-weights").handler(this::getTaskWeights);
     router.put("/admin/task-weights").handler(this::putTaskWeights);
     router.post("/admin/keys").handler(this::createKey);
+    router.get("/admin/receipt-roots").handler(this::receiptRoots);
+  }
+
+  /** Each miner's receipt-root check of the newest checked period. */
+  private void receiptRoots(RoutingContext ctx) {
+    receipts.latest().onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("checks", Json.MAPPER.valueToTree(ar.result()));
+      send(ctx, 200, body);
+    });
   }
 
   private void miners(RoutingContext ctx) {

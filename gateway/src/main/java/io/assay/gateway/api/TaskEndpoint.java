@@ -3,7 +3,6 @@ package io.assay.gateway.api;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
-import io.assay.gateway.routing.Origin;
 import io.assay.gateway.synthetic.OrganicSamples;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.task.Delivery;
@@ -106,7 +105,7 @@ final class TaskEndpoint {
     // Synthetic traffic takes its parameters and replays from here (SCORING.md section 2).
     organic.record(task.spec().id(), request, bodyBytes);
     if (request.stream()) {
-      dispatcher.openStream(task, request, units, Origin.ORGANIC).onComplete(ar -> {
+      dispatcher.openStream(task, request, units, ApiVerticle.requestId(ctx)).onComplete(ar -> {
         if (ar.failed()) {
           dispatchFailed(ctx, request, ar.cause());
         } else {
@@ -126,9 +125,10 @@ final class TaskEndpoint {
       return;
     }
     Future<List<Dispatcher.Served>> all = parts.size() == 1
-        ? dispatcher.dispatch(task, parts.get(0), units, Origin.ORGANIC).map(List::of)
+        ? dispatcher.dispatch(task, parts.get(0), units, ApiVerticle.requestId(ctx))
+            .map(List::of)
         : dispatcher.dispatchAll(task, parts,
-            parts.stream().map(task::estimateUnits).toList(), Origin.ORGANIC);
+            parts.stream().map(task::estimateUnits).toList(), ApiVerticle.requestId(ctx));
     all.onComplete(ar -> {
       if (ar.failed()) {
         dispatchFailed(ctx, request, ar.cause());

@@ -186,7 +186,7 @@ public final class MinerClient {
           "miner " + name + " answered " + path + " with a "
               + (receipt == null ? "missing" : "non-matching") + " receipt"));
     }
-    return Future.succeededFuture(reply.withReceipt(receipt));
+    return Future.succeededFuture(reply.withReceipt(receipt, signed.timestamp()));
   }
 
   private Future<MinerReply> exchange(HttpMethod method, String path, byte[] body,
@@ -229,7 +229,7 @@ public final class MinerClient {
   }
 
   private static MinerReply toReply(HttpClientResponse response, Buffer body) {
-    return new MinerReply(response.statusCode(), response.headers(), body.getBytes(), null);
+    return new MinerReply(response.statusCode(), response.headers(), body.getBytes(), null, 0);
   }
 
   private Throwable translate(Throwable e, String path, long timeoutMillis) {

@@ -12,15 +12,19 @@ import java.io.IOException;
  * @param headers response headers
  * @param body response body
  * @param receipt the verified receipt, null for protocol rejections
+ * @param signedAt the request's signed timestamp, epoch millis, whose scoring period the
+ *     receipt belongs to (the miner's receipt root of that period covers it); 0 without a
+ *     receipt
  */
-public record MinerReply(int status, MultiMap headers, byte[] body, String receipt) {
+public record MinerReply(int status, MultiMap headers, byte[] body, String receipt,
+    long signedAt) {
 
   public String header(String name) {
     return headers.get(name);
   }
 
-  MinerReply withReceipt(String verified) {
-    return new MinerReply(status, headers, body, verified);
+  MinerReply withReceipt(String verified, long signedAt) {
+    return new MinerReply(status, headers, body, verified, signedAt);
   }
 
   /** {@code error.code} of a JSON error body, or null. */

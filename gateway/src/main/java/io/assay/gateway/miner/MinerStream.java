@@ -104,6 +104,11 @@ public final class MinerStream {
     return receipt;
   }
 
+  /** The request's signed timestamp, epoch millis: its period is the receipt's. */
+  public long signedAt() {
+    return signed.timestamp();
+  }
+
   private void bytes(Buffer chunk) {
     Buffer data = partial == null ? chunk : partial.appendBuffer(chunk);
     int from = 0;

@@ -117,7 +117,7 @@ public final class ActiveStream {
       settled = true;
       watch.close();
       attempt.succeeded(answer, attempt.task().units(attempt.request(), answer),
-          stream.receipt());
+          stream.receipt(), stream.signedAt());
     }
     return last;
   }

@@ -86,10 +86,11 @@ public final class Dispatcher {
    * Serves {@code request} on some miner.
    *
    * @param units work units the request is expected to cost ({@code e}, reserved up front)
+   * @param requestId the user's request id, kept with the answer's receipt
    * @return the answer, or a failed future with {@link NoMinerAvailableException}
    */
-  public Future<Served> dispatch(Task task, TaskRequest request, long units, Origin origin) {
-    return dispatch(null, task, request, units, origin, null);
+  public Future<Served> dispatch(Task task, TaskRequest request, long units, String requestId) {
+    return dispatch(null, task, request, units, Origin.ORGANIC, requestId, null);
   }
 
   /**
@@ -98,13 +99,15 @@ public final class Dispatcher {
    * market. Fails if any part fails: the user asked for all of them.
    *
    * @param units each part's expected work, in order
+   * @param requestId the user's request id, kept with the answers' receipts
    */
   public Future<List<Served>> dispatchAll(Task task, List<TaskRequest> parts, List<Long> units,
-      Origin origin) {
+      String requestId) {
     Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
     List<Future<Served>> calls = new java.util.ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
-      calls.add(dispatch(null, task, parts.get(i), units.get(i), origin, busy));
+      calls.add(dispatch(null, task, parts.get(i), units.get(i), Origin.ORGANIC, requestId,
+          busy));
     }
     return Future.all(calls).map(done -> calls.stream().map(Future::result).toList());
   }
@@ -115,14 +118,14 @@ public final class Dispatcher {
    * NotSentException} when the miner's declaration has no room for it now (nothing was sent).
    */
   public Future<Served> dispatchTo(MinerNode miner, Task task, TaskRequest request, long units) {
-    return dispatch(miner, task, request, units, Origin.SYNTHETIC, null);
+    return dispatch(miner, task, request, units, Origin.SYNTHETIC, null, null);
   }
 
   /** @param busy miners to avoid while others can serve (null: none); the chosen one joins it */
   private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
-      Origin origin, Set<String> busy) {
+      Origin origin, String requestId, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, new HashSet<>(), busy, 1,
+    return attempt(task, request, units, pinned, origin, requestId, new HashSet<>(), busy, 1,
         a -> a.node().client().call(HttpMethod.POST, request.path(), body)
             .compose(reply -> {
               if (reply.status() != 200) {
@@ -132,7 +135,8 @@ public final class Dispatcher {
               double seconds = a.elapsedSeconds();
               return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
                 long done = task.units(request, answer);
-                a.succeeded(answer, done, reply.receipt(), seconds, reply.body());
+                a.succeeded(answer, done, reply.receipt(), reply.signedAt(), seconds,
+                    reply.body());
                 return new Served(answer, a.node(), done, (long) (seconds * 1000),
                     reply.receipt());
               });
@@ -169,20 +173,20 @@ public final class Dispatcher {
    * relay accepted it, with the stream paused for the caller to resume.
    */
   public Future<ActiveStream> openStream(Task task, TaskRequest request, long units,
-      Origin origin) {
-    return openStream(null, task, request, units, origin);
+      String requestId) {
+    return openStream(null, task, request, units, Origin.ORGANIC, requestId);
   }
 
   /** Like {@link #dispatchTo}, for a streamed request. */
   public Future<ActiveStream> openStreamTo(MinerNode miner, Task task, TaskRequest request,
       long units) {
-    return openStream(miner, task, request, units, Origin.SYNTHETIC);
+    return openStream(miner, task, request, units, Origin.SYNTHETIC, null);
   }
 
   private Future<ActiveStream> openStream(MinerNode pinned, Task task, TaskRequest request,
-      long units, Origin origin) {
+      long units, Origin origin, String requestId) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, new HashSet<>(), null, 1,
+    return attempt(task, request, units, pinned, origin, requestId, new HashSet<>(), null, 1,
         a -> {
           Context context = Vertx.currentContext();
           Promise<ActiveStream> first = Promise.promise();
@@ -245,7 +249,8 @@ public final class Dispatcher {
   }
 
   private <T> Future<T> attempt(Task task, TaskRequest request, long units, MinerNode pinned,
-      Origin origin, Set<String> tried, Set<String> busy, int number, Call<T> call) {
+      Origin origin, String requestId, Set<String> tried, Set<String> busy, int number,
+      Call<T> call) {
     String taskId = task.spec().id();
     long now = clock.millis();
     long period = Math.floorDiv(now, settings.periodMillis());
@@ -270,7 +275,7 @@ public final class Dispatcher {
       tried.add(node.hotkey());
       reservation = node.capacity(taskId, period).tryReserve(units, now);
     }
-    Attempt a = new Attempt(node, task, request, origin, reservation);
+    Attempt a = new Attempt(node, task, request, origin, requestId, reservation);
     Future<T> result;
     try {
       result = call.run(a);
@@ -286,7 +291,8 @@ public final class Dispatcher {
             "No miner could serve " + request.model() + " after " + number
                 + " attempts; try again shortly.", 1));
       }
-      return attempt(task, request, units, null, origin, tried, busy, number + 1, call);
+      return attempt(task, request, units, null, origin, requestId, tried, busy, number + 1,
+          call);
     });
   }
 
@@ -317,16 +323,18 @@ public final class Dispatcher {
     private final Task task;
     private final TaskRequest request;
     private final Origin origin;
+    private final String requestId;
     private final TaskCapacity.Reservation reservation;
     private final long startedNanos = System.nanoTime();
     private boolean settled;
 
-    Attempt(MinerNode node, Task task, TaskRequest request, Origin origin,
+    Attempt(MinerNode node, Task task, TaskRequest request, Origin origin, String requestId,
         TaskCapacity.Reservation reservation) {
       this.node = node;
       this.task = task;
       this.request = request;
       this.origin = origin;
+      this.requestId = requestId;
       this.reservation = reservation;
     }
 
@@ -355,12 +363,13 @@ public final class Dispatcher {
     }
 
     /** A streamed answer ended whole. */
-    void succeeded(TaskAnswer answer, long units, String receipt) {
-      succeeded(answer, units, receipt, elapsedSeconds(), null);
+    void succeeded(TaskAnswer answer, long units, String receipt, long signedAt) {
+      succeeded(answer, units, receipt, signedAt, elapsedSeconds(), null);
     }
 
     /** @param body the miner's bytes of a whole (non-streamed) answer */
-    void succeeded(TaskAnswer answer, long units, String receipt, double seconds, byte[] body) {
+    void succeeded(TaskAnswer answer, long units, String receipt, long signedAt, double seconds,
+        byte[] body) {
       if (settled) {
         return;
       }
@@ -373,7 +382,7 @@ public final class Dispatcher {
       Double p = share > 0 && ThreadLocalRandom.current().nextDouble() < share ? share : null;
       listener.settled(new Settlement(node, task, origin, request, reservation,
           RequestOutcome.Outcome.SUCCESS, null, units, seconds, answer, receipt, p, stopped,
-          null, body));
+          null, body, signedAt, requestId));
     }
 
     void abandoned(long unitsSoFar) {
@@ -384,7 +393,7 @@ public final class Dispatcher {
       long stopped = reservation.capacity().settle(reservation, unitsSoFar, false);
       listener.settled(new Settlement(node, task, origin, request, reservation,
           RequestOutcome.Outcome.ABANDONED, null, unitsSoFar, elapsedSeconds(), null, null, null,
-          stopped, "the user left the stream", null));
+          stopped, "the user left the stream", null, 0, requestId));
     }
 
     void failed(Outcome outcome, long retryAfterSeconds, String message) {
@@ -409,7 +418,7 @@ public final class Dispatcher {
       }
       listener.settled(new Settlement(node, task, origin, request, reservation,
           rateLimited ? RequestOutcome.Outcome.RATE_LIMITED : RequestOutcome.Outcome.FAILED,
-          outcome, 0, elapsedSeconds(), null, null, null, stopped, message, null));
+          outcome, 0, elapsedSeconds(), null, null, null, stopped, message, null, 0, requestId));
     }
   }
 

@@ -25,8 +25,11 @@ import io.assay.task.TaskRequest;
  * @param message why it failed, for logs; null on success
  * @param answerBody the answer's bytes exactly as the miner sent them (what its receipt signs),
  *     for checking as received; null for a streamed answer or without an answer
+ * @param signedAt the signed timestamp of the request that got the answer, epoch millis: the
+ *     receipt ({@code answerId}) belongs to its scoring period; 0 without an answer
+ * @param requestId the user's request id ({@code X-Request-Id}); null for synthetic requests
  */
 public record Settlement(MinerNode miner, Task task, Origin origin, TaskRequest request,
     TaskCapacity.Reservation reservation, Outcome outcome, MinerCallException.Outcome failure,
     long units, double seconds, TaskAnswer answer, String answerId, Double checkProbability,
-    long windowGivenUp, String message, byte[] answerBody) {}
+    long windowGivenUp, String message, byte[] answerBody, long signedAt, String requestId) {}

@@ -67,4 +67,22 @@ public final class Keys {
   public static String uidsRecorded() {
     return PREFIX + "uids:recorded";
   }
+
+  /**
+   * List: the receipts of one miner's answers to requests signed in one scoring period, each
+   * {@code receipt} or {@code receipt + " " + request id}; expires a while after the period.
+   */
+  public static String receipts(long period, String miner) {
+    return PREFIX + "receipts:" + period + ":" + miner;
+  }
+
+  /** Hash: miner hotkey to its receipt-root check of one period, as JSON. */
+  public static String receiptRoots(long period) {
+    return PREFIX + "receipt-roots:" + period;
+  }
+
+  /** String: the newest period whose receipt roots were checked. */
+  public static String receiptRootsChecked() {
+    return PREFIX + "receipt-roots:checked";
+  }
 }
