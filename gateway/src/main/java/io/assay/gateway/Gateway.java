@@ -256,16 +256,27 @@ public final class Gateway implements AutoCloseable {
         new TaskWeightsFile(vertx, b.configFile, taskWeights).watch(Duration.ofSeconds(2));
       }
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      apiDeployment = await(vertx.deployVerticle(ApiVerticle.instances(components),
-          new DeploymentOptions().setInstances(instances)), "start the API server");
+      try {
+        apiDeployment = await(vertx.deployVerticle(ApiVerticle.instances(components),
+            new DeploymentOptions().setInstances(instances)), "start the API server");
+      } catch (IllegalStateException e) {
+        if (config.listener().tls() != null) {
+          // A PEM that reads as one but does not hold a usable certificate or key.
+          throw new io.assay.config.ConfigException("config keys 'gateway.tls_cert' and"
+              + " 'gateway.tls_key' (" + config.listener().tls().certificate() + ", "
+              + config.listener().tls().key() + "): " + e.getMessage());
+        }
+        throw e;
+      }
       ready.set(true);
       if (config.files().publicUrl() == null && !reachableHost().equals(config.host())) {
         log.warn("gateway.public_url is not set and the gateway listens on {}: image URLs will"
             + " name {}; set gateway.public_url to the address users reach", config.host(),
             publicUrl());
       }
-      log.info("gateway {} listening on http://{}:{}/v1 with {} miners and tasks {}",
-          identity.hotkey(), config.host(), port, directory.all().size(), tasks.keySet());
+      log.info("gateway {} listening on {}://{}:{}/v1 with {} miners and tasks {}",
+          identity.hotkey(), config.scheme(), config.host(), port, directory.all().size(),
+          tasks.keySet());
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -287,7 +298,8 @@ public final class Gateway implements AutoCloseable {
    */
   private String publicUrl() {
     String configured = config.files().publicUrl();
-    return configured != null ? configured : "http://" + reachableHost() + ":" + port;
+    return configured != null ? configured
+        : config.scheme() + "://" + reachableHost() + ":" + port;
   }
 
   private String reachableHost() {
@@ -297,7 +309,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://" + config.host() + ":" + port + "/v1";
+    return config.scheme() + "://" + config.host() + ":" + port + "/v1";
   }
 
   public Hotkey hotkey() {

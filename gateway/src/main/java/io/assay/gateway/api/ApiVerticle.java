@@ -184,6 +184,11 @@ public final class ApiVerticle extends VerticleBase {
         .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
+    GatewayConfig.Tls tls = c.config().listener().tls();
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString()));
+    }
     return vertx.createHttpServer(options).connectionHandler(connections::opened)
         .requestHandler(router).listen()
         .onSuccess(listening -> server = listening);

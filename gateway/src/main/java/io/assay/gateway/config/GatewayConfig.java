@@ -58,9 +58,59 @@ public record GatewayConfig(
    *     408 and its connection is closed (slow bodies)
    * @param maxConnectionsPerClient connections one client address may hold open at once; more
    *     are closed as they open (slow headers, connection floods)
+   * @param tls the certificate and key of HTTPS on the public listener; null for plain HTTP
    */
   public record ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
-      int maxConnectionsPerClient) {}
+      int maxConnectionsPerClient, Tls tls) {
+
+    public ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
+        int maxConnectionsPerClient) {
+      this(idleTimeout, metricsToken, bodyTimeout, maxConnectionsPerClient, null);
+    }
+  }
+
+  /**
+   * HTTPS on the public listener ({@code gateway.tls_cert}, {@code gateway.tls_key}).
+   *
+   * @param certificate PEM file: the server's certificate, then any intermediates
+   * @param key PEM file: its private key (PKCS#8, or PKCS#1 RSA)
+   */
+  public record Tls(Path certificate, Path key) {
+
+    /** Both keys or neither; each a readable file holding a PEM block of its kind. */
+    static Tls read(ConfigNode gateway, Path baseDir) {
+      String cert = gateway.string("tls_cert", "");
+      String key = gateway.string("tls_key", "");
+      if (cert.isBlank() && key.isBlank()) {
+        return null;
+      }
+      if (cert.isBlank() || key.isBlank()) {
+        String missing = cert.isBlank() ? "tls_cert" : "tls_key";
+        throw new ConfigException("config key 'gateway." + missing + "' (or "
+            + gateway.envName(missing) + "): HTTPS needs both gateway.tls_cert and"
+            + " gateway.tls_key");
+      }
+      return new Tls(pem(gateway, baseDir, "tls_cert", cert, "CERTIFICATE-----"),
+          pem(gateway, baseDir, "tls_key", key, "PRIVATE KEY-----"));
+    }
+
+    private static Path pem(ConfigNode gateway, Path baseDir, String name, String value,
+        String block) {
+      Path file = baseDir.resolve(value).normalize();
+      String text;
+      try {
+        text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        throw new ConfigException("config key 'gateway." + name + "' (or "
+            + gateway.envName(name) + "): cannot read " + file + ": " + e.getMessage());
+      }
+      if (!text.contains("-----BEGIN ") || !text.contains(block)) {
+        throw new ConfigException("config key 'gateway." + name + "': " + file
+            + " holds no PEM '" + block.replace("-----", "") + "' block");
+      }
+      return file;
+    }
+  }
 
   /**
    * @param maxAttempts miners tried for one request before the user sees 503
@@ -170,7 +220,8 @@ public record GatewayConfig(
     }
     ListenerConfig listener = new ListenerConfig(idle,
         metricsToken.isBlank() ? null : metricsToken, bodyTimeout,
-        gateway.integer("max_connections_per_client", 4096, 1, 1_000_000));
+        gateway.integer("max_connections_per_client", 4096, 1, 1_000_000),
+        Tls.read(gateway, baseDir));
     FilesConfig files = new FilesConfig(
         publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
         gateway.duration("files_ttl", Duration.ofHours(1)),
@@ -249,6 +300,11 @@ public record GatewayConfig(
   }
 
   /** Length of a scoring period. */
+  /** {@code https} when the public listener has TLS, else {@code http}. */
+  public String scheme() {
+    return listener.tls() != null ? "https" : "http";
+  }
+
   public Duration period() {
     return scoring.period();
   }
