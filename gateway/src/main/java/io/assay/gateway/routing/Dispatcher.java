@@ -40,8 +40,12 @@ import java.util.random.RandomGenerator;
  * ActiveStream}) and a failure can only end it. From assignment on, streams are watched for
  * falling behind ({@link StreamWatch}).
  *
+ * <p>A user's whole (not streamed) request still unanswered well past what its task's answers
+ * recently took ({@link AnswerTimes}) is also sent to another miner, and the first answer wins:
+ * a frozen miner costs the user a second or so, not the miner timeout.
+ *
  * <p>Synthetic requests go through {@link #dispatchTo}: pinned to the miner under test, under
- * the same rules (its declaration, its back-off), and never retried elsewhere.
+ * the same rules (its declaration, its back-off), and never retried or hedged elsewhere.
  */
 public final class Dispatcher {
 
@@ -55,6 +59,8 @@ public final class Dispatcher {
   private final Clock clock;
   private final Settings settings;
   private final StreamWatch watch;
+  /** Recent answer times, for hedging a user's request on a miner that is late. */
+  private final AnswerTimes answerTimes = new AnswerTimes();
   private final ToDoubleFunction<String> minRate;
 
   /**
@@ -72,6 +78,7 @@ public final class Dispatcher {
     this.watch = watch;
     this.minRate = minRate;
   }
+
 
   /** A served request: the validated answer, who gave it and the work it counts for. */
   public record Served(TaskAnswer answer, MinerNode miner, long units, long millis,
@@ -121,26 +128,77 @@ public final class Dispatcher {
     return dispatch(miner, task, request, units, Origin.SYNTHETIC, null, null);
   }
 
-  /** @param busy miners to avoid while others can serve (null: none); the chosen one joins it */
+  /**
+   * @param busy miners to avoid while others can serve (null: none); the chosen one joins it
+   */
   private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
       Origin origin, String requestId, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, requestId, new HashSet<>(), busy, 1,
-        a -> a.node().client().call(HttpMethod.POST, request.path(), body)
-            .compose(reply -> {
-              if (reply.status() != 200) {
-                return Future.failedFuture(failure(a.node(), reply));
-              }
-              // The miner's time ends when its reply arrives, not when we have read it.
-              double seconds = a.elapsedSeconds();
-              return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
-                long done = task.units(request, answer);
-                a.succeeded(answer, done, reply.receipt(), reply.signedAt(), seconds,
-                    reply.body());
-                return new Served(answer, a.node(), done, (long) (seconds * 1000),
-                    reply.receipt());
-              });
-            }));
+    String taskId = task.spec().id();
+    Call<Served> call = a -> a.node().client().call(HttpMethod.POST, request.path(), body)
+        .compose(reply -> {
+          if (reply.status() != 200) {
+            return Future.failedFuture(failure(a.node(), reply));
+          }
+          // The miner's time ends when its reply arrives, not when we have read it.
+          double seconds = a.elapsedSeconds();
+          answerTimes.record(taskId, seconds, a.reservation().estimate());
+          return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
+            long done = task.units(request, answer);
+            a.succeeded(answer, done, reply.receipt(), reply.signedAt(), seconds,
+                reply.body());
+            return new Served(answer, a.node(), done, (long) (seconds * 1000),
+                reply.receipt());
+          });
+        });
+    Set<String> tried = new HashSet<>();
+    Future<Served> first = attempt(task, request, units, pinned, origin, requestId, tried, busy,
+        1, call);
+    long hedgeAfter = pinned == null ? answerTimes.hedgeDelayMillis(taskId, units) : -1;
+    Context context = Vertx.currentContext();
+    if (hedgeAfter < 0 || context == null || first.isComplete()) {
+      return first;
+    }
+    return hedged(context, first, hedgeAfter, () -> attempt(task, request, units, null, origin,
+        requestId, tried, busy, 1, call));
+  }
+
+  /**
+   * The first answer of {@code first} and, if it has none after {@code afterMillis}, of a
+   * second attempt on another miner ({@code tried} keeps it off the first one's). The slower
+   * attempt runs on and settles as it ends, so a miner is scored on what it really did: a late
+   * answer is a late success, a frozen miner times out. Synthetic requests are never hedged: a
+   * test asks one miner.
+   */
+  private static Future<Served> hedged(Context context, Future<Served> first, long afterMillis,
+      java.util.function.Supplier<Future<Served>> second) {
+    Promise<Served> result = Promise.promise();
+    int[] running = {1};
+    long timer = context.owner().setTimer(afterMillis, id -> {
+      if (result.future().isComplete()) {
+        return;
+      }
+      running[0]++;
+      second.get().onComplete(ar -> settle(result, ar, running));
+    });
+    first.onComplete(ar -> {
+      if (ar.failed() && running[0] == 1) {
+        // every attempt of the first already failed before any hedge: no more to wait for
+        context.owner().cancelTimer(timer);
+      }
+      settle(result, ar, running);
+    });
+    return result.future().onSuccess(served -> context.owner().cancelTimer(timer));
+  }
+
+  private static void settle(Promise<Served> result, io.vertx.core.AsyncResult<Served> ar,
+      int[] running) {
+    running[0]--;
+    if (ar.succeeded()) {
+      result.tryComplete(ar.result());
+    } else if (running[0] == 0) {
+      result.tryFail(ar.cause());
+    }
   }
 
   /**
