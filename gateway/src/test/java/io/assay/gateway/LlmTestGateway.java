@@ -61,6 +61,14 @@ final class LlmTestGateway implements AutoCloseable {
   static LlmTestGateway start(String dirPrefix, Map<String, String> env, Duration period,
       TaskSpec spec, int concurrency, Function<Backend, Map<String, Backend>> backends)
       throws Exception {
+    return start(dirPrefix, env, period, spec, concurrency, backends,
+        miner -> "http://127.0.0.1:" + miner.port());
+  }
+
+  /** As above, registering each miner at the address {@code address} gives (a proxy's). */
+  static LlmTestGateway start(String dirPrefix, Map<String, String> env, Duration period,
+      TaskSpec spec, int concurrency, Function<Backend, Map<String, Backend>> backends,
+      Function<Miner, String> address) throws Exception {
     ExecutorService workers = Workers.inference();
     Backend reference = KIND.referenceBackend(spec, workers).orElseThrow();
     Path dir = TestDevnets.tempDir(dirPrefix);
@@ -80,8 +88,7 @@ final class LlmTestGateway implements AutoCloseable {
           .build();
       miner.start().toCompletableFuture().join();
       miners.add(miner);
-      entries.add(new MinerEntry(m.getKey(), "http://127.0.0.1:" + miner.port(),
-          miner.hotkey().value()));
+      entries.add(new MinerEntry(m.getKey(), address.apply(miner), miner.hotkey().value()));
     }
     Gateway gateway = Gateway.builder(config).miners(entries).start();
     String key = gateway.call(() -> gateway.keys().create("test", ApiKey.Role.USER, 0), "key");

@@ -313,6 +313,9 @@ final class MinerServer implements Miner {
       TaskAnswer result = ar.result();
       long done = served.task().units(taskRequest, result);
       served.ledger().release(Math.max(0, units - done));
+      if (response.closed()) {
+        return; // the validator gave up on it: no answer is delivered, so none is filed
+      }
       byte[] out = result.toMinerBody();
       String receipt = auth.receipt(out);
       logReceipt(auth, receipt);

@@ -12,6 +12,7 @@ import io.assay.task.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -107,9 +108,18 @@ public final class MinerClient {
         .putHeader("Content-Type", "application/json")
         .putHeader("Accept", "text/event-stream");
     signed.headers().forEach(options::putHeader);
+    HttpClientRequest[] sent = new HttpClientRequest[1];
     return http.request(options)
-        .compose(request -> request.send(Buffer.buffer(body)))
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(Buffer.buffer(body));
+        })
         .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onFailure(e -> {
+          if (sent[0] != null) {
+            sent[0].reset();
+          }
+        })
         .compose(response -> {
           String type = response.getHeader("Content-Type");
           if (response.statusCode() == 200 && type != null
@@ -197,11 +207,22 @@ public final class MinerClient {
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json");
     headers.forEach(options::putHeader);
+    HttpClientRequest[] sent = new HttpClientRequest[1];
     return http.request(options)
-        .compose(request -> request.send(Buffer.buffer(body)))
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(Buffer.buffer(body));
+        })
         .compose(response -> boundedBody(response).map(b -> toReply(response, b)))
         .timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(translate(e, path, timeoutMillis)));
+        .recover(e -> {
+          // A miner that drips bytes keeps the connection busy past the timeout: close it, so
+          // the pool gets it back and the miner knows its answer is not wanted.
+          if (sent[0] != null) {
+            sent[0].reset();
+          }
+          return Future.failedFuture(translate(e, path, timeoutMillis));
+        });
   }
 
   /**

@@ -2,7 +2,6 @@ package io.assay.gateway.receipts;
 
 import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.routing.Settlement;
-import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
 import io.assay.gateway.state.Keys;
 import io.assay.gateway.state.Redis;
 import io.vertx.core.Future;
@@ -12,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receipts the validator holds: every answer a miner gave whole, by the scoring period of
- * the request's signed timestamp (the period the miner files it under too), in Redis so that
+ * The receipts the validator holds: every whole answer (status 200) whose receipt checked out,
+ * valid or not, as the miner files them, by the scoring period of the request's signed timestamp (the period the miner files it under too), in Redis so that
  * every gateway of the validator adds to one book. Written with the request's other records,
  * in the same round trip, and kept while Redis is away like usage; each period's list expires
  * {@code keepMillis} after it was last written, by which time its root was checked.
@@ -52,8 +51,8 @@ public final class ReceiptBook implements DispatchListener {
 
   @Override
   public void settled(Settlement s) {
-    if (s.outcome() != Outcome.SUCCESS || s.answerId() == null || s.signedAt() <= 0) {
-      return;
+    if (s.answerId() == null || s.signedAt() <= 0) {
+      return; // no 200 answer with a receipt: the miner files none either
     }
     String key = Keys.receipts(Math.floorDiv(s.signedAt(), periodMillis), s.miner().hotkey());
     String entry = new Held(s.answerId(), s.requestId()).entry();

@@ -111,13 +111,13 @@ public final class ActiveStream {
    *     then fails it)
    */
   public List<byte[]> finish() {
+    attempt.answered(stream.receipt(), stream.signedAt());
     List<byte[]> last = relay.finish();
     TaskAnswer answer = relay.answer();
     if (!settled) {
       settled = true;
       watch.close();
-      attempt.succeeded(answer, attempt.task().units(attempt.request(), answer),
-          stream.receipt(), stream.signedAt());
+      attempt.succeeded(answer, attempt.task().units(attempt.request(), answer));
     }
     return last;
   }

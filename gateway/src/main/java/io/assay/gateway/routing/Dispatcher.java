@@ -143,10 +143,10 @@ public final class Dispatcher {
           // The miner's time ends when its reply arrives, not when we have read it.
           double seconds = a.elapsedSeconds();
           answerTimes.record(taskId, seconds, a.reservation().estimate());
+          a.answered(reply.receipt(), reply.signedAt());
           return readAnswer(task, request, a.node(), reply.body()).map(answer -> {
             long done = task.units(request, answer);
-            a.succeeded(answer, done, reply.receipt(), reply.signedAt(), seconds,
-                reply.body());
+            a.succeeded(answer, done, seconds, reply.body());
             return new Served(answer, a.node(), done, (long) (seconds * 1000),
                 reply.receipt());
           });
@@ -385,6 +385,8 @@ public final class Dispatcher {
     private final TaskCapacity.Reservation reservation;
     private final long startedNanos = System.nanoTime();
     private boolean settled;
+    private String receipt;
+    private long signedAt;
 
     Attempt(MinerNode node, Task task, TaskRequest request, Origin origin, String requestId,
         TaskCapacity.Reservation reservation) {
@@ -420,14 +422,23 @@ public final class Dispatcher {
       return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
-    /** A streamed answer ended whole. */
-    void succeeded(TaskAnswer answer, long units, String receipt, long signedAt) {
-      succeeded(answer, units, receipt, signedAt, elapsedSeconds(), null);
+    /**
+     * The miner answered 200 with a receipt that checked out, for a request signed at {@code
+     * signedAt}: the receipt is in the miner's root of that period, whether or not the answer
+     * then proves valid, so the settlement carries it either way.
+     */
+    void answered(String receipt, long signedAt) {
+      this.receipt = receipt;
+      this.signedAt = signedAt;
+    }
+
+    /** A streamed answer ended whole (after {@link #answered}). */
+    void succeeded(TaskAnswer answer, long units) {
+      succeeded(answer, units, elapsedSeconds(), null);
     }
 
     /** @param body the miner's bytes of a whole (non-streamed) answer */
-    void succeeded(TaskAnswer answer, long units, String receipt, long signedAt, double seconds,
-        byte[] body) {
+    void succeeded(TaskAnswer answer, long units, double seconds, byte[] body) {
       if (settled) {
         return;
       }
@@ -450,8 +461,8 @@ public final class Dispatcher {
       settled = true;
       long stopped = reservation.capacity().settle(reservation, unitsSoFar, false);
       listener.settled(new Settlement(node, task, origin, request, reservation,
-          RequestOutcome.Outcome.ABANDONED, null, unitsSoFar, elapsedSeconds(), null, null, null,
-          stopped, "the user left the stream", null, 0, requestId));
+          RequestOutcome.Outcome.ABANDONED, null, unitsSoFar, elapsedSeconds(), null, receipt, null,
+          stopped, "the user left the stream", null, signedAt, requestId));
     }
 
     void failed(Outcome outcome, long retryAfterSeconds, String message) {
@@ -476,7 +487,8 @@ public final class Dispatcher {
       }
       listener.settled(new Settlement(node, task, origin, request, reservation,
           rateLimited ? RequestOutcome.Outcome.RATE_LIMITED : RequestOutcome.Outcome.FAILED,
-          outcome, 0, elapsedSeconds(), null, null, null, stopped, message, null, 0, requestId));
+          outcome, 0, elapsedSeconds(), null, receipt, null, stopped, message, null, signedAt,
+          requestId));
     }
   }
 

@@ -18,7 +18,8 @@ import io.assay.task.TaskRequest;
  * @param seconds from assignment to the answer's last byte (or to the end)
  * @param answer the validated answer; null unless it succeeded whole
  * @param answerId the answer's receipt, which names it in the check queue and the events; null
- *     without an answer
+ *     without a whole answer whose receipt checked out (an answer found invalid after its
+ *     receipt checked out keeps it: the miner's receipt root covers it)
  * @param checkProbability {@code p} when the answer was picked for checking, else null
  * @param windowGivenUp units of the test window given up because this failure stopped it, or
  *     -1
