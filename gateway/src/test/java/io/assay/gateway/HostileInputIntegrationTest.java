@@ -83,22 +83,107 @@ class HostileInputIntegrationTest {
     assertThat(r.body().length()).isLessThan(1_000);
   }
 
+  @Test
+  void hostileRequestLinesAndHeaders_getA4xxInOpenAisShapeOrAnAnswer() throws Exception {
+    Devnet devnet = TestDevnets.shared();
+    int port = Integer.parseInt(devnet.info().baseUrl().replaceAll(".*:(\\d+).*", "$1"));
+    String body = VALID.get("/chat/completions");
+    String auth = "Authorization: Bearer " + devnet.info().apiKey() + "\r\n";
+    String json = "Content-Type: application/json\r\n";
+    String length = "Content-Length: " + body.length() + "\r\n";
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 2_000; i++) {
+      many.append("X-Many-").append(i).append(": ").append(i).append("\r\n");
+    }
+    Map<String, String> cases = new TreeMap<>();
+    cases.put("HTTP/1.0 with a length", "POST /v1/chat/completions HTTP/1.0\r\n" + auth + json
+        + length + "\r\n" + body);
+    cases.put("HTTP/1.0 without a length", "POST /v1/chat/completions HTTP/1.0\r\n" + auth
+        + json + "\r\n" + body);
+    cases.put("a 20 KB header", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + json + length + "X-Big: " + "b".repeat(20_000) + "\r\n\r\n" + body);
+    cases.put("2,000 headers", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + json + length + many + "\r\n" + body);
+    cases.put("a 10 KB path", "POST /v1/chat/completions?" + "q".repeat(10_000)
+        + " HTTP/1.1\r\nHost: g\r\n" + auth + json + length + "\r\n" + body);
+    cases.put("a header without a colon", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n"
+        + auth + json + length + "Broken header\r\n\r\n" + body);
+    cases.put("a NUL in a header", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + json + length + "X-Nul: a\u0000b\r\n\r\n" + body);
+    cases.put("two lengths", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + json + length + "Content-Length: 3\r\n\r\n" + body);
+    cases.put("a negative length", "POST /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + json + "Content-Length: -5\r\n\r\n" + body);
+    cases.put("an unknown method", "BREW /v1/chat/completions HTTP/1.1\r\nHost: g\r\n" + auth
+        + "\r\n");
+    cases.put("a garbage request line", "\u0001\u0002 nonsense\r\n\r\n");
+    Map<String, Integer> outcomes = new TreeMap<>();
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      RawAnswer answer = raw(port, c.getValue());
+      outcomes.merge(answer.status() / 100 + "xx", 1, Integer::sum);
+      String problem = answer.status() == 0 ? "no answer: " + answer.body()
+          : problem(answer.status(), answer.body());
+      if (problem != null) {
+        wrong.add(c.getKey() + ": " + problem);
+      }
+    }
+    System.out.println("hostile request lines and headers: " + outcomes);
+    assertThat(wrong).isEmpty();
+    assertThat(outcomes.get("2xx")).as("HTTP/1.0 with a length is served").isPositive();
+    // The one exception, answered by Vert.x before any hook of ours: a version other than
+    // HTTP/1.0 and 1.1 in a text request line gets 501 with no body, and the connection closes.
+    RawAnswer http2 = raw(port, "POST /v1/chat/completions HTTP/2.0\r\n" + auth + json + length
+        + "\r\n" + body);
+    assertThat(http2.status()).isEqualTo(501);
+    assertThat(http2.body()).isEmpty();
+  }
+
+  /** A status (0 when none came) and the body after the head, de-chunked loosely. */
+  private record RawAnswer(int status, String body) {}
+
+  private static RawAnswer raw(int port, String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.replaceFirst(" HTTP/1.1\r\n",
+          " HTTP/1.1\r\nConnection: close\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String text = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+      if (!text.startsWith("HTTP/")) {
+        return new RawAnswer(0, text.isEmpty() ? "(connection closed)" : text);
+      }
+      int status = Integer.parseInt(text.substring(9, 12));
+      int head = text.indexOf("\r\n\r\n");
+      String rest = head < 0 ? "" : text.substring(head + 4);
+      if (text.substring(0, Math.max(0, head)).toLowerCase().contains("transfer-encoding: chunked")) {
+        rest = rest.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
+      }
+      return new RawAnswer(status, rest);
+    } catch (java.net.SocketException e) {
+      return new RawAnswer(0, "connection reset: " + e.getMessage());
+    }
+  }
+
   /** What is wrong with an answer to a hostile body, or null. */
   private static String problem(HttpResponse<String> r) {
-    if (r.statusCode() >= 500) {
-      return "status " + r.statusCode() + " " + r.body();
+    return problem(r.statusCode(), r.body());
+  }
+
+  private static String problem(int status, String body) {
+    if (status >= 500) {
+      return "status " + status + " " + body;
     }
-    if (r.body().contains("\tat ") || r.body().contains("Exception")) {
-      return "a stack trace or exception name in " + r.body();
+    if (body.contains("\tat ") || body.contains("Exception")) {
+      return "a stack trace or exception name in " + body;
     }
-    if (r.statusCode() >= 400) {
+    if (status >= 400) {
       try {
-        JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
+        JsonNode error = Json.MAPPER.readTree(body).path("error");
         if (!error.path("message").isTextual() || !error.path("type").isTextual()) {
-          return "not OpenAI's error shape: " + r.body();
+          return "not OpenAI's error shape: " + status + " " + body;
         }
       } catch (Exception e) {
-        return "not JSON: " + r.body();
+        return "not JSON: " + status + " " + body;
       }
     }
     return null;

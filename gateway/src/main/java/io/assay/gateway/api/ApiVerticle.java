@@ -182,14 +182,21 @@ public final class ApiVerticle extends VerticleBase {
         .setHost(c.config().host())
         .setPort(c.config().port())
         .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
-        .setMaxInitialLineLength(8192)
-        .setMaxHeaderSize(16384);
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADERS);
     GatewayConfig.Tls tls = c.config().listener().tls();
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
           .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString()));
     }
     return vertx.createHttpServer(options).connectionHandler(connections::opened)
+        .invalidRequestHandler(request -> {
+          // Vert.x would answer in plain text; users get OpenAI's shape, then the connection
+          // closes.
+          request.response().putHeader("Connection", "close");
+          OpenAiError.malformedHttp(request.decoderResult().cause(), MAX_REQUEST_LINE,
+              MAX_HEADERS).send(request.response());
+        })
         .requestHandler(router).listen()
         .onSuccess(listening -> server = listening);
   }
@@ -202,6 +209,11 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.shutdown(DRAIN);
   }
+
+  /** Longest request line read, in bytes; longer gets 414. */
+  static final int MAX_REQUEST_LINE = 8192;
+  /** Most header bytes read; more gets 431. */
+  static final int MAX_HEADERS = 16384;
 
   /** The response header naming a request: the client's own id if it sent a usable one. */
   static final String REQUEST_ID = "X-Request-Id";

@@ -83,6 +83,25 @@ public record OpenAiError(int status, String message, String type, String param,
         Math.max(1, retryAfterSeconds));
   }
 
+  /**
+   * A request the HTTP layer could not read (request line, headers, framing), before any route:
+   * 414 for a request line past {@code maxLine} bytes, 431 for headers past {@code maxHeaders}
+   * bytes, else 400.
+   */
+  public static OpenAiError malformedHttp(Throwable cause, int maxLine, int maxHeaders) {
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      return new OpenAiError(414, "The request line is longer than " + maxLine + " bytes.",
+          "invalid_request_error", null, "uri_too_long", 0);
+    }
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      return new OpenAiError(431, "The request headers are larger than " + maxHeaders
+          + " bytes.", "invalid_request_error", null, "headers_too_large", 0);
+    }
+    return new OpenAiError(400, "The request is not valid HTTP/1.1"
+        + (cause == null ? "." : ": " + quote(String.valueOf(cause.getMessage())) + "."),
+        "invalid_request_error", null, "malformed_http", 0);
+  }
+
   public static OpenAiError internal() {
     return new OpenAiError(500, "The server had an error while processing your request."
         + " Sorry about that!", "server_error", null, null, 0);
