@@ -81,9 +81,47 @@ public final class PrivateRedis implements AutoCloseable {
   /** Like {@link #start(Path)}, on a given port (tests start a server again where it was). */
   static PrivateRedis start(Path dataDir, int port) throws IOException {
     Path binary = findBinary(dataDir);
+    stopOrphan(dataDir);
     Process process = launch(binary, dataDir, port);
     log.info("private redis-server {} on 127.0.0.1:{} with data in {}", binary, port, dataDir);
     return new PrivateRedis(binary, dataDir, port, process);
+  }
+
+  /** Names the running server: {@code "<pid> <port>"}, so the next start can find it. */
+  private static final String PID_FILE = "redis-server.pid";
+
+  /**
+   * A gateway killed outright (SIGKILL, a crash) leaves its redis-server running on the data
+   * directory: a second server on the same append-only file would corrupt it. So the server the
+   * pid file names, if it still runs and is a redis-server, is stopped first (SIGTERM, which
+   * flushes its file; SIGKILL after 10 s), and everything it had written is kept.
+   */
+  private static void stopOrphan(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(PID_FILE);
+    if (!Files.exists(file)) {
+      return;
+    }
+    String[] fields = Files.readString(file).trim().split("\\s+");
+    java.util.Optional<ProcessHandle> orphan;
+    try {
+      orphan = ProcessHandle.of(Long.parseLong(fields[0]));
+    } catch (NumberFormatException e) {
+      orphan = java.util.Optional.empty();
+    }
+    orphan.filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false))
+        .ifPresent(h -> {
+          log.warn("a redis-server (pid {}) left running on {} by an earlier gateway: stopping"
+              + " it before starting another", h.pid(), dataDir);
+          h.destroy();
+          try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            h.destroyForcibly();
+            h.onExit().join();
+          }
+        });
+    Files.deleteIfExists(file);
   }
 
   private static Process launch(Path binary, Path dataDir, int port) throws IOException {
@@ -115,6 +153,7 @@ public final class PrivateRedis implements AutoCloseable {
       throw new IOException("redis-server " + binary + " failed to start: "
           + e.getCause().getMessage(), e.getCause());
     }
+    Files.writeString(dataDir.resolve(PID_FILE), process.pid() + " " + port + "\n");
     return process;
   }
 
@@ -173,6 +212,11 @@ public final class PrivateRedis implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(dataDir.resolve(PID_FILE));
+    } catch (IOException e) {
+      log.debug("pid file of redis-server not removed: {}", e.getMessage());
     }
   }
 

@@ -1,0 +1,109 @@
+package io.assay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.assay.gateway.auth.ApiKeys;
+import io.assay.gateway.devnet.Devnet;
+import io.assay.gateway.state.Keys;
+import io.assay.gateway.state.PrivateRedis;
+import io.assay.gateway.state.Redis;
+import io.assay.task.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13 item 5: a gateway killed outright (SIGKILL) under load loses no usage of an answer it
+ * delivered, beyond the requests in flight at that moment; and its redis-server, left running,
+ * is stopped by the next start on the data directory instead of a second server sharing its
+ * append-only file.
+ */
+class KillNineIntegrationTest {
+
+  private static final int CLIENTS = 8;
+
+  @Test
+  void usageRecorded_matchesAnswersDelivered_withinTheRequestsInFlight() throws Exception {
+    Path dir = TestDevnets.tempDir("assay-kill9");
+    Process gateway = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "io.assay.gateway.GatewayMain", "devnet", "--port", "0", "--data-dir", dir.toString(),
+        "--miners", "2")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    Devnet.Info info;
+    try {
+      Path infoFile = dir.resolve("devnet.json");
+      await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(infoFile)
+          || !gateway.isAlive());
+      assertThat(gateway.isAlive()).as(Files.readString(dir.resolve("gateway.log"))).isTrue();
+      info = Json.MAPPER.readValue(infoFile.toFile(), Devnet.Info.class);
+
+      AtomicInteger delivered = new AtomicInteger();
+      AtomicBoolean killed = new AtomicBoolean();
+      List<Thread> clients = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        Thread t = new Thread(() -> load(info, delivered, killed), "client-" + i);
+        t.start();
+        clients.add(t);
+      }
+      await().atMost(Duration.ofMinutes(2)).until(() -> delivered.get() >= 300);
+      killed.set(true);
+      gateway.destroyForcibly(); // SIGKILL
+      assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      for (Thread t : clients) {
+        t.join(60_000);
+      }
+
+      // The next start on the directory: the orphaned server is stopped, its file read back.
+      try (PrivateRedis redis = PrivateRedis.start(dir.resolve("redis"));
+          Redis client = Redis.connect(redis.url())) {
+        String requests = client.commands()
+            .hget(Keys.usage(ApiKeys.hash(info.apiKey())), "requests").get(10, TimeUnit.SECONDS);
+        long recorded = requests == null ? 0 : Long.parseLong(requests);
+        System.out.printf("kill -9: %d answers delivered, %d recorded, %d clients in flight%n",
+            delivered.get(), recorded, CLIENTS);
+        assertThat(recorded).isBetween((long) delivered.get() - CLIENTS,
+            (long) delivered.get() + CLIENTS);
+      }
+      assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+          .map(c -> c.contains("redis-server") && c.contains(dir.toString())).orElse(false))
+          .count()).as("redis-servers left on the directory").isZero();
+    } finally {
+      gateway.destroyForcibly();
+    }
+  }
+
+  /** Sends chat requests one after another until the gateway is gone, counting answers. */
+  private static void load(Devnet.Info info, AtomicInteger delivered, AtomicBoolean killed) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(info.baseUrl() + "/chat/completions"))
+        .header("Authorization", "Bearer " + info.apiKey())
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":4,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+    while (true) {
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          delivered.incrementAndGet();
+        }
+      } catch (Exception e) {
+        if (killed.get()) {
+          return;
+        }
+      }
+    }
+  }
+}
