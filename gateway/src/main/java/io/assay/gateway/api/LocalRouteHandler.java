@@ -36,7 +36,8 @@ final class LocalRouteHandler implements Handler<RoutingContext> {
           } else if (ar.cause() instanceof LocalRoute.NotFoundException e) {
             OpenAiError.notFound(e.getMessage()).send(ctx.response());
           } else {
-            log.error("{} {} failed", route.method(), route.path(), ar.cause());
+            log.error("{} {}: request {} failed", route.method(), route.path(),
+                ApiVerticle.requestId(ctx), ar.cause());
             OpenAiError.internal().send(ctx.response());
           }
         });

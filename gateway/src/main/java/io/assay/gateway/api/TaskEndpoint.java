@@ -78,7 +78,8 @@ final class TaskEndpoint {
       } else if (ar.cause() instanceof InvalidRequestException e) {
         OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
       } else {
-        log.error("{}: preparing a request failed", kind.name(), ar.cause());
+        log.error("{}: preparing request {} failed", kind.name(), ApiVerticle.requestId(ctx),
+            ar.cause());
         OpenAiError.internal().send(ctx.response());
       }
     });
@@ -158,8 +159,8 @@ final class TaskEndpoint {
           });
       rendered.onComplete(r -> {
         if (r.failed()) {
-          log.error("{} {}: rendering the answer failed", kind.name(), request.model(),
-              r.cause());
+          log.error("{} {}: rendering the answer to request {} failed", kind.name(),
+              request.model(), ApiVerticle.requestId(ctx), r.cause());
           OpenAiError.internal().send(ctx.response());
           return;
         }
@@ -186,7 +187,8 @@ final class TaskEndpoint {
       OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable; try again"
           + " shortly.", 2).send(ctx.response());
     } else {
-      log.error("{} {} failed", kind.name(), request.model(), e);
+      log.error("{} {}: request {} failed", kind.name(), request.model(),
+          ApiVerticle.requestId(ctx), e);
       OpenAiError.internal().send(ctx.response());
     }
   }

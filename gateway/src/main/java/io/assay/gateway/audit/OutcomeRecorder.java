@@ -51,7 +51,8 @@ public final class OutcomeRecorder implements DispatchListener {
     metrics.minerCall(s.miner().name(), s.failure() == null
         ? s.outcome().name().toLowerCase() : s.failure().name().toLowerCase());
     if (s.message() != null) {
-      log.debug("miner {} {} on {}: {}", s.miner().name(), s.outcome(), task, s.message());
+      log.debug("miner {} {} on {} (request {}): {}", s.miner().name(), s.outcome(), task,
+          s.requestId() == null ? "synthetic" : s.requestId(), s.message());
     }
   }
 

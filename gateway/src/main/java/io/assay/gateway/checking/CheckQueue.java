@@ -100,7 +100,8 @@ public final class CheckQueue implements DispatchListener {
   }
 
   private static void lost(Settlement s, Throwable e) {
-    log.warn("answer {} of {} not queued for checking: {}", s.answerId(), s.miner().name(),
+    log.warn("answer {} of {} (request {}) not queued for checking: {}", s.answerId(),
+        s.miner().name(), s.requestId() == null ? "synthetic" : s.requestId(),
         e.toString());
   }
 

@@ -23,8 +23,9 @@ public interface DispatchListener {
         try {
           l.settled(settlement);
         } catch (RuntimeException e) {
-          log.error("{} failed on an attempt of miner {}", l.getClass().getSimpleName(),
-              settlement.miner().name(), e);
+          log.error("{} failed on an attempt of miner {} (request {})",
+              l.getClass().getSimpleName(), settlement.miner().name(),
+              settlement.requestId() == null ? "synthetic" : settlement.requestId(), e);
         }
       }
     };
