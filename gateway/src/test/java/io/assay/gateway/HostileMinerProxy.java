@@ -46,7 +46,11 @@ final class HostileMinerProxy implements AutoCloseable {
   private final int target;
   private final HttpServer server;
   private final Map<Mode, AtomicInteger> hits = new ConcurrentHashMap<>();
+  private final java.util.List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.PASS;
+
+  /** A task request as the miner received it: path, header names and values, body. */
+  record Seen(String path, Map<String, String> headers, String body) {}
 
   HostileMinerProxy(int targetPort) throws Exception {
     this.target = targetPort;
@@ -62,6 +66,11 @@ final class HostileMinerProxy implements AutoCloseable {
     this.mode = mode;
   }
 
+  /** Every task request that came through, in order. */
+  java.util.List<Seen> seen() {
+    return java.util.List.copyOf(seen);
+  }
+
   /** Task requests answered in {@code mode} so far. */
   int hits(Mode mode) {
     return hits.computeIfAbsent(mode, m -> new AtomicInteger()).get();
@@ -70,6 +79,11 @@ final class HostileMinerProxy implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       Mode now = request.path().startsWith("/v1/") ? mode : Mode.PASS;
+      if (request.path().startsWith("/v1/")) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+        seen.add(new Seen(request.path(), headers, body.toString()));
+      }
       hits.computeIfAbsent(now, m -> new AtomicInteger()).incrementAndGet();
       HttpServerResponse response = request.response();
       switch (now) {

@@ -31,6 +31,13 @@ class SlowReaderIntegrationTest {
   private static final int LONG_RUNS = 3;
   /** Far more than the socket buffers and the gateway's write queue hold at these sizes. */
   private static final long LONG = 256 * 1024;
+  /**
+   * The issue's full measure, {@code -Dassay.slowReaders=200}: that many readers, {@link
+   * #PARALLEL} at a time, each with a random buffer and slow phase, none stopping early. Off in
+   * the suite (it takes minutes); its last result is in the README's Reliability table.
+   */
+  private static final int FULL_RUNS = Integer.getInteger("assay.slowReaders", 0);
+  private static final int PARALLEL = 16;
 
   private static LlmTestGateway test;
   private static Gateway gateway;
@@ -38,7 +45,7 @@ class SlowReaderIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    test = LlmTestGateway.start("assay-slow-reader", SPEC, 8,
+    test = LlmTestGateway.start("assay-slow-reader", SPEC, FULL_RUNS > 0 ? PARALLEL : 8,
         reference -> Map.of("only", reference));
     gateway = test.gateway;
     apiKey = test.apiKey;
@@ -70,6 +77,41 @@ class SlowReaderIntegrationTest {
     System.out.println("slow readers: " + endings + ", " + longRuns + " over " + LONG + " bytes");
     // The reference model ends answers when it likes; some must be long enough to be held.
     assertThat(longRuns).isPositive();
+  }
+
+  @Test
+  void manySlowReadersAtOnce_allEnd() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(FULL_RUNS > 0,
+        "run with -Dassay.slowReaders=N for the full measure");
+    long seed = new Random().nextLong();
+    java.util.concurrent.ExecutorService readers =
+        java.util.concurrent.Executors.newFixedThreadPool(PARALLEL);
+    List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
+    for (int run = 0; run < FULL_RUNS; run++) {
+      Random random = new Random(seed + run);
+      int receiveBuffer = 512 << random.nextInt(4); // 512 B to 4 KiB
+      int slowReads = 1 + random.nextInt(30);
+      long pause = 20 + random.nextInt(980); // up to about a byte a second
+      runs.add(readers.submit(() -> {
+        String tail = readSlowlyThenFast(receiveBuffer, slowReads, pause).tail();
+        return tail.endsWith("data: [DONE]\n\n") ? "done"
+            : tail.contains("\"code\":\"stream_interrupted\"") ? "interrupted"
+            : "STALLED (buffer " + receiveBuffer + ", " + slowReads + " reads " + pause + " ms"
+                + " apart): " + tail.substring(Math.max(0, tail.length() - 200));
+      }));
+    }
+    java.util.Map<String, Integer> endings = new java.util.TreeMap<>();
+    List<String> stalled = new ArrayList<>();
+    for (java.util.concurrent.Future<String> run : runs) {
+      String ending = run.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      endings.merge(ending.startsWith("STALLED") ? "stalled" : ending, 1, Integer::sum);
+      if (ending.startsWith("STALLED")) {
+        stalled.add(ending);
+      }
+    }
+    readers.shutdown();
+    System.out.println("slow readers, " + FULL_RUNS + " runs (seed " + seed + "): " + endings);
+    assertThat(stalled).isEmpty();
   }
 
   /** What a reader got: the bytes of the response, and its last 4 KiB without chunk framing. */
