@@ -64,18 +64,26 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Components c;
   private final ClientConnections connections;
+  private final KeyConcurrency perKey;
   private io.vertx.core.http.HttpServer server;
 
-  private ApiVerticle(Components components, ClientConnections connections) {
+  private ApiVerticle(Components components, ClientConnections connections,
+      KeyConcurrency perKey) {
     this.c = components;
     this.connections = connections;
+    this.perKey = perKey;
   }
 
-  /** Makes the server's instances (one per event loop), sharing one count of connections. */
+  /**
+   * Makes the server's instances (one per event loop), sharing one count of connections per
+   * client and of requests in flight per key.
+   */
   public static java.util.function.Supplier<ApiVerticle> instances(Components components) {
     ClientConnections connections =
         new ClientConnections(components.config().listener().maxConnectionsPerClient());
-    return () -> new ApiVerticle(components, connections);
+    KeyConcurrency perKey =
+        new KeyConcurrency(components.config().listener().maxRequestsInFlightPerKey());
+    return () -> new ApiVerticle(components, connections, perKey);
   }
 
   @Override
@@ -129,10 +137,12 @@ public final class ApiVerticle extends VerticleBase {
     });
     router.route("/v1/*").handler(BodyHandler.create(false)
         .setBodyLimit(c.config().maxBodyBytes()));
-    router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER));
+    router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER,
+        perKey));
 
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
-    router.route("/admin/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.ADMIN));
+    router.route("/admin/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.ADMIN,
+        null));
     c.admin().accept(router);
 
     ModelsEndpoint models = new ModelsEndpoint(c.config().tasks(), c.startedAtSeconds());

@@ -23,11 +23,15 @@ final class Authenticator implements Handler<RoutingContext> {
   private final ApiKeys keys;
   private final RateLimiter limiter;
   private final ApiKey.Role required;
+  private final KeyConcurrency concurrency;
 
-  Authenticator(ApiKeys keys, RateLimiter limiter, ApiKey.Role required) {
+  /** @param concurrency caps each key's requests in flight; null: no cap (the operator API) */
+  Authenticator(ApiKeys keys, RateLimiter limiter, ApiKey.Role required,
+      KeyConcurrency concurrency) {
     this.keys = keys;
     this.limiter = limiter;
     this.required = required;
+    this.concurrency = concurrency;
   }
 
   @Override
@@ -68,6 +72,21 @@ final class Authenticator implements Handler<RoutingContext> {
         OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
             + key.requestsPerMinute() + " requests per minute.", retryAfter).send(ctx.response());
         return;
+      }
+      if (concurrency != null) {
+        if (!concurrency.tryAcquire(key.hash())) {
+          OpenAiError.rateLimited("Too many requests in flight for key " + key.name() + ": at"
+              + " most " + concurrency.max() + " at once.", 1).send(ctx.response());
+          return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        // Called when the response ends or the connection closes, whichever comes first.
+        ctx.addEndHandler(v -> {
+          if (released.compareAndSet(false, true)) {
+            concurrency.release(key.hash());
+          }
+        });
       }
       ctx.put(KEY, key);
       ctx.next();

@@ -59,15 +59,11 @@ public record GatewayConfig(
    * @param maxConnectionsPerClient connections one client address may hold open at once; more
    *     are closed as they open (slow headers, connection floods)
    * @param tls the certificate and key of HTTPS on the public listener; null for plain HTTP
+   * @param maxRequestsInFlightPerKey requests one API key may have under way on this gateway
+   *     at once (streams until they end); more get 429
    */
   public record ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
-      int maxConnectionsPerClient, Tls tls) {
-
-    public ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
-        int maxConnectionsPerClient) {
-      this(idleTimeout, metricsToken, bodyTimeout, maxConnectionsPerClient, null);
-    }
-  }
+      int maxConnectionsPerClient, Tls tls, int maxRequestsInFlightPerKey) {}
 
   /**
    * HTTPS on the public listener ({@code gateway.tls_cert}, {@code gateway.tls_key}).
@@ -221,7 +217,8 @@ public record GatewayConfig(
     ListenerConfig listener = new ListenerConfig(idle,
         metricsToken.isBlank() ? null : metricsToken, bodyTimeout,
         gateway.integer("max_connections_per_client", 4096, 1, 1_000_000),
-        Tls.read(gateway, baseDir));
+        Tls.read(gateway, baseDir),
+        gateway.integer("max_requests_in_flight_per_key", 1024, 1, 1_000_000));
     FilesConfig files = new FilesConfig(
         publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
         gateway.duration("files_ttl", Duration.ofHours(1)),
