@@ -40,9 +40,10 @@ import java.util.random.RandomGenerator;
  * ActiveStream}) and a failure can only end it. From assignment on, streams are watched for
  * falling behind ({@link StreamWatch}).
  *
- * <p>A user's whole (not streamed) request still unanswered well past what its task's answers
- * recently took ({@link AnswerTimes}) is also sent to another miner, and the first answer wins:
- * a frozen miner costs the user a second or so, not the miner timeout.
+ * <p>A user's request still unanswered well past what its task's answers recently took (whole
+ * answers per unit, or a stream's first chunk: {@link AnswerTimes}) is also sent to another
+ * miner, and the first answer wins: a frozen miner costs the user a second or so, not the miner
+ * timeout or the stream allowance.
  *
  * <p>Synthetic requests go through {@link #dispatchTo}: pinned to the miner under test, under
  * the same rules (its declaration, its back-off), and never retried or hedged elsewhere.
@@ -59,8 +60,10 @@ public final class Dispatcher {
   private final Clock clock;
   private final Settings settings;
   private final StreamWatch watch;
-  /** Recent answer times, for hedging a user's request on a miner that is late. */
+  /** Recent whole-answer times per unit, for hedging a user's request on a late miner. */
   private final AnswerTimes answerTimes = new AnswerTimes();
+  /** Recent times to a stream's first chunk, for hedging a user's stream on a late miner. */
+  private final AnswerTimes firstChunkTimes = new AnswerTimes();
   private final ToDoubleFunction<String> minRate;
 
   /**
@@ -151,51 +154,55 @@ public final class Dispatcher {
                 reply.receipt());
           });
         });
-    Set<String> tried = new HashSet<>();
-    Future<Served> first = attempt(task, request, units, pinned, origin, requestId, tried, busy,
-        1, call);
+    Job<Served> job = new Job<>(task, request, units, origin, requestId, busy, call);
+    Future<Served> first = job.attempt(pinned, 1);
     long hedgeAfter = pinned == null ? answerTimes.hedgeDelayMillis(taskId, units) : -1;
-    Context context = Vertx.currentContext();
-    if (hedgeAfter < 0 || context == null || first.isComplete()) {
-      return first;
-    }
-    return hedged(context, first, hedgeAfter, () -> attempt(task, request, units, null, origin,
-        requestId, tried, busy, 1, call));
+    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter, served -> { });
   }
 
   /**
    * The first answer of {@code first} and, if it has none after {@code afterMillis}, of a
-   * second attempt on another miner ({@code tried} keeps it off the first one's). The slower
-   * attempt runs on and settles as it ends, so a miner is scored on what it really did: a late
-   * answer is a late success, a frozen miner times out. Synthetic requests are never hedged: a
-   * test asks one miner.
+   * second attempt on another miner (the job's tried miners are kept off). The slower attempt
+   * runs on and settles as it ends, so a miner is scored on what it really did: a late whole
+   * answer is a late success, a frozen miner times out; a late stream is handed to {@code
+   * discard}. Once one answered, the other is not retried elsewhere. Synthetic requests are
+   * never hedged: a test asks one miner.
    */
-  private static Future<Served> hedged(Context context, Future<Served> first, long afterMillis,
-      java.util.function.Supplier<Future<Served>> second) {
-    Promise<Served> result = Promise.promise();
+  private static <T> Future<T> hedged(Job<T> job, Future<T> first, long afterMillis,
+      java.util.function.Consumer<T> discard) {
+    Context context = Vertx.currentContext();
+    if (context == null || first.isComplete()) {
+      return first;
+    }
+    Promise<T> result = Promise.promise();
     int[] running = {1};
     long timer = context.owner().setTimer(afterMillis, id -> {
       if (result.future().isComplete()) {
         return;
       }
       running[0]++;
-      second.get().onComplete(ar -> settle(result, ar, running));
+      job.attempt(null, 1).onComplete(ar -> settle(result, ar, running, discard));
     });
     first.onComplete(ar -> {
       if (ar.failed() && running[0] == 1) {
         // every attempt of the first already failed before any hedge: no more to wait for
         context.owner().cancelTimer(timer);
       }
-      settle(result, ar, running);
+      settle(result, ar, running, discard);
     });
-    return result.future().onSuccess(served -> context.owner().cancelTimer(timer));
+    return result.future().onSuccess(answer -> {
+      job.answered = true;
+      context.owner().cancelTimer(timer);
+    });
   }
 
-  private static void settle(Promise<Served> result, io.vertx.core.AsyncResult<Served> ar,
-      int[] running) {
+  private static <T> void settle(Promise<T> result, io.vertx.core.AsyncResult<T> ar,
+      int[] running, java.util.function.Consumer<T> discard) {
     running[0]--;
     if (ar.succeeded()) {
-      result.tryComplete(ar.result());
+      if (!result.tryComplete(ar.result())) {
+        discard.accept(ar.result());
+      }
     } else if (running[0] == 0) {
       result.tryFail(ar.cause());
     }
@@ -244,31 +251,38 @@ public final class Dispatcher {
   private Future<ActiveStream> openStream(MinerNode pinned, Task task, TaskRequest request,
       long units, Origin origin, String requestId) {
     byte[] body = task.minerRequestBody(request);
-    return attempt(task, request, units, pinned, origin, requestId, new HashSet<>(), null, 1,
-        a -> {
-          Context context = Vertx.currentContext();
-          Promise<ActiveStream> first = Promise.promise();
-          StreamWatch.Entry entry = watch.watch(context, a.reservation().assignedAt(), units,
-              minRate.applyAsDouble(task.spec().id()), () -> first.tryFail(new MinerCallException(
-                  Outcome.TIMEOUT, "miner " + a.node().name()
-                      + " sent no work within its stream allowance")));
-          a.node().client().callStream(request.path(), body).onComplete(ar -> {
-            if (ar.failed()) {
-              first.tryFail(ar.cause());
-            } else if (ar.result().reply() != null) {
-              MinerReply reply = ar.result().reply();
-              first.tryFail(reply.status() == 200
-                  ? new MinerCallException(Outcome.BAD_ANSWER,
-                      "miner " + a.node().name() + " did not stream a streamed request")
-                  : failure(a.node(), reply));
-            } else if (first.future().isComplete()) {
-              ar.result().stream().cancel();
-            } else {
-              firstChunk(a, ar.result().stream(), entry, first);
-            }
-          });
-          return first.future().onFailure(e -> entry.close());
-        });
+    String taskId = task.spec().id();
+    Call<ActiveStream> call = a -> {
+      Context context = Vertx.currentContext();
+      Promise<ActiveStream> first = Promise.promise();
+      StreamWatch.Entry entry = watch.watch(context, a.reservation().assignedAt(), units,
+          minRate.applyAsDouble(taskId), () -> first.tryFail(new MinerCallException(
+              Outcome.TIMEOUT, "miner " + a.node().name()
+                  + " sent no work within its stream allowance")));
+      a.node().client().callStream(request.path(), body).onComplete(ar -> {
+        if (ar.failed()) {
+          first.tryFail(ar.cause());
+        } else if (ar.result().reply() != null) {
+          MinerReply reply = ar.result().reply();
+          first.tryFail(reply.status() == 200
+              ? new MinerCallException(Outcome.BAD_ANSWER,
+                  "miner " + a.node().name() + " did not stream a streamed request")
+              : failure(a.node(), reply));
+        } else if (first.future().isComplete()) {
+          ar.result().stream().cancel();
+        } else {
+          firstChunk(a, ar.result().stream(), entry, first);
+        }
+      });
+      return first.future()
+          .onSuccess(stream -> firstChunkTimes.record(taskId, a.elapsedSeconds(), 1))
+          .onFailure(e -> entry.close());
+    };
+    Job<ActiveStream> job = new Job<>(task, request, units, origin, requestId, null, call);
+    Future<ActiveStream> first = job.attempt(pinned, 1);
+    long hedgeAfter = pinned == null ? firstChunkTimes.hedgeDelayMillis(taskId, 1) : -1;
+    // A stream that starts after another already serves the user is left, like a user leaving.
+    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter, ActiveStream::abandoned);
   }
 
   private void firstChunk(Attempt a, MinerStream stream, StreamWatch.Entry entry,
@@ -306,52 +320,78 @@ public final class Dispatcher {
     Future<T> run(Attempt attempt);
   }
 
-  private <T> Future<T> attempt(Task task, TaskRequest request, long units, MinerNode pinned,
-      Origin origin, String requestId, Set<String> tried, Set<String> busy, int number,
-      Call<T> call) {
-    String taskId = task.spec().id();
-    long now = clock.millis();
-    long period = Math.floorDiv(now, settings.periodMillis());
-    TaskCapacity.Reservation reservation = null;
-    MinerNode node = pinned;
-    if (pinned != null) {
-      TaskCapacity cap = pinned.capacity(taskId, period);
-      reservation = cap == null ? null : cap.tryReserve(units, now);
-      if (reservation == null) {
-        return Future.failedFuture(new NotSentException("miner " + pinned.name()
-            + " has no room for a " + taskId + " request now"));
-      }
+  /**
+   * One request to serve, and the state its attempts share: the miners tried, and whether it
+   * was answered (after which a failing attempt is not retried elsewhere).
+   */
+  private final class Job<T> {
+    private final Task task;
+    private final TaskRequest request;
+    private final long units;
+    private final Origin origin;
+    private final String requestId;
+    private final Set<String> tried = new HashSet<>();
+    /** Miners to avoid while others can serve (null: none); each chosen one joins it. */
+    private final Set<String> busy;
+    private final Call<T> call;
+    private boolean answered;
+
+    Job(Task task, TaskRequest request, long units, Origin origin, String requestId,
+        Set<String> busy, Call<T> call) {
+      this.task = task;
+      this.request = request;
+      this.units = units;
+      this.origin = origin;
+      this.requestId = requestId;
+      this.busy = busy;
+      this.call = call;
     }
-    while (reservation == null) {
-      node = choose(taskId, period, units, tried, busy, now);
-      if (node == null) {
-        return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
-            ? "No miner can serve " + request.model() + " right now; try again shortly."
-            : "No miner could serve " + request.model() + " (" + tried.size()
-                + " tried); try again shortly.", 1));
+
+    /** Attempt number {@code number}, on {@code pinned} or on a miner chosen now. */
+    Future<T> attempt(MinerNode pinned, int number) {
+      String taskId = task.spec().id();
+      long now = clock.millis();
+      long period = Math.floorDiv(now, settings.periodMillis());
+      TaskCapacity.Reservation reservation = null;
+      MinerNode node = pinned;
+      if (pinned != null) {
+        TaskCapacity cap = pinned.capacity(taskId, period);
+        reservation = cap == null ? null : cap.tryReserve(units, now);
+        if (reservation == null) {
+          return Future.failedFuture(new NotSentException("miner " + pinned.name()
+              + " has no room for a " + taskId + " request now"));
+        }
       }
-      tried.add(node.hotkey());
-      reservation = node.capacity(taskId, period).tryReserve(units, now);
-    }
-    Attempt a = new Attempt(node, task, request, origin, requestId, reservation);
-    Future<T> result;
-    try {
-      result = call.run(a);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    return result.recover(e -> {
-      Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
-      long retryAfter = e instanceof MinerCallException m ? m.retryAfterSeconds() : 0;
-      a.failed(outcome, retryAfter, e.getMessage());
-      if (number >= settings.maxAttempts() || pinned != null) {
-        return Future.failedFuture(new NoMinerAvailableException(
-            "No miner could serve " + request.model() + " after " + number
-                + " attempts; try again shortly.", 1));
+      while (reservation == null) {
+        node = choose(taskId, period, units, tried, busy, now);
+        if (node == null) {
+          return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
+              ? "No miner can serve " + request.model() + " right now; try again shortly."
+              : "No miner could serve " + request.model() + " (" + tried.size()
+                  + " tried); try again shortly.", 1));
+        }
+        tried.add(node.hotkey());
+        reservation = node.capacity(taskId, period).tryReserve(units, now);
       }
-      return attempt(task, request, units, null, origin, requestId, tried, busy, number + 1,
-          call);
-    });
+      Attempt a = new Attempt(node, task, request, origin, requestId, reservation);
+      Future<T> result;
+      try {
+        result = call.run(a);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      return result.recover(e -> {
+        Outcome outcome = e instanceof MinerCallException m ? m.outcome() : Outcome.ERROR;
+        long retryAfter = e instanceof MinerCallException m ? m.retryAfterSeconds() : 0;
+        a.failed(outcome, retryAfter, e.getMessage());
+        if (number >= settings.maxAttempts() || pinned != null || answered) {
+          return Future.failedFuture(new NoMinerAvailableException(
+              "No miner could serve " + request.model() + " after " + number
+                  + " attempts; try again shortly.", 1));
+        }
+        return attempt(null, number + 1);
+      });
+    }
   }
 
   /** A miner not yet tried, one outside {@code busy} if any can serve; it then joins busy. */
