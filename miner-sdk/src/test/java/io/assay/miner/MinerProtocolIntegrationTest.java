@@ -187,6 +187,63 @@ class MinerProtocolIntegrationTest {
   }
 
   @Test
+  void aSessionIdOfOneValidator_cannotBeUsedByAnother() throws Exception {
+    Identity other = Identity.generate();
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture),
+        b -> b.acceptValidators(h -> true));
+    Session mine = openSession(validator, minerIdentity.hotkey());
+    Session theirs = openSession(other, minerIdentity.hotkey());
+    byte[] body = EchoKind.body("echo-1", "hello");
+    Map<String, String> headers = new java.util.HashMap<>(
+        theirs.sign("POST", "/v1/echo", body).headers());
+    headers.put(ProtocolHeaders.SESSION, mine.sign("POST", "/v1/echo", body).headers()
+        .get(ProtocolHeaders.SESSION));
+
+    assertRejected(send("POST", "/v1/echo", body, headers), 401, "bad_mac");
+  }
+
+  @Test
+  void receiptRoots_coverOnlyTheAskingValidatorsReceipts_ofThePeriodAsked() throws Exception {
+    Identity other = Identity.generate();
+    startMiner(1_000, 4, EchoKind.backend(CompletableFuture::completedFuture),
+        b -> b.acceptValidators(h -> true).periodLength(Duration.ofMinutes(10)));
+    Session mine = openSession(validator, minerIdentity.hotkey());
+    Session theirs = openSession(other, minerIdentity.hotkey());
+    java.util.List<String> myReceipts = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] body = EchoKind.body("echo-1", "mine " + i);
+      HttpResponse<byte[]> r = send("POST", "/v1/echo", body,
+          mine.sign("POST", "/v1/echo", body).headers());
+      myReceipts.add(r.headers().firstValue(ProtocolHeaders.RECEIPT).orElseThrow());
+    }
+    byte[] theirBody = EchoKind.body("echo-1", "theirs");
+    assertThat(send("POST", "/v1/echo", theirBody,
+        theirs.sign("POST", "/v1/echo", theirBody).headers()).statusCode()).isEqualTo(200);
+    long period = Math.floorDiv(minerNow.get().toEpochMilli(), Duration.ofMinutes(10).toMillis());
+
+    io.assay.protocol.SignedReceiptRoot root = Json.MAPPER.readValue(
+        rootOf(mine, "{\"period\":" + period + "}").body(),
+        io.assay.protocol.SignedReceiptRoot.class);
+    assertThat(io.assay.protocol.SignedReceiptRoot.verify(root, minerIdentity.hotkey(),
+        validator.hotkey(), period, myReceipts)).isTrue();
+    io.assay.protocol.SignedReceiptRoot theirRoot = Json.MAPPER.readValue(
+        rootOf(theirs, "{\"period\":" + period + "}").body(),
+        io.assay.protocol.SignedReceiptRoot.class);
+    assertThat(theirRoot.count()).isEqualTo(1);
+    assertThat(theirRoot.validator()).isEqualTo(other.hotkey().value());
+
+    assertRejected(rootOf(mine, "{\"period\":" + (period - 5) + "}"), 404, "period_not_kept");
+    assertRejected(rootOf(mine, "{\"period\":" + (period + 1) + "}"), 404, "period_not_kept");
+    assertRejected(rootOf(mine, "{\"period\":\"now\"}"), 400, "invalid_request");
+  }
+
+  private HttpResponse<byte[]> rootOf(Session session, String json) throws Exception {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return send("POST", "/receipts/root", body,
+        session.sign("POST", "/receipts/root", body).headers());
+  }
+
+  @Test
   void capacity_isDeclaredPerTask() throws Exception {
     startMiner();
     Session session = openSession(validator, minerIdentity.hotkey());
