@@ -210,6 +210,8 @@ class HostileInputIntegrationTest {
     put(out, "duplicate keys", "{" + inner + "," + inner + "}");
     put(out, "a long string", "{" + inner + ",\"user\":\"" + "x".repeat(2_000_000) + "\"}");
     put(out, "many keys", manyKeys(inner));
+    put(out, "past max_body_bytes (2 MiB)", "{" + inner + ",\"user\":\""
+        + "x".repeat(3_000_000) + "\"}");
     ByteArrayOutputStream invalidUtf8 = new ByteArrayOutputStream();
     invalidUtf8.writeBytes(valid.replace("hi", "h#i").replace("a hill", "a#hill")
         .getBytes(StandardCharsets.UTF_8));
