@@ -96,6 +96,7 @@ public final class Gateway implements AutoCloseable {
   private final ApiKeys keys;
   private final EventStream events;
   private final TaskWeights taskWeights;
+  private final ReceiptAudit receiptAudit;
   private final WeightsService weights;
   private final java.util.concurrent.ExecutorService scoring;
   private final CheckingService checking;
@@ -147,7 +148,7 @@ public final class Gateway implements AutoCloseable {
       // Receipts stay in Redis until their period's root is checked, a period later at most.
       long receiptCheckDelay = config.events().receiptCheckDelay(config.period()).toMillis();
       ReceiptBook receipts = new ReceiptBook(redis, periodMillis, receiptCheckDelay + periodMillis);
-      ReceiptAudit receiptAudit = new ReceiptAudit(directory, receipts, redis,
+      this.receiptAudit = new ReceiptAudit(directory, receipts, redis,
           new ReceiptArchive(config.archiveDir()), identity.hotkey(), clock,
           Duration.ofDays(7).toMillis());
       DispatchListener listener = DispatchListener.all(
@@ -330,6 +331,11 @@ public final class Gateway implements AutoCloseable {
 
   public WeightsService weights() {
     return weights;
+  }
+
+  /** Checks of the miners' receipt roots. */
+  public ReceiptAudit receiptAudit() {
+    return receiptAudit;
   }
 
   public TaskWeights taskWeights() {

@@ -83,6 +83,8 @@ class ReceiptRootIntegrationTest {
       }
     }
     assertThat(held).as("one receipt per answer, each in its request's period").isEqualTo(12);
+    assertThat(test.gateway.call(() -> test.gateway.receiptAudit().check(first), "check again"))
+        .as("a period checked once is not checked again").isEmpty();
 
     for (String id : List.of(ids.get(0), ids.get(11))) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
