@@ -32,7 +32,8 @@ class ListenerIntegrationTest {
   static void start() throws Exception {
     Path dir = TestDevnets.tempDir("assay-listener");
     GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_GATEWAY_METRICS_TOKEN", "s3cret",
-            "ASSAY_GATEWAY_BODY_TIMEOUT", "1s", "ASSAY_GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
+            "ASSAY_GATEWAY_BODY_TIMEOUT", "1s", "ASSAY_GATEWAY_HEADER_TIMEOUT", "1s",
+            "ASSAY_GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
             Integer.toString(MAX_CONNECTIONS)))
         .withPort(0).withDataDir(dir);
     gateway = Gateway.builder(config).miners(List.of()).start();
@@ -85,6 +86,28 @@ class ListenerIntegrationTest {
       String answer = new String(socket.getInputStream().readAllBytes(),
           StandardCharsets.UTF_8);
       assertThat(answer).startsWith("HTTP/1.1 408").contains("request_timeout");
+    }
+  }
+
+  @Test
+  void headersThatTrickle_haveTheConnectionClosed_afterTheHeaderTimeout() throws Exception {
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: g\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      // A header line every 100 ms: the idle timeout never fires; header_timeout (1 s) must.
+      int sent = 0;
+      try {
+        while (sent < 80 && socket.getInputStream().available() == 0) {
+          socket.getOutputStream().write(("X-Slow-" + sent++ + ": 1\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          Thread.sleep(100); // the client being slow is the scenario, not synchronisation
+        }
+      } catch (java.net.SocketException closed) {
+        // the gateway closed it while we were writing
+      }
+      assertThat(socket.getInputStream().read()).as("connection closed, no answer")
+          .isEqualTo(-1);
+      assertThat(sent).as("closed long before the client's 8 s of headers").isLessThan(60);
     }
   }
 

@@ -65,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Components c;
   private final ClientConnections connections;
   private final KeyConcurrency perKey;
+  private HeadDeadline heads;
   private io.vertx.core.http.HttpServer server;
 
   private ApiVerticle(Components components, ClientConnections connections,
@@ -88,8 +89,10 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    heads = new HeadDeadline(vertx, c.config().listener().headerTimeout().toMillis());
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
+      heads.headArrived(ctx.request().connection());
       ctx.response().putHeader(REQUEST_ID, RequestIds.of(ctx.request().getHeader(REQUEST_ID)));
       ctx.addEndHandler(ignored -> c.metrics().request(routeName(ctx),
           ctx.response().getStatusCode()));
@@ -193,13 +196,20 @@ public final class ApiVerticle extends VerticleBase {
         .setPort(c.config().port())
         .setIdleTimeout((int) c.config().listener().idleTimeout().toSeconds())
         .setMaxInitialLineLength(MAX_REQUEST_LINE)
-        .setMaxHeaderSize(MAX_HEADERS);
+        .setMaxHeaderSize(MAX_HEADERS)
+        // Cleartext HTTP/2 off: OpenAI clients speak HTTP/1.1 to a plain-text server, and with
+        // it on, Vert.x hands over a connection only after its first request's headers (to tell
+        // the protocols apart), too late to count it or time its headers.
+        .setHttp2ClearTextEnabled(false);
     GatewayConfig.Tls tls = c.config().listener().tls();
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
           .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString()));
     }
-    return vertx.createHttpServer(options).connectionHandler(connections::opened)
+    return vertx.createHttpServer(options).connectionHandler(connection -> {
+          connections.opened(connection);
+          heads.opened(connection);
+        })
         .invalidRequestHandler(request -> {
           // Vert.x would answer in plain text; users get OpenAI's shape, then the connection
           // closes.

@@ -7,11 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps the connections one client address holds open at once, across every instance of the API
- * server: a client that floods connections gets its extra ones closed, and others are not
- * starved. Vert.x hands the gateway a connection only once its first request's headers are all
- * in (measured on 5.1.6), so a connection is counted from then: one still trickling its first
- * headers (slowloris) is bounded by {@code gateway.idle_timeout} between bytes and the 16 KiB
- * header limit, not by this cap. Thread-safe.
+ * server, counted from the moment they open: a client that opens connections and trickles its
+ * headers (slowloris) or floods them gets its extra connections closed as they open, and others
+ * are not starved. Thread-safe.
  */
 final class ClientConnections {
 

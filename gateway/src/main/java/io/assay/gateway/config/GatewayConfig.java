@@ -61,9 +61,12 @@ public record GatewayConfig(
    * @param tls the certificate and key of HTTPS on the public listener; null for plain HTTP
    * @param maxRequestsInFlightPerKey requests one API key may have under way on this gateway
    *     at once (streams until they end); more get 429
+   * @param headerTimeout a new connection whose first request's headers have not all arrived
+   *     this long after it opened is closed (slow headers)
    */
   public record ListenerConfig(Duration idleTimeout, String metricsToken, Duration bodyTimeout,
-      int maxConnectionsPerClient, Tls tls, int maxRequestsInFlightPerKey) {}
+      int maxConnectionsPerClient, Tls tls, int maxRequestsInFlightPerKey,
+      Duration headerTimeout) {}
 
   /**
    * HTTPS on the public listener ({@code gateway.tls_cert}, {@code gateway.tls_key}).
@@ -214,11 +217,17 @@ public record GatewayConfig(
       throw new ConfigException("config key 'gateway.body_timeout': must be at least 100ms, was "
           + bodyTimeout);
     }
+    Duration headerTimeout = gateway.duration("header_timeout", Duration.ofSeconds(10));
+    if (headerTimeout.toMillis() < 100) {
+      throw new ConfigException("config key 'gateway.header_timeout': must be at least 100ms,"
+          + " was " + headerTimeout);
+    }
     ListenerConfig listener = new ListenerConfig(idle,
         metricsToken.isBlank() ? null : metricsToken, bodyTimeout,
         gateway.integer("max_connections_per_client", 4096, 1, 1_000_000),
         Tls.read(gateway, baseDir),
-        gateway.integer("max_requests_in_flight_per_key", 1024, 1, 1_000_000));
+        gateway.integer("max_requests_in_flight_per_key", 1024, 1, 1_000_000),
+        headerTimeout);
     FilesConfig files = new FilesConfig(
         publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
         gateway.duration("files_ttl", Duration.ofHours(1)),
