@@ -4,6 +4,8 @@ import io.assay.config.ConfigException;
 import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.audit.AuditFiles;
+import io.assay.gateway.auth.FirstAdminKey;
+import io.assay.gateway.auth.KeyCommands;
 import io.assay.gateway.receipts.AnswerProofs;
 import io.assay.gateway.receipts.ReceiptArchive;
 import io.assay.gateway.devnet.Devnet;
@@ -26,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
  *                                                    a time-compressed market; prints weights
  * assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
  * assay-gateway recompute-weights --events FILE      recompute every computation bit for bit
+ * assay-gateway keys create --name NAME [--admin] [--rpm N] [--config FILE] [--data-dir D]
+ * assay-gateway keys list | keys revoke --name NAME [--prefix P]   [--config FILE] [--data-dir D]
  * assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
  *                                                    an answer's receipt, Merkle path and root
  * assay-gateway keygen --out FILE                    new identity, prints hotkey
@@ -62,6 +66,9 @@ public final class GatewayMain {
                                [--out FILE]
         assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
         assay-gateway recompute-weights --events FILE
+        assay-gateway keys create --name NAME [--admin] [--rpm N] [--config FILE] [--data-dir D]
+        assay-gateway keys list [--config FILE] [--data-dir D]
+        assay-gateway keys revoke --name NAME [--prefix P] [--config FILE] [--data-dir D]
         assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
         assay-gateway keygen --out FILE
       SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1;
@@ -78,6 +85,7 @@ public final class GatewayMain {
       case "export-events" -> exportEvents(options);
       case "recompute-weights" -> recomputeWeights(options);
       case "prove-answer" -> proveAnswer(options);
+      case "keys" -> keys(args);
       case "keygen" -> keygen(options);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
@@ -87,6 +95,14 @@ public final class GatewayMain {
     Path file = options.path("--config");
     GatewayConfig config = ConfigFiles.load(file, System.getenv());
     Gateway gateway = Gateway.builder(config).configFile(file).start();
+    java.util.Optional<String> firstAdmin = gateway.call(() -> FirstAdminKey.ensure(
+        gateway.keys(), gateway.redis()), "make the first admin key");
+    if (firstAdmin.isPresent()) {
+      Path written = FirstAdminKey.write(config.dataDir(), firstAdmin.get());
+      System.out.println("first start: admin key " + firstAdmin.get() + " (shown once; also in "
+          + written + ", mode 0600). Make user keys with: assay-gateway keys create --name"
+          + " NAME, or POST /admin/keys");
+    }
     System.out.println("assay gateway " + gateway.hotkey() + " serving " + gateway.baseUrl());
     return runUntilStopped(gateway);
   }
@@ -151,6 +167,39 @@ public final class GatewayMain {
         config.archiveDir(), out);
     System.out.println("wrote " + written + " events to " + out);
     return 0;
+  }
+
+  /** {@code keys create|list|revoke}: the action is the second word, options follow it. */
+  private static int keys(String[] args) throws Exception {
+    String action = args.length > 1 ? args[1] : "";
+    java.util.List<String> rest = new java.util.ArrayList<>(java.util.Arrays.asList(args)
+        .subList(Math.min(2, args.length), args.length));
+    boolean admin = rest.remove("--admin");
+    Args options = Args.parse(rest.toArray(String[]::new), 0);
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dataDir = options.path("--data-dir");
+    if (dataDir != null) {
+      config = config.withDataDir(dataDir.toAbsolutePath());
+    }
+    String name = options.values().get("--name");
+    return switch (action) {
+      case "create" -> {
+        if (name == null || name.isBlank()) {
+          throw new UsageException("keys create needs --name NAME");
+        }
+        yield KeyCommands.create(config.redisUrl(), config.dataDir(), name, admin,
+            options.integer("--rpm", 0), System.out);
+      }
+      case "list" -> KeyCommands.list(config.redisUrl(), config.dataDir(), System.out);
+      case "revoke" -> {
+        if (name == null || name.isBlank()) {
+          throw new UsageException("keys revoke needs --name NAME");
+        }
+        yield KeyCommands.revoke(config.redisUrl(), config.dataDir(), name,
+            options.values().get("--prefix"), System.out, System.err);
+      }
+      default -> throw new UsageException("keys needs an action: create, list or revoke");
+    };
   }
 
   private static int proveAnswer(Args options) throws Exception {

@@ -1,7 +1,7 @@
 package io.assay.gateway.audit;
 
 import io.assay.gateway.state.Keys;
-import io.assay.gateway.state.PrivateRedis;
+import io.assay.gateway.state.ToolStore;
 import io.assay.gateway.state.Redis;
 import io.assay.gateway.audit.Computation;
 import io.assay.task.Json;
@@ -19,15 +19,15 @@ public final class AuditFiles {
 
   /**
    * Writes the audit file from the event archive and a Redis: the one at {@code redisUrl}, or
-   * when that is null the private one in {@code dataDir} (the gateway using it must be stopped
-   * first).
+   * when that is null the private one in {@code dataDir} (a running gateway's, or started for
+   * the export).
    *
    * @return how many events were written
    */
   public static long export(String redisUrl, Path dataDir, Path archiveDir, Path out)
       throws Exception {
-    PrivateRedis own = redisUrl == null ? PrivateRedis.start(dataDir.resolve("redis")) : null;
-    try (Redis redis = Redis.connect(own != null ? own.url() : redisUrl)) {
+    try (ToolStore store = ToolStore.open(redisUrl, dataDir)) {
+      Redis redis = store.redis();
       EventStream stream = new EventStream(redis);
       List<String> rows = Redis.on(redis.commands().lrange(Keys.weightsHistory(), 0, -1))
           .await(1, TimeUnit.MINUTES);
@@ -38,10 +38,6 @@ public final class AuditFiles {
       Collections.reverse(computations);
       return EventExport.write(out, new EventArchive(archiveDir),
           after -> stream.readAfter(after, 5_000).await(1, TimeUnit.MINUTES), computations);
-    } finally {
-      if (own != null) {
-        own.close();
-      }
     }
   }
 

@@ -85,4 +85,9 @@ public final class Keys {
   public static String receiptRootsChecked() {
     return PREFIX + "receipt-roots:checked";
   }
+
+  /** String: set once the first admin key was made, so gateways sharing a store make one. */
+  public static String adminBootstrapped() {
+    return PREFIX + "admin:bootstrapped";
+  }
 }

@@ -87,14 +87,35 @@ public final class PrivateRedis implements AutoCloseable {
     return new PrivateRedis(binary, dataDir, port, process);
   }
 
-  /** Names the running server: {@code "<pid> <port>"}, so the next start can find it. */
+  /**
+   * The URL of the private server a gateway runs on {@code dataDir} now, if one does: for tools
+   * ({@code keys}, {@code export-events}) that work beside a running gateway.
+   */
+  public static java.util.Optional<String> runningOn(Path dataDir) {
+    Path file = dataDir.resolve(PID_FILE);
+    try {
+      String[] fields = Files.readString(file).trim().split("\\s+");
+      boolean alive = ProcessHandle.of(Long.parseLong(fields[0])).map(ProcessHandle::isAlive)
+          .orElse(false);
+      return alive ? java.util.Optional.of("redis://127.0.0.1:" + Integer.parseInt(fields[1]))
+          : java.util.Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * Names the running server and who started it: {@code "<pid> <port> <owner pid>"}, so the
+   * next start can find it.
+   */
   private static final String PID_FILE = "redis-server.pid";
 
   /**
    * A gateway killed outright (SIGKILL, a crash) leaves its redis-server running on the data
    * directory: a second server on the same append-only file would corrupt it. So the server the
-   * pid file names, if it still runs and is a redis-server, is stopped first (SIGTERM, which
-   * flushes its file; SIGKILL after 10 s), and everything it had written is kept.
+   * pid file names, if it still runs and is a redis-server whose owner is gone, is stopped first
+   * (SIGTERM, which flushes its file; SIGKILL after 10 s), and everything it had written is kept.
+   * If its owner still runs, another process uses the directory, and starting fails.
    */
   private static void stopOrphan(Path dataDir) throws IOException {
     Path file = dataDir.resolve(PID_FILE);
@@ -103,10 +124,20 @@ public final class PrivateRedis implements AutoCloseable {
     }
     String[] fields = Files.readString(file).trim().split("\\s+");
     java.util.Optional<ProcessHandle> orphan;
+    java.util.Optional<ProcessHandle> owner;
     try {
       orphan = ProcessHandle.of(Long.parseLong(fields[0]));
+      owner = fields.length > 2 ? ProcessHandle.of(Long.parseLong(fields[2]))
+          : java.util.Optional.empty();
     } catch (NumberFormatException e) {
       orphan = java.util.Optional.empty();
+      owner = java.util.Optional.empty();
+    }
+    if (orphan.map(ProcessHandle::isAlive).orElse(false)
+        && owner.map(ProcessHandle::isAlive).orElse(false)) {
+      throw new IOException("process " + owner.get().pid() + " runs a redis-server (pid "
+          + orphan.get().pid() + ") on " + dataDir + " already; give each gateway its own"
+          + " gateway.data_dir, or stop that one first");
     }
     orphan.filter(ProcessHandle::isAlive)
         .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false))
@@ -153,7 +184,8 @@ public final class PrivateRedis implements AutoCloseable {
       throw new IOException("redis-server " + binary + " failed to start: "
           + e.getCause().getMessage(), e.getCause());
     }
-    Files.writeString(dataDir.resolve(PID_FILE), process.pid() + " " + port + "\n");
+    Files.writeString(dataDir.resolve(PID_FILE), process.pid() + " " + port + " "
+        + ProcessHandle.current().pid() + "\n");
     return process;
   }
 
