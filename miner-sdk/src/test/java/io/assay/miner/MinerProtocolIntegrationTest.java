@@ -34,7 +34,10 @@ class MinerProtocolIntegrationTest {
 
   private final Identity validator = Identity.generate();
   private final Identity minerIdentity = Identity.generate();
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1, as validators speak to miners: the JDK client would otherwise try an h2c upgrade
+  // and keep an HTTP/2 connection that a restarted miner on a reused port answers with GOAWAY.
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).build();
   private final AtomicReference<Instant> minerNow = new AtomicReference<>(Instant.now());
   private final Clock minerClock = new Clock() {
     @Override

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 /** Speaks to a started miner over HTTP as a validator would: one session, signed requests. */
 final class ValidatorClient {
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1, as validators speak to miners: the JDK client would otherwise try an h2c upgrade
+  // and keep an HTTP/2 connection that a restarted miner on a reused port answers with GOAWAY.
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).build();
   private final Miner miner;
   private final Session session;
 
