@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Node: system property {@code assay.node}, else env {@code ASSAY_NODE}, else {@code node} on
  * {@code PATH}. node_modules: system property {@code assay.zk.nodeDir}, else env
  * {@code ASSAY_ZK_NODE_DIR} (a directory holding {@code node_modules/snarkjs}), else the first
- * {@code tasks/zk/node} found walking up from the working directory.
+ * {@code tasks/zk/node} found walking up from where this code is (the jar in a checkout's
+ * {@code target/}, or the classes of a build), else walking up from the working directory: so a
+ * jar of a checkout finds the checkout's packages whichever folder it is started from.
  *
  * @param node the node executable, or null when unavailable
  * @param nodeModules the {@code node_modules} directory, or null when unavailable
@@ -33,12 +35,26 @@ public record NodeAvailability(Path node, Path nodeModules, String reason) {
     return reason == null;
   }
 
-  /** Looks at this process's system properties, environment and working directory. */
+  /** Looks at this process's properties, environment, code location and working directory. */
   public static NodeAvailability detect() {
-    return detect(System.getenv(), System.getProperties(), Path.of("").toAbsolutePath());
+    return detect(System.getenv(), System.getProperties(), codeLocation(),
+        Path.of("").toAbsolutePath());
   }
 
-  static NodeAvailability detect(Map<String, String> env, Properties props, Path cwd) {
+  /** The jar or classes directory this class was loaded from, or null when unknown. */
+  static Path codeLocation() {
+    try {
+      java.security.CodeSource source =
+          NodeAvailability.class.getProtectionDomain().getCodeSource();
+      return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath();
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** @param code where this code was loaded from (null: unknown), searched before {@code cwd} */
+  static NodeAvailability detect(Map<String, String> env, Properties props, Path code,
+      Path cwd) {
     String explicitNode = props.getProperty("assay.node", env.get("ASSAY_NODE"));
     Path node;
     if (explicitNode != null && !explicitNode.isBlank()) {
@@ -67,19 +83,21 @@ public record NodeAvailability(Path node, Path nodeModules, String reason) {
               + ".");
     }
     Path found = null;
-    for (Path d = cwd.toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolve("tasks").resolve("zk").resolve("node");
-      if (Files.isDirectory(candidate)) {
-        if (hasSnarkjs(candidate)) {
-          return new NodeAvailability(node, candidate.resolve("node_modules"), null);
+    for (Path start : code == null ? List.of(cwd) : List.of(code, cwd)) {
+      for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
+        Path candidate = d.resolve("tasks").resolve("zk").resolve("node");
+        if (Files.isDirectory(candidate)) {
+          if (hasSnarkjs(candidate)) {
+            return new NodeAvailability(node, candidate.resolve("node_modules"), null);
+          }
+          found = found == null ? candidate : found;
         }
-        found = found == null ? candidate : found;
       }
     }
     return unavailable(found != null
         ? "snarkjs is not installed in " + found + ": " + NPM_CI + "."
-        : "snarkjs not found (no tasks/zk/node above " + cwd + "): " + NPM_CI
-            + ", or set ASSAY_ZK_NODE_DIR.");
+        : "snarkjs not found (no tasks/zk/node above " + (code == null ? "" : code + " or ")
+            + cwd + "): " + NPM_CI + ", or set ASSAY_ZK_NODE_DIR.");
   }
 
   private static NodeAvailability unavailable(String reason) {

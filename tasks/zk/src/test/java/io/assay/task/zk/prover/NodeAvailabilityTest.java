@@ -24,7 +24,18 @@ class NodeAvailabilityTest {
 
   @Test
   void fromTheModuleDirectory_findsNodeAndSnarkjs() {
-    NodeAvailability a = NodeAvailability.detect(env(), new Properties(), Path.of("").toAbsolutePath());
+    NodeAvailability a = NodeAvailability.detect(env(), new Properties(), null,
+        Path.of("").toAbsolutePath());
+    assertThat(a.ready()).as(a.reason()).isTrue();
+    assertThat(a.nodeModules().resolve("snarkjs")).isDirectory();
+  }
+
+  @Test
+  void fromAnotherFolder_findsTheCheckoutsPackagesByWhereTheCodeIs() {
+    // As "cd ~ && java -jar <checkout>/miner-sdk/target/assay-miner.jar": the working directory
+    // is outside the checkout; the code (here the module's classes) is inside it.
+    NodeAvailability a = NodeAvailability.detect(env(), new Properties(),
+        NodeAvailability.codeLocation(), temp);
     assertThat(a.ready()).as(a.reason()).isTrue();
     assertThat(a.nodeModules().resolve("snarkjs")).isDirectory();
   }
@@ -32,7 +43,7 @@ class NodeAvailabilityTest {
   @Test
   void nodeDirWithoutNodeModules_saysToRunNpmCi() {
     NodeAvailability a = NodeAvailability.detect(
-        env("ASSAY_ZK_NODE_DIR", temp.toString()), new Properties(), temp);
+        env("ASSAY_ZK_NODE_DIR", temp.toString()), new Properties(), null, temp);
     assertThat(a.ready()).isFalse();
     assertThat(a.reason()).contains("snarkjs is not installed in " + temp).contains("npm ci");
   }
@@ -41,7 +52,7 @@ class NodeAvailabilityTest {
   void checkoutWithoutNodeModules_namesTheDirectory() throws Exception {
     Path nodeDir = Files.createDirectories(temp.resolve("tasks/zk/node"));
     Path cwd = Files.createDirectories(temp.resolve("miner"));
-    NodeAvailability a = NodeAvailability.detect(env(), new Properties(), cwd);
+    NodeAvailability a = NodeAvailability.detect(env(), new Properties(), null, cwd);
     assertThat(a.reason()).isEqualTo("snarkjs is not installed in " + nodeDir
         + ": run 'npm ci' in tasks/zk/node.");
   }
@@ -50,7 +61,7 @@ class NodeAvailabilityTest {
   void noNodeOnPath_saysSoInOneSentence() {
     Map<String, String> env = env();
     env.put("PATH", temp.toString());
-    NodeAvailability a = NodeAvailability.detect(env, new Properties(), temp);
+    NodeAvailability a = NodeAvailability.detect(env, new Properties(), null, temp);
     assertThat(a.ready()).isFalse();
     assertThat(a.node()).isNull();
     assertThat(a.reason()).startsWith("No 'node' binary on PATH");
@@ -60,7 +71,7 @@ class NodeAvailabilityTest {
   void explicitNodeThatIsNotExecutable_isRefused() {
     Properties props = new Properties();
     props.setProperty("assay.node", temp.resolve("missing-node").toString());
-    assertThat(NodeAvailability.detect(env(), props, temp).reason())
+    assertThat(NodeAvailability.detect(env(), props, null, temp).reason())
         .contains("not an executable file");
   }
 }
