@@ -9,6 +9,7 @@ import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.state.Keys;
 import io.assay.checking.VerdictTimeouts;
 import io.assay.gateway.period.PeriodClock;
+import io.assay.gateway.weights.WeightsExport;
 import io.assay.gateway.receipts.ReceiptArchive;
 import io.assay.gateway.receipts.ReceiptAudit;
 import io.assay.gateway.receipts.ReceiptBook;
@@ -240,7 +241,10 @@ public final class Gateway implements AutoCloseable {
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
-          new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit)::mount,
+          new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit,
+              config.scoring().chain().netuid() == null ? null
+                  : report -> WeightsExport.of(report, config.scoring().chain().netuid(),
+                      config.scoring().chain().versionKey(), identity))::mount,
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000);

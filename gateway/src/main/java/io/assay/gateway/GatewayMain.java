@@ -6,6 +6,7 @@ import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.audit.AuditFiles;
 import io.assay.gateway.auth.FirstAdminKey;
 import io.assay.gateway.auth.KeyCommands;
+import io.assay.gateway.weights.WeightsCommands;
 import io.assay.gateway.receipts.AnswerProofs;
 import io.assay.gateway.receipts.ReceiptArchive;
 import io.assay.gateway.devnet.Devnet;
@@ -31,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
  * assay-gateway keys create --name NAME [--admin] [--rpm N] [--config FILE] [--data-dir D]
  * assay-gateway keys list | keys revoke --name NAME [--prefix P]   [--config FILE] [--data-dir D]
  * assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
+ * assay-gateway weights export [--config FILE] [--data-dir D]   latest weights, signed for chain
  *                                                    an answer's receipt, Merkle path and root
  * assay-gateway keygen --out FILE                    new identity, prints hotkey
  * </pre>
@@ -70,6 +72,7 @@ public final class GatewayMain {
         assay-gateway keys list [--config FILE] [--data-dir D]
         assay-gateway keys revoke --name NAME [--prefix P] [--config FILE] [--data-dir D]
         assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
+        assay-gateway weights export [--config FILE] [--data-dir D]
         assay-gateway keygen --out FILE
       SPEC: behaviours and counts, e.g. honest:3,overclaim:1,slow:1,flaky:1,random-output:1;
         sybil:N and timeshare:N are one machine behind N identities""";
@@ -86,6 +89,7 @@ public final class GatewayMain {
       case "recompute-weights" -> recomputeWeights(options);
       case "prove-answer" -> proveAnswer(options);
       case "keys" -> keys(args);
+      case "weights" -> weights(args);
       case "keygen" -> keygen(options);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
@@ -167,6 +171,20 @@ public final class GatewayMain {
         config.archiveDir(), out);
     System.out.println("wrote " + written + " events to " + out);
     return 0;
+  }
+
+  /** {@code weights export}: the latest computation, signed for a chain client. */
+  private static int weights(String[] args) throws Exception {
+    if (args.length < 2 || !args[1].equals("export")) {
+      throw new UsageException("weights needs an action: export");
+    }
+    Args options = Args.parse(args, 2);
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dataDir = options.path("--data-dir");
+    if (dataDir != null) {
+      config = config.withDataDir(dataDir.toAbsolutePath());
+    }
+    return WeightsCommands.export(config, System.out, System.err);
   }
 
   /** {@code keys create|list|revoke}: the action is the second word, options follow it. */

@@ -8,6 +8,7 @@ import io.assay.gateway.api.OpenAiError;
 import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.receipts.ReceiptAudit;
+import io.assay.gateway.weights.WeightsExport;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
@@ -36,14 +37,18 @@ public final class AdminRoutes {
   private final TaskWeights taskWeights;
   private final ApiKeys keys;
   private final ReceiptAudit receipts;
+  private final java.util.function.Function<WeightReport, WeightsExport> export;
 
+  /** @param export signs a computation for the chain; null when {@code weights.netuid} is unset */
   public AdminRoutes(MinerDirectory directory, WeightsService weights, TaskWeights taskWeights,
-      ApiKeys keys, ReceiptAudit receipts) {
+      ApiKeys keys, ReceiptAudit receipts,
+      java.util.function.Function<WeightReport, WeightsExport> export) {
     this.directory = directory;
     this.weights = weights;
     this.taskWeights = taskWeights;
     this.keys = keys;
     this.receipts = receipts;
+    this.export = export;
   }
 
   /** Adds the routes to {@code router}; authentication and body parsing come before. */
@@ -51,11 +56,26 @@ public final class AdminRoutes {
     router.get("/admin/miners").handler(this::miners);
     router.get("/admin/weights").handler(this::weights);
     router.get("/admin/weights/history").handler(this::history);
+    router.get("/admin/weights/export").handler(this::export);
     router.post("/admin/weights/compute").handler(this::compute);
     router.get("/admin/task-weights").handler(this::getTaskWeights);
     router.put("/admin/task-weights").handler(this::putTaskWeights);
     router.post("/admin/keys").handler(this::createKey);
     router.get("/admin/receipt-roots").handler(this::receiptRoots);
+  }
+
+  /** The latest weights, signed for the chain ({@link WeightsExport}). */
+  private void export(RoutingContext ctx) {
+    WeightReport report = weights.latest();
+    if (export == null) {
+      new OpenAiError(409, "Set weights.netuid in the configuration to export weights.",
+          "invalid_request_error", null, "not_configured", 0).send(ctx.response());
+    } else if (report == null) {
+      new OpenAiError(409, "No weights were computed yet.", "invalid_request_error", null,
+          "not_ready", 0).send(ctx.response());
+    } else {
+      send(ctx, 200, Json.MAPPER.valueToTree(export.apply(report)));
+    }
   }
 
   /** Each miner's receipt-root check of the newest checked period. */

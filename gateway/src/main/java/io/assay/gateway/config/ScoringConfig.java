@@ -16,9 +16,26 @@ import java.time.Duration;
  * @param cadence how often weights are computed
  * @param testFractions the distribution test fractions are drawn from (section 2)
  * @param streamMinRate {@code stream.min_rate}: the default of every task's minimum stream rate
+ * @param chain where the weights go on chain ({@code weights.netuid}, {@code
+ *     weights.version_key})
  */
 public record ScoringConfig(ScoringParams params, Duration cadence, TestFractions testFractions,
-    double streamMinRate) {
+    double streamMinRate, Chain chain) {
+
+  /**
+   * The subnet the weights are exported for.
+   *
+   * @param netuid the subnet's uid; null when not set (then weights cannot be exported)
+   * @param versionKey the subnet's weights version key
+   */
+  public record Chain(Integer netuid, long versionKey) {
+
+    static Chain read(ConfigNode weights) {
+      String netuid = weights.string("netuid", "");
+      return new Chain(netuid.isBlank() ? null : weights.integer("netuid", 0, 0, 65535),
+          weights.longValue("version_key", 0, 0, Long.MAX_VALUE));
+    }
+  }
 
   public Duration period() {
     return params.period();
@@ -29,8 +46,10 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
     ConfigNode stream = root.section("stream");
     ScoringParams d = ScoringParams.defaults();
     ScoringParams params;
+    // One node per section: each node checks its own keys are known.
+    ConfigNode weights = root.section("weights");
     try {
-      String burn = root.section("weights").string("burn_uid", "");
+      String burn = weights.string("burn_uid", "");
       params = new ScoringParams(
           s.duration("period", d.period()),
           s.duration("declaration_grace", d.declarationGrace()),
@@ -47,13 +66,14 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
           s.decimal("task_exponent", d.taskExponent(), 1, 64),
           stream.duration("ttft_max", d.streamTtftMax()),
           root.section("zk").integer("recent", d.zkRecent(), 1, 1_000_000),
-          burn.isBlank() ? null : root.section("weights").integer("burn_uid", 0, 0, 65535),
+          burn.isBlank() ? null : weights.integer("burn_uid", 0, 0, 65535),
           d.tasks());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("config key '" + e.getMessage().replaceFirst(" = ", "' = "));
     }
     return new ScoringConfig(params, s.duration("cadence", Duration.ofMinutes(20)),
-        TestFractions.defaults(), stream.decimal("min_rate", 10, 0, 1e12));
+        TestFractions.defaults(), stream.decimal("min_rate", 10, 0, 1e12),
+        Chain.read(weights));
   }
 
   /**
@@ -65,6 +85,6 @@ public record ScoringConfig(ScoringParams params, Duration cadence, TestFraction
     double f = (double) newPeriod.toMillis() / params.period().toMillis();
     return new ScoringConfig(params.compressed(newPeriod),
         Duration.ofMillis(Math.max(1000, (long) (cadence.toMillis() * f))), testFractions,
-        streamMinRate);
+        streamMinRate, chain);
   }
 }
