@@ -145,7 +145,11 @@ public final class Gateway implements AutoCloseable {
       long periodMillis = config.period().toMillis();
 
       GatewayMetrics metrics = new GatewayMetrics();
-      UsageRecorder usage = new UsageRecorder(redis, metrics);
+      RateLimiter limiter = new RateLimiter(redis, clock);
+      Map<String, Double> prices = new LinkedHashMap<>();
+      taskConfigs.forEach((id, t) -> prices.put(id, t.price()));
+      UsageRecorder usage = new UsageRecorder(redis, metrics, limiter,
+          id -> prices.getOrDefault(id, 0.0), clock);
       // Receipts stay in Redis until their period's root is checked, a period later at most.
       long receiptCheckDelay = config.events().receiptCheckDelay(config.period()).toMillis();
       ReceiptBook receipts = new ReceiptBook(redis, periodMillis, receiptCheckDelay + periodMillis);
@@ -240,7 +244,7 @@ public final class Gateway implements AutoCloseable {
       }
       AtomicBoolean ready = new AtomicBoolean();
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
-          keys, new RateLimiter(redis, clock), dispatcher, usage, metrics, organic,
+          keys, limiter, dispatcher, usage, metrics, organic,
           new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit,
               config.scoring().chain().netuid() == null ? null
                   : report -> WeightsExport.of(report, config.scoring().chain().netuid(),

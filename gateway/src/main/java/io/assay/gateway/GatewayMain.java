@@ -5,6 +5,7 @@ import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.audit.AuditFiles;
 import io.assay.gateway.auth.FirstAdminKey;
+import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.KeyCommands;
 import io.assay.gateway.weights.WeightsCommands;
 import io.assay.gateway.receipts.AnswerProofs;
@@ -29,8 +30,10 @@ import java.util.concurrent.CountDownLatch;
  *                                                    a time-compressed market; prints weights
  * assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
  * assay-gateway recompute-weights --events FILE      recompute every computation bit for bit
- * assay-gateway keys create --name NAME [--admin] [--rpm N] [--config FILE] [--data-dir D]
- * assay-gateway keys list | keys revoke --name NAME [--prefix P]   [--config FILE] [--data-dir D]
+ * assay-gateway keys create --name NAME [--admin] [--rpm N] [--upm N] [--credit C]
+ * assay-gateway keys list | show --prefix P | revoke --name NAME [--prefix P]
+ * assay-gateway keys update --prefix P [--rpm N] [--upm N] [--credit C] [--add-credit C]
+ *                                       (every keys command takes [--config FILE] [--data-dir D])
  * assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
  * assay-gateway weights export [--config FILE] [--data-dir D]   latest weights, signed for chain
  *                                                    an answer's receipt, Merkle path and root
@@ -68,9 +71,12 @@ public final class GatewayMain {
                                [--out FILE]
         assay-gateway export-events --out FILE [--config FILE] [--data-dir D]
         assay-gateway recompute-weights --events FILE
-        assay-gateway keys create --name NAME [--admin] [--rpm N] [--config FILE] [--data-dir D]
-        assay-gateway keys list [--config FILE] [--data-dir D]
-        assay-gateway keys revoke --name NAME [--prefix P] [--config FILE] [--data-dir D]
+        assay-gateway keys create --name NAME [--admin] [--rpm N] [--upm N] [--credit C]
+        assay-gateway keys list
+        assay-gateway keys show --prefix P
+        assay-gateway keys update --prefix P [--rpm N] [--upm N] [--credit C] [--add-credit C]
+        assay-gateway keys revoke --name NAME [--prefix P]
+          (every keys command also takes [--config FILE] [--data-dir D])
         assay-gateway prove-answer --request-id ID [--config FILE] [--data-dir D]
         assay-gateway weights export [--config FILE] [--data-dir D]
         assay-gateway keygen --out FILE
@@ -205,10 +211,19 @@ public final class GatewayMain {
         if (name == null || name.isBlank()) {
           throw new UsageException("keys create needs --name NAME");
         }
+        Long credit = options.credits("--credit");
         yield KeyCommands.create(config.redisUrl(), config.dataDir(), name, admin,
-            options.integer("--rpm", 0), System.out);
+            new ApiKeys.Limits(options.integer("--rpm", 0), options.integer("--upm", 0),
+                credit), System.out);
       }
       case "list" -> KeyCommands.list(config.redisUrl(), config.dataDir(), System.out);
+      case "show" -> KeyCommands.show(config.redisUrl(), config.dataDir(), prefix(options),
+          System.out, System.err);
+      case "update" -> KeyCommands.update(config.redisUrl(), config.dataDir(), prefix(options),
+          options.values().containsKey("--rpm") ? options.integer("--rpm", 0) : null,
+          options.values().containsKey("--upm") ? (long) options.integer("--upm", 0) : null,
+          options.credits("--credit"), options.credits("--add-credit"), System.out,
+          System.err);
       case "revoke" -> {
         if (name == null || name.isBlank()) {
           throw new UsageException("keys revoke needs --name NAME");
@@ -216,8 +231,17 @@ public final class GatewayMain {
         yield KeyCommands.revoke(config.redisUrl(), config.dataDir(), name,
             options.values().get("--prefix"), System.out, System.err);
       }
-      default -> throw new UsageException("keys needs an action: create, list or revoke");
+      default -> throw new UsageException("keys needs an action: create, list, show, update"
+          + " or revoke");
     };
+  }
+
+  private static String prefix(Args options) {
+    String prefix = options.values().get("--prefix");
+    if (prefix == null || prefix.isBlank()) {
+      throw new UsageException("this keys command needs --prefix P (as keys list shows it)");
+    }
+    return prefix;
   }
 
   private static int proveAnswer(Args options) throws Exception {
@@ -301,6 +325,23 @@ public final class GatewayMain {
     Path path(String name) {
       String v = values.get(name);
       return v == null ? null : Path.of(v);
+    }
+
+    /** Credits (a number >= 0) as millionths, or null when the option is absent. */
+    Long credits(String name) {
+      String v = values.get(name);
+      if (v == null) {
+        return null;
+      }
+      try {
+        double credits = Double.parseDouble(v);
+        if (credits >= 0 && credits <= 1e12) {
+          return Math.round(credits * 1e6);
+        }
+      } catch (NumberFormatException e) {
+        // answered below
+      }
+      throw new UsageException(name + " expects a number of credits >= 0, got '" + v + "'");
     }
 
     int integer(String name, int fallback) {

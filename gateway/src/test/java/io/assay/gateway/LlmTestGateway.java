@@ -69,6 +69,14 @@ final class LlmTestGateway implements AutoCloseable {
   static LlmTestGateway start(String dirPrefix, Map<String, String> env, Duration period,
       TaskSpec spec, int concurrency, Function<Backend, Map<String, Backend>> backends,
       Function<Miner, String> address) throws Exception {
+    return start(dirPrefix, env, period, spec, concurrency, backends, address, c -> c);
+  }
+
+  /** As above, with the configuration changed by {@code tune} before the gateway starts. */
+  static LlmTestGateway start(String dirPrefix, Map<String, String> env, Duration period,
+      TaskSpec spec, int concurrency, Function<Backend, Map<String, Backend>> backends,
+      Function<Miner, String> address, java.util.function.UnaryOperator<GatewayConfig> tune)
+      throws Exception {
     ExecutorService workers = Workers.inference();
     Backend reference = KIND.referenceBackend(spec, workers).orElseThrow();
     Path dir = TestDevnets.tempDir(dirPrefix);
@@ -76,6 +84,7 @@ final class LlmTestGateway implements AutoCloseable {
     if (period != null) {
       config = config.withPeriod(period);
     }
+    config = tune.apply(config);
     Identity validator = Identity.loadOrCreate(config.identityFile());
     List<Miner> miners = new ArrayList<>();
     List<MinerEntry> entries = new ArrayList<>();

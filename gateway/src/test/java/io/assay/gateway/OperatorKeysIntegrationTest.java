@@ -49,8 +49,9 @@ class OperatorKeysIntegrationTest {
           "again")).as("one first admin key, however often it starts").isEmpty();
 
       ByteArrayOutputStream created = new ByteArrayOutputStream();
-      assertThat(KeyCommands.create(null, dir, "bob", false, 0, new PrintStream(created, true)))
-          .isZero();
+      assertThat(KeyCommands.create(null, dir, "bob", false,
+          new io.assay.gateway.auth.ApiKeys.Limits(0, 0, 5_000_000L),
+          new PrintStream(created, true))).isZero();
       String bob = created.toString().trim();
       assertThat(bob).startsWith("sk-assay-");
       assertThat(get(gateway, "/v1/models", bob)).isEqualTo(200);
@@ -59,6 +60,16 @@ class OperatorKeysIntegrationTest {
       assertThat(KeyCommands.list(null, dir, new PrintStream(listed, true))).isZero();
       assertThat(listed.toString()).contains("bob").contains(bob.substring(0, 13) + "...")
           .contains("admin").doesNotContain(bob).doesNotContain(admin.get());
+
+      assertThat(KeyCommands.update(null, dir, bob.substring(0, 13), 30, null, null, 1_000_000L,
+          new PrintStream(new ByteArrayOutputStream()), System.err)).isZero();
+      ByteArrayOutputStream shown = new ByteArrayOutputStream();
+      assertThat(KeyCommands.show(null, dir, bob.substring(0, 13), new PrintStream(shown, true),
+          System.err)).isZero();
+      assertThat(io.assay.task.Json.MAPPER.readTree(shown.toString()).path("credit").asDouble())
+          .as("5 credits, topped up by 1").isEqualTo(6.0);
+      assertThat(io.assay.task.Json.MAPPER.readTree(shown.toString())
+          .path("requests_per_minute").asInt()).isEqualTo(30);
 
       ByteArrayOutputStream revoked = new ByteArrayOutputStream();
       assertThat(KeyCommands.revoke(null, dir, "bob", null, new PrintStream(revoked, true),

@@ -60,7 +60,7 @@ public final class AdminRoutes {
     router.post("/admin/weights/compute").handler(this::compute);
     router.get("/admin/task-weights").handler(this::getTaskWeights);
     router.put("/admin/task-weights").handler(this::putTaskWeights);
-    router.post("/admin/keys").handler(this::createKey);
+    new KeyRoutes(keys).mount(router);
     router.get("/admin/receipt-roots").handler(this::receiptRoots);
   }
 
@@ -222,41 +222,6 @@ public final class AdminRoutes {
     });
   }
 
-  private void createKey(RoutingContext ctx) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(bytes(ctx));
-    } catch (IOException e) {
-      OpenAiError.invalidRequest("The body must be a JSON object.",
-          null, "invalid_json").send(ctx.response());
-      return;
-    }
-    if (root == null || !root.path("name").isTextual() || root.path("name").asText().isBlank()) {
-      OpenAiError.invalidRequest("name is required: a non-empty string", "name",
-          "invalid_value").send(ctx.response());
-      return;
-    }
-    String name = root.get("name").asText();
-    JsonNode limit = root.path("requests_per_minute");
-    if (!limit.isMissingNode() && !limit.isNull()
-        && !(limit.canConvertToInt() && limit.isIntegralNumber() && limit.asInt() >= 0)) {
-      OpenAiError.invalidRequest("requests_per_minute must be a whole number >= 0 (0: no limit),"
-          + " was " + OpenAiError.quote(limit.toString()), "requests_per_minute", "invalid_value")
-          .send(ctx.response());
-      return;
-    }
-    int rpm = limit.asInt(0);
-    keys.create(name, ApiKey.Role.USER, rpm).onComplete(ar -> {
-      if (ar.failed()) {
-        OpenAiError.internal().send(ctx.response());
-        return;
-      }
-      ObjectNode body = Json.MAPPER.createObjectNode();
-      body.put("name", name).put("key", ar.result()).put("requests_per_minute", rpm);
-      send(ctx, 201, body);
-    });
-  }
-
   private static byte[] bytes(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
     return b == null ? new byte[0] : b.getBytes();
@@ -272,7 +237,7 @@ public final class AdminRoutes {
     }
   }
 
-  private static void send(RoutingContext ctx, int status, JsonNode body) {
+  static void send(RoutingContext ctx, int status, JsonNode body) {
     try {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
           .end(Buffer.buffer(Json.MAPPER.writeValueAsBytes(body)));

@@ -88,6 +88,17 @@ final class Authenticator implements Handler<RoutingContext> {
           }
         });
       }
+      if (key.creditMicros() != null && key.creditMicros() <= 0) {
+        OpenAiError.insufficientQuota().send(ctx.response());
+        return;
+      }
+      long unitsWait = limiter.admitUnits(key);
+      if (unitsWait > 0) {
+        OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
+            + key.unitsPerMinute() + " units (tokens, for text) per minute.", unitsWait)
+            .send(ctx.response());
+        return;
+      }
       ctx.put(KEY, key);
       ctx.next();
     });

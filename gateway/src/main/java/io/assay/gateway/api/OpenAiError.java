@@ -102,6 +102,12 @@ public record OpenAiError(int status, String message, String type, String param,
         "invalid_request_error", null, "malformed_http", 0);
   }
 
+  /** OpenAI's answer to a key whose prepaid balance is used up. */
+  public static OpenAiError insufficientQuota() {
+    return new OpenAiError(429, "You exceeded your current quota, please check your plan and"
+        + " billing details.", "insufficient_quota", null, "insufficient_quota", 0);
+  }
+
   public static OpenAiError internal() {
     return new OpenAiError(500, "The server had an error while processing your request."
         + " Sorry about that!", "server_error", null, null, 0);

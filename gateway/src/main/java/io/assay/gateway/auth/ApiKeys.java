@@ -36,6 +36,10 @@ public final class ApiKeys {
   public static final Duration REFRESH = Duration.ofSeconds(1);
   /** Characters of a token kept in clear to name it: the fixed part and 4 random ones. */
   private static final int SHOWN = TOKEN_PREFIX.length() + 4;
+  /** Field of a key's hash: its balance in millionths of a credit; absent without a budget. */
+  public static final String CREDIT = "credit";
+  /** Field of a key's hash: work units served per minute, 0 or absent for no limit. */
+  public static final String UNITS_PER_MINUTE = "upm";
 
   private final Redis redis;
   /** What each key hash was found to be, and when (System.nanoTime). */
@@ -56,6 +60,20 @@ public final class ApiKeys {
 
   /** Creates a key and returns its bearer token: the only time the token exists in clear. */
   public Future<String> create(String name, ApiKey.Role role, int requestsPerMinute) {
+    return create(name, role, new Limits(requestsPerMinute, 0, null));
+  }
+
+  /**
+   * A key's limits.
+   *
+   * @param requestsPerMinute 0 for none
+   * @param unitsPerMinute work units per minute (tokens, for text), 0 for none
+   * @param creditMicros the prepaid balance, millionths of a credit; null for no budget
+   */
+  public record Limits(int requestsPerMinute, long unitsPerMinute, Long creditMicros) {}
+
+  /** Creates a key with {@code limits} and returns its bearer token (shown this once only). */
+  public Future<String> create(String name, ApiKey.Role role, Limits limits) {
     byte[] secret = new byte[24];
     RANDOM.nextBytes(secret);
     String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -63,10 +81,14 @@ public final class ApiKeys {
     Map<String, String> fields = Map.of(
         "name", name,
         "role", role.name().toLowerCase(),
-        "rpm", Integer.toString(requestsPerMinute),
+        "rpm", Integer.toString(limits.requestsPerMinute()),
+        UNITS_PER_MINUTE, Long.toString(limits.unitsPerMinute()),
         "prefix", token.substring(0, SHOWN),
         "created_at", Instant.now().toString());
-    return Redis.on(redis.commands().hset(Keys.apiKey(hash), fields))
+    Future<Object> credit = limits.creditMicros() == null ? Future.succeededFuture()
+        : Redis.on(redis.commands().set(Keys.credit(hash),
+            Long.toString(limits.creditMicros()))).mapEmpty();
+    return credit.compose(v -> Redis.on(redis.commands().hset(Keys.apiKey(hash), fields)))
         .compose(ignored -> Redis.on(redis.commands().sadd(Keys.apiKeys(), hash)))
         .map(ignored -> {
           cache.invalidate(hash);
@@ -99,41 +121,132 @@ public final class ApiKeys {
     if (underWay != null) {
       return underWay;
     }
-    redis.commands().hgetall(Keys.apiKey(hash)).whenComplete((fields, error) -> {
-      reads.remove(hash, mine);
-      if (error != null) {
-        mine.completeExceptionally(error);
-      } else {
-        Optional<ApiKey> key = parse(hash, fields);
-        cache.put(hash, new Found(key, System.nanoTime()));
-        mine.complete(key);
-      }
-    });
+    var fieldsRead = redis.commands().hgetall(Keys.apiKey(hash)).toCompletableFuture();
+    var creditRead = redis.commands().get(Keys.credit(hash)).toCompletableFuture();
+    fieldsRead.thenCombine(creditRead, (fields, credit) -> withCredit(fields, credit))
+        .whenComplete((fields, error) -> {
+          reads.remove(hash, mine);
+          if (error != null) {
+            mine.completeExceptionally(error);
+          } else {
+            Optional<ApiKey> key = parse(hash, fields);
+            cache.put(hash, new Found(key, System.nanoTime()));
+            mine.complete(key);
+          }
+        });
     return mine;
   }
 
   /** A key as operators see it: never the token, only its first characters. */
-  public record Listed(String name, String prefix, ApiKey.Role role, int requestsPerMinute,
-      String createdAt) {}
+  public record Listed(
+      @com.fasterxml.jackson.annotation.JsonIgnore String hash,
+      @com.fasterxml.jackson.annotation.JsonProperty("name") String name,
+      @com.fasterxml.jackson.annotation.JsonProperty("prefix") String prefix,
+      @com.fasterxml.jackson.annotation.JsonProperty("role") ApiKey.Role role,
+      @com.fasterxml.jackson.annotation.JsonProperty("requests_per_minute") int requestsPerMinute,
+      @com.fasterxml.jackson.annotation.JsonProperty("units_per_minute") long unitsPerMinute,
+      @com.fasterxml.jackson.annotation.JsonProperty("credit") Double credit,
+      @com.fasterxml.jackson.annotation.JsonProperty("created_at") String createdAt) {}
 
   /** Every key, by name. */
   public Future<java.util.List<Listed>> list() {
     return Redis.on(redis.commands().smembers(Keys.apiKeys())).compose(hashes -> {
-      java.util.List<Future<Map<String, String>>> reads = new java.util.ArrayList<>();
+      java.util.List<Future<Listed>> reads = new java.util.ArrayList<>();
       for (String h : hashes) {
-        reads.add(Redis.on(redis.commands().hgetall(Keys.apiKey(h))));
+        reads.add(listed(h));
       }
       return Future.all(reads).map(done -> {
         java.util.List<Listed> keys = new java.util.ArrayList<>();
-        for (Future<Map<String, String>> read : reads) {
-          Map<String, String> f = read.result();
-          parse("", f).ifPresent(k -> keys.add(new Listed(k.name(),
-              f.getOrDefault("prefix", ""), k.role(), k.requestsPerMinute(),
-              f.getOrDefault("created_at", ""))));
-        }
+        reads.forEach(r -> {
+          if (r.result() != null) {
+            keys.add(r.result());
+          }
+        });
         keys.sort(java.util.Comparator.comparing(Listed::name).thenComparing(Listed::prefix));
         return keys;
       });
+    });
+  }
+
+  private Future<Listed> listed(String hash) {
+    Future<Map<String, String>> fields = Redis.on(redis.commands().hgetall(Keys.apiKey(hash)));
+    Future<String> credit = Redis.on(redis.commands().get(Keys.credit(hash)));
+    return Future.all(fields, credit).map(done -> {
+      Map<String, String> f = fields.result();
+      return parse(hash, withCredit(f, credit.result())).map(k -> new Listed(hash, k.name(),
+          f.getOrDefault("prefix", ""), k.role(), k.requestsPerMinute(), k.unitsPerMinute(),
+          k.creditMicros() == null ? null : k.creditMicros() / 1e6,
+          f.getOrDefault("created_at", ""))).orElse(null);
+    });
+  }
+
+  /** The keys whose token starts with {@code prefix} (the prefix {@link #list} shows). */
+  public Future<java.util.List<Listed>> withPrefix(String prefix) {
+    return list().map(keys -> keys.stream().filter(k -> !k.prefix().isEmpty()
+        && (k.prefix().startsWith(prefix) || prefix.startsWith(k.prefix()))).toList());
+  }
+
+  /**
+   * Changes a key's limits; null leaves a value as it is. {@code addCreditMicros} tops the
+   * balance up atomically (a key without a budget gets one); {@code setCreditMicros} sets it.
+   */
+  public Future<Void> update(String hash, Integer requestsPerMinute, Long unitsPerMinute,
+      Long setCreditMicros, Long addCreditMicros) {
+    java.util.List<Future<?>> writes = new java.util.ArrayList<>();
+    if (requestsPerMinute != null) {
+      writes.add(Redis.on(redis.commands().hset(Keys.apiKey(hash), "rpm",
+          Integer.toString(requestsPerMinute))));
+    }
+    if (unitsPerMinute != null) {
+      writes.add(Redis.on(redis.commands().hset(Keys.apiKey(hash), UNITS_PER_MINUTE,
+          Long.toString(unitsPerMinute))));
+    }
+    if (setCreditMicros != null) {
+      writes.add(Redis.on(redis.commands().set(Keys.credit(hash),
+          Long.toString(setCreditMicros))));
+    }
+    if (addCreditMicros != null) {
+      writes.add(Redis.on(redis.commands().incrby(Keys.credit(hash), addCreditMicros)));
+    }
+    return Future.all(writes).map(done -> {
+      cache.invalidate(hash);
+      return null;
+    });
+  }
+
+  /**
+   * A key's usage by UTC day and task for the last {@code days} days, newest first: {@code
+   * day -> task -> {requests, units, charged}} ({@code charged} in credits).
+   */
+  public Future<Map<String, Map<String, Map<String, Double>>>> usage(String hash, int days) {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    java.util.List<String> dayNames = new java.util.ArrayList<>();
+    java.util.List<Future<Map<String, String>>> reads = new java.util.ArrayList<>();
+    for (int i = 0; i < days; i++) {
+      String day = today.minusDays(i).toString();
+      dayNames.add(day);
+      reads.add(Redis.on(redis.commands().hgetall(Keys.usageDay(hash, day))));
+    }
+    return Future.all(reads).map(done -> {
+      Map<String, Map<String, Map<String, Double>>> byDay = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < days; i++) {
+        Map<String, String> counts = reads.get(i).result();
+        if (counts == null || counts.isEmpty()) {
+          continue;
+        }
+        Map<String, Map<String, Double>> byTask = new java.util.TreeMap<>();
+        counts.forEach((field, value) -> {
+          int bar = field.lastIndexOf('|');
+          if (bar > 0) {
+            String name = field.substring(bar + 1);
+            double n = number(value);
+            byTask.computeIfAbsent(field.substring(0, bar), t -> new java.util.TreeMap<>())
+                .put(name, name.equals("charged") ? n / 1e6 : n);
+          }
+        });
+        byDay.put(dayNames.get(i), byTask);
+      }
+      return byDay;
     });
   }
 
@@ -159,7 +272,7 @@ public final class ApiKeys {
           if (!match) {
             return Future.succeededFuture(0);
           }
-          return Redis.on(redis.commands().del(Keys.apiKey(h)))
+          return Redis.on(redis.commands().del(Keys.apiKey(h), Keys.credit(h)))
               .compose(v -> Redis.on(redis.commands().srem(Keys.apiKeys(), h)))
               .map(v -> {
                 cache.invalidate(h);
@@ -181,17 +294,32 @@ public final class ApiKeys {
     }
   }
 
+  /** The key's fields with its balance (kept under its own Redis key) added. */
+  private static Map<String, String> withCredit(Map<String, String> fields, String credit) {
+    if (credit == null || fields == null || fields.isEmpty()) {
+      return fields;
+    }
+    Map<String, String> all = new java.util.HashMap<>(fields);
+    all.put(CREDIT, credit);
+    return all;
+  }
+
   private static Optional<ApiKey> parse(String hash, Map<String, String> fields) {
     if (fields == null || fields.isEmpty()) {
       return Optional.empty();
     }
     ApiKey.Role role = "admin".equals(fields.get("role")) ? ApiKey.Role.ADMIN : ApiKey.Role.USER;
-    int rpm;
+    String credit = fields.get(CREDIT);
+    return Optional.of(new ApiKey(hash, fields.getOrDefault("name", ""), role,
+        (int) number(fields.get("rpm")), number(fields.get(UNITS_PER_MINUTE)),
+        credit == null ? null : number(credit)));
+  }
+
+  private static long number(String text) {
     try {
-      rpm = Integer.parseInt(fields.getOrDefault("rpm", "0"));
+      return text == null ? 0 : Long.parseLong(text);
     } catch (NumberFormatException e) {
-      rpm = 0;
+      return 0;
     }
-    return Optional.of(new ApiKey(hash, fields.getOrDefault("name", ""), role, rpm));
   }
 }

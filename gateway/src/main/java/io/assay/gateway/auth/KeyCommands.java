@@ -18,13 +18,68 @@ public final class KeyCommands {
 
   /** Makes a key and prints its token. */
   public static int create(String redisUrl, Path dataDir, String name, boolean admin,
-      int requestsPerMinute, PrintStream out) throws Exception {
+      ApiKeys.Limits limits, PrintStream out) throws Exception {
     try (ToolStore store = ToolStore.open(redisUrl, dataDir)) {
       String token = keys(store).create(name, admin ? ApiKey.Role.ADMIN : ApiKey.Role.USER,
-          requestsPerMinute).await(1, TimeUnit.MINUTES);
+          limits).await(1, TimeUnit.MINUTES);
       out.println(token);
       return 0;
     }
+  }
+
+  /**
+   * Prints the key of {@code prefix} and its usage by day and task (31 days), as JSON.
+   *
+   * @return 0, or 1 when no single key has the prefix
+   */
+  public static int show(String redisUrl, Path dataDir, String prefix, PrintStream out,
+      PrintStream err) throws Exception {
+    try (ToolStore store = ToolStore.open(redisUrl, dataDir)) {
+      ApiKeys keys = keys(store);
+      ApiKeys.Listed key = one(keys, prefix, err);
+      if (key == null) {
+        return 1;
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode shown =
+          io.assay.task.Json.MAPPER.valueToTree(key);
+      shown.set("usage_by_day", io.assay.task.Json.MAPPER.valueToTree(
+          keys.usage(key.hash(), 31).await(1, TimeUnit.MINUTES)));
+      out.println(io.assay.task.Json.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(shown));
+      return 0;
+    }
+  }
+
+  /**
+   * Changes the limits or balance of the key of {@code prefix}; null leaves a value as it is.
+   *
+   * @return 0, or 1 when no single key has the prefix
+   */
+  public static int update(String redisUrl, Path dataDir, String prefix, Integer rpm,
+      Long upm, Long setCreditMicros, Long addCreditMicros, PrintStream out, PrintStream err)
+      throws Exception {
+    try (ToolStore store = ToolStore.open(redisUrl, dataDir)) {
+      ApiKeys keys = keys(store);
+      ApiKeys.Listed key = one(keys, prefix, err);
+      if (key == null) {
+        return 1;
+      }
+      keys.update(key.hash(), rpm, upm, setCreditMicros, addCreditMicros)
+          .await(1, TimeUnit.MINUTES);
+      out.println("updated " + key.name() + " (" + key.prefix() + "...)");
+      return 0;
+    }
+  }
+
+  private static ApiKeys.Listed one(ApiKeys keys, String prefix, PrintStream err)
+      throws Exception {
+    List<ApiKeys.Listed> found = keys.withPrefix(prefix).await(1, TimeUnit.MINUTES);
+    if (found.size() != 1) {
+      err.println(found.isEmpty() ? "no key with prefix " + prefix
+          : found.size() + " keys start with " + prefix + "; give more of the prefix");
+      return null;
+    }
+    return found.get(0);
   }
 
   /** Prints every key: name, role, limit, prefix, creation time; never a token. */

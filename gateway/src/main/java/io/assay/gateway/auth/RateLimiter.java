@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Requests per minute per API key, in fixed one-minute windows.
+ * Requests and work units per minute per API key, in fixed one-minute windows.
+ *
+ * <p>Requests are counted as they are admitted; units once served ({@link #spent}), so a request
+ * is admitted while the key's units of the minute are below its limit, and its own units may take
+ * the count past it (the next ones then wait for the next minute).
  *
  * <p>The decision is taken in process, with no Redis round trip: each gateway counts its own
  * admissions and also increments the shared counter in Redis asynchronously; the reply (the total
@@ -55,5 +59,36 @@ public final class RateLimiter {
       }
     });
     return 0;
+  }
+
+  /**
+   * Whether {@code key} may have another request served under its units per minute.
+   *
+   * @return 0 when admitted, else the seconds until the window resets (for Retry-After)
+   */
+  public long admitUnits(ApiKey key) {
+    if (key.unitsPerMinute() <= 0) {
+      return 0;
+    }
+    long now = clock.millis();
+    AtomicLong count = windows.getIfPresent(Keys.unitWindow(key.hash(), now / 60_000));
+    return count == null || count.get() < key.unitsPerMinute() ? 0
+        : Math.max(1, (60_000 - now % 60_000 + 999) / 1000);
+  }
+
+  /** Counts {@code units} served to {@code key} this minute, here and across gateways. */
+  public void spent(ApiKey key, long units) {
+    if (key.unitsPerMinute() <= 0 || units <= 0) {
+      return;
+    }
+    String redisKey = Keys.unitWindow(key.hash(), clock.millis() / 60_000);
+    AtomicLong count = windows.get(redisKey, k -> new AtomicLong());
+    count.addAndGet(units);
+    redis.writes(cmd -> cmd.incrby(redisKey, units)).thenAccept(total -> {
+      count.accumulateAndGet(total, Math::max);
+      if (total == units) {
+        redis.writes(cmd -> cmd.expire(redisKey, 120));
+      }
+    });
   }
 }

@@ -133,9 +133,11 @@ public record GatewayConfig(
    *     per period, all miners together
    * @param streamMinRate {@code stream.min_rate} of this task: work units per second a stream
    *     must keep up after {@code stream.ttft_max}
+   * @param price credits charged per million work units served to a key with a credit balance
+   *     ({@code tasks[].price}; 0: free)
    */
   public record TaskConfig(String kind, String model, double weight, long maxCapacity,
-      long unitsPerRequest, long syntheticBudget, double streamMinRate) {
+      long unitsPerRequest, long syntheticBudget, double streamMinRate, double price) {
 
     /** A task's default test budget, in typical requests per period. */
     public static final long DEFAULT_BUDGET_REQUESTS = 10_000;
@@ -144,21 +146,27 @@ public record GatewayConfig(
       return kind + "/" + model;
     }
 
+    /** This task at {@code credits} per million units. */
+    public TaskConfig withPrice(double credits) {
+      return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, syntheticBudget,
+          streamMinRate, credits);
+    }
+
     TaskConfig withWeight(double w) {
       return new TaskConfig(kind, model, w, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate);
+          streamMinRate, price);
     }
 
     /** The same with {@code max_capacity} set. */
     public TaskConfig withMaxCapacity(long units) {
       return new TaskConfig(kind, model, weight, units, unitsPerRequest, syntheticBudget,
-          streamMinRate);
+          streamMinRate, price);
     }
 
     /** The same with {@code synthetic_budget} set. */
     public TaskConfig withSyntheticBudget(long units) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, units,
-          streamMinRate);
+          streamMinRate, price);
     }
   }
 
@@ -270,7 +278,8 @@ public record GatewayConfig(
           unitsPerRequest,
           t.longValue("synthetic_budget", unitsPerRequest * TaskConfig.DEFAULT_BUDGET_REQUESTS, 1,
               Long.MAX_VALUE),
-          t.decimal("stream_min_rate", minRate, 0, 1e12));
+          t.decimal("stream_min_rate", minRate, 0, 1e12),
+          t.decimal("price", 0, 0, 1e12));
       if (!ids.add(task.id())) {
         throw new ConfigException("config key '" + t.path() + "': task " + task.id()
             + " is configured twice");

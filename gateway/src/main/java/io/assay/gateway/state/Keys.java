@@ -90,4 +90,25 @@ public final class Keys {
   public static String adminBootstrapped() {
     return PREFIX + "admin:bootstrapped";
   }
+
+  /**
+   * String: an API key's prepaid balance in millionths of a credit (absent: no budget). Kept
+   * apart from the key's hash so that a charge after a revocation cannot bring the key back.
+   */
+  public static String credit(String keyHash) {
+    return PREFIX + "credit:" + keyHash;
+  }
+
+  /** String counter: work units served to one API key in one minute. */
+  public static String unitWindow(String keyHash, long minute) {
+    return PREFIX + "units:" + keyHash + ":" + minute;
+  }
+
+  /**
+   * Hash: one API key's usage on one UTC day ({@code yyyy-mm-dd}), by task: {@code
+   * <task>|requests}, {@code <task>|units}, {@code <task>|charged} (millionths of a credit).
+   */
+  public static String usageDay(String keyHash, String day) {
+    return PREFIX + "usage:" + keyHash + ":" + day;
+  }
 }

@@ -18,29 +18,58 @@ public final class UsageRecorder {
   private static final io.assay.gateway.state.OutageLog LOST =
       new io.assay.gateway.state.OutageLog(java.time.Duration.ofMinutes(1));
 
+  /** Days a key's daily usage is kept. */
+  private static final long DAY_KEPT_SECONDS = 400L * 24 * 3600;
+
   private final Redis redis;
   private final GatewayMetrics metrics;
+  private final io.assay.gateway.auth.RateLimiter limiter;
+  private final java.util.function.ToDoubleFunction<String> price;
+  private final java.time.Clock clock;
 
-  public UsageRecorder(Redis redis, GatewayMetrics metrics) {
+  /**
+   * @param limiter counts the units against the key's units per minute
+   * @param price credits per million units of a task, by task id ({@code tasks[].price})
+   */
+  public UsageRecorder(Redis redis, GatewayMetrics metrics,
+      io.assay.gateway.auth.RateLimiter limiter,
+      java.util.function.ToDoubleFunction<String> price, java.time.Clock clock) {
     this.redis = redis;
     this.metrics = metrics;
+    this.limiter = limiter;
+    this.price = price;
+    this.clock = clock;
   }
 
   /**
    * A user's request was served: {@code units} of the task's work unit, and the kind's own counts
-   * ({@code prompt_tokens}, {@code completion_tokens}, ...).
+   * ({@code prompt_tokens}, {@code completion_tokens}, ...). A key with a budget is charged the
+   * task's price for them, atomically (its balance may go below 0 by this request's charge).
    */
   public void served(ApiKey key, Task task, long units, java.util.Map<String, Long> counts) {
     String usage = Keys.usage(key.hash());
+    String taskId = task.spec().id();
+    String day = Keys.usageDay(key.hash(), java.time.LocalDate.ofInstant(clock.instant(),
+        java.time.ZoneOffset.UTC).toString());
+    long charge = key.creditMicros() == null ? 0
+        : Math.round(units * price.applyAsDouble(taskId));
     redis.durableWrites(cmd -> {
       cmd.hincrby(usage, "requests", 1);
       counts.forEach((name, n) -> cmd.hincrby(usage, name, n));
-      cmd.hincrby(usage, task.spec().id() + "|requests", 1);
-      return cmd.hincrby(usage, task.spec().id() + "|units", units);
+      cmd.hincrby(usage, taskId + "|requests", 1);
+      cmd.hincrby(day, taskId + "|requests", 1);
+      cmd.hincrby(day, taskId + "|units", units);
+      if (charge > 0) {
+        cmd.hincrby(day, taskId + "|charged", charge);
+        cmd.decrby(Keys.credit(key.hash()), charge);
+      }
+      cmd.expire(day, DAY_KEPT_SECONDS);
+      return cmd.hincrby(usage, taskId + "|units", units);
     }).exceptionally(e -> {
       LOST.failed(log, "recording usage", e);
       return null;
     });
-    metrics.served(task.spec().id(), units);
+    limiter.spent(key, units);
+    metrics.served(taskId, units);
   }
 }
