@@ -188,7 +188,8 @@ public final class MinerFactory {
     }
   }
 
-  private Backend backend(TaskKind kind, TaskSpec spec, MinerConfig.TaskConfig t) {
+  /** The honest backend of a configured task: its upstream server, or the reference engine. */
+  Backend backend(TaskKind kind, TaskSpec spec, MinerConfig.TaskConfig t) {
     if (t.upstream() != null) {
       MinerConfig.Upstream u = t.upstream();
       return kind.upstreamBackend(spec,

@@ -262,8 +262,35 @@ final class MinerServer implements Miner {
     } catch (IOException e) {
       throw new ProtocolException(RejectReason.MALFORMED, "session hello is not valid JSON");
     }
-    SessionAccept accept = sessions.accept(hello);
+    SessionAccept accept;
+    try {
+      accept = sessions.accept(hello);
+    } catch (ProtocolException e) {
+      logRefusal(hello.validator(), e);
+      throw e;
+    }
     sendJson(response, 200, Json.MAPPER.valueToTree(accept));
+  }
+
+  /** When each (validator, reason) refusal was last logged: once a minute each, not per hello. */
+  private final Map<String, Long> refusalsLogged = new ConcurrentHashMap<>();
+  /** At most this many refusal lines a minute in all, whatever strangers send. */
+  private static final int MAX_REFUSALS_LOGGED = 20;
+
+  /** Says plainly, once a minute per validator and reason, that a session was refused. */
+  private void logRefusal(String validator, ProtocolException e) {
+    String who = validator == null ? "(none)"
+        : validator.length() > 60 ? validator.substring(0, 60) + "..." : validator;
+    String key = who + "/" + e.reason().code();
+    long now = clock.millis();
+    refusalsLogged.values().removeIf(at -> now - at >= 60_000);
+    if (refusalsLogged.containsKey(key) || refusalsLogged.size() >= MAX_REFUSALS_LOGGED) {
+      return;
+    }
+    refusalsLogged.put(key, now);
+    log.warn("miner {}: refused a session from validator {}: {} ({}){}", name, who,
+        e.reason().code(), e.getMessage(), e.reason() == RejectReason.UNKNOWN_VALIDATOR
+            ? "; add its hotkey to accept_validators (or \"*\") to serve it" : "");
   }
 
   private void serveTask(HttpServerResponse response, AuthenticatedRequest auth, TaskKind kind,

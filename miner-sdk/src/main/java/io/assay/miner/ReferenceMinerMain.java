@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
  * <pre>
  * java -jar assay-miner.jar --config miner.yaml      serve the configured tasks
  * java -jar assay-miner.jar keygen --out miner.key   write a new identity and print its hotkey
+ * java -jar assay-miner.jar check --config miner.yaml one request per task to its backend
  * </pre>
  */
 public final class ReferenceMinerMain {
@@ -38,8 +39,23 @@ public final class ReferenceMinerMain {
     if (args.length == 2 && args[0].equals("--config")) {
       return serve(Path.of(args[1]));
     }
-    System.err.println("usage: assay-miner --config FILE | keygen --out FILE");
+    if (args.length == 3 && args[0].equals("check") && args[1].equals("--config")) {
+      return check(Path.of(args[2]));
+    }
+    System.err.println("usage: assay-miner --config FILE | check --config FILE"
+        + " | keygen --out FILE");
     return 2;
+  }
+
+  private static int check(Path configFile) throws Exception {
+    MinerConfig config = MinerConfig.read(ConfigNode.load(configFile, System.getenv()),
+        configFile.toAbsolutePath().getParent());
+    ExecutorService workers = Workers.inference();
+    try {
+      return BackendCheck.run(config, TaskKinds.discover(), workers, System.out);
+    } finally {
+      workers.shutdownNow();
+    }
   }
 
   private static int keygen(String[] args) throws IOException {
