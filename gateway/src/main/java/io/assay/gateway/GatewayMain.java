@@ -190,7 +190,9 @@ public final class GatewayMain {
     if (dataDir != null) {
       config = config.withDataDir(dataDir.toAbsolutePath());
     }
-    return WeightsCommands.export(config, System.out, System.err);
+    return WeightsCommands.export(config.redisUrl(), config.dataDir(), config.identityFile(),
+        config.scoring().chain().netuid(), config.scoring().chain().versionKey(), System.out,
+        System.err);
   }
 
   /** {@code keys create|list|revoke}: the action is the second word, options follow it. */

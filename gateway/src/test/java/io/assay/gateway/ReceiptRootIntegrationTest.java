@@ -116,6 +116,9 @@ class ReceiptRootIntegrationTest {
     // Act at the start of a fresh period, well before its check.
     long target = period() + 1;
     await().atMost(Duration.ofSeconds(10)).until(() -> period() == target);
+    // Until the period's first capacity poll binds the miners' declarations, routing has none
+    // and answers 503: wait for that, then ask.
+    await().atMost(Duration.ofSeconds(5)).until(() -> chat("req-hidden-first") == 200);
     for (int i = 0; i < 6; i++) {
       assertThat(chat("req-hidden-" + i)).isEqualTo(200);
     }

@@ -76,7 +76,8 @@ class WeightsExportIntegrationTest {
       assertThat(fromApi.validator()).isEqualTo(gateway.hotkey().value());
 
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      assertThat(WeightsCommands.export(config, new PrintStream(out, true), System.err)).isZero();
+      assertThat(WeightsCommands.export(config.redisUrl(), config.dataDir(),
+          config.identityFile(), 19, 0, new PrintStream(out, true), System.err)).isZero();
       WeightsExport fromCommand = Json.MAPPER.readValue(out.toString(), WeightsExport.class);
       assertThat(fromCommand.verify()).isTrue();
       assertThat(fromCommand.uids()).isEqualTo(fromApi.uids());
