@@ -85,6 +85,12 @@ public final class GatewayMain {
 
   static int run(String[] args) throws Exception {
     String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
+    if (command.equals("keys")) {
+      return keys(args); // an action word follows, then the options
+    }
+    if (command.equals("weights")) {
+      return weights(args);
+    }
     Args options = Args.parse(args, command.equals("serve") && (args.length == 0
         || args[0].startsWith("--")) ? 0 : 1);
     return switch (command) {
@@ -94,8 +100,6 @@ public final class GatewayMain {
       case "export-events" -> exportEvents(options);
       case "recompute-weights" -> recomputeWeights(options);
       case "prove-answer" -> proveAnswer(options);
-      case "keys" -> keys(args);
-      case "weights" -> weights(args);
       case "keygen" -> keygen(options);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
@@ -198,6 +202,9 @@ public final class GatewayMain {
   /** {@code keys create|list|revoke}: the action is the second word, options follow it. */
   private static int keys(String[] args) throws Exception {
     String action = args.length > 1 ? args[1] : "";
+    if (!java.util.Set.of("create", "list", "show", "update", "revoke").contains(action)) {
+      throw new UsageException("keys needs an action: create, list, show, update or revoke");
+    }
     java.util.List<String> rest = new java.util.ArrayList<>(java.util.Arrays.asList(args)
         .subList(Math.min(2, args.length), args.length));
     boolean admin = rest.remove("--admin");

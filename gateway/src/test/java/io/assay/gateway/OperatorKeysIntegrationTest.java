@@ -80,7 +80,31 @@ class OperatorKeysIntegrationTest {
       assertThat(KeyCommands.revoke(null, dir, "nobody", null, System.out,
           new PrintStream(err, true))).isEqualTo(1);
       assertThat(err.toString()).contains("no key named nobody");
+
+      // The command line as the README writes it: the action word, then the options.
+      String carol = cli("keys", "create", "--name", "carol", "--rpm", "60", "--data-dir",
+          dir.toString()).trim();
+      assertThat(get(gateway, "/v1/models", carol)).isEqualTo(200);
+      assertThat(cli("keys", "list", "--data-dir", dir.toString())).contains("carol")
+          .doesNotContain(carol);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> cli("weights", "export",
+          "--data-dir", dir.toString())).hasMessageContaining("weights.netuid");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> cli("keys", "--name", "x"))
+          .hasMessageContaining("keys needs an action");
     }
+  }
+
+  /** Runs {@code assay-gateway args} in process and returns what it printed. */
+  private static String cli(String... args) throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    try {
+      assertThat(GatewayMain.run(args)).as(String.join(" ", args)).isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    return out.toString();
   }
 
   private int get(Gateway gateway, String path, String key) throws Exception {
