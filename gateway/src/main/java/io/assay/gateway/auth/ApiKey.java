@@ -20,7 +20,7 @@ public record ApiKey(String hash, String name, Role role, int requestsPerMinute,
   }
 
   public enum Role {
-    USER,
-    ADMIN
+    @com.fasterxml.jackson.annotation.JsonProperty("user") USER,
+    @com.fasterxml.jackson.annotation.JsonProperty("admin") ADMIN
   }
 }
