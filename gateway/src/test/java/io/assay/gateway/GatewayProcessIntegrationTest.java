@@ -40,9 +40,7 @@ class GatewayProcessIntegrationTest {
     Process gateway = startDevnet(dir);
     try {
       Devnet.Info info = awaitInfo(dir, gateway);
-      Load load = new Load(info);
-      await().atMost(Duration.ofMinutes(2)).until(() -> load.delivered.get() >= 300);
-      load.stopping.set(true);
+      Load load = Load.until(info, 300);
       gateway.destroyForcibly(); // SIGKILL
       assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
       load.join();
@@ -71,10 +69,7 @@ class GatewayProcessIntegrationTest {
     Path dir = TestDevnets.tempDir("assay-sigterm");
     Process gateway = startDevnet(dir);
     try {
-      Devnet.Info info = awaitInfo(dir, gateway);
-      Load load = new Load(info);
-      await().atMost(Duration.ofMinutes(2)).until(() -> load.delivered.get() >= 100);
-      load.stopping.set(true);
+      Load load = Load.until(awaitInfo(dir, gateway), 100);
       long start = System.nanoTime();
       gateway.destroy(); // SIGTERM
       assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -114,12 +109,23 @@ class GatewayProcessIntegrationTest {
     final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> clients = new ArrayList<>();
 
-    Load(Devnet.Info info) {
+    private Load(Devnet.Info info) {
       for (int i = 0; i < CLIENTS; i++) {
         Thread t = new Thread(() -> load(info, this), "client-" + i);
         t.start();
         clients.add(t);
       }
+    }
+
+    /**
+     * Load that has had {@code answers} answered, told to stop at the next failure: the test's
+     * signal comes next.
+     */
+    static Load until(Devnet.Info info, int answers) {
+      Load load = new Load(info);
+      await().atMost(Duration.ofMinutes(2)).until(() -> load.delivered.get() >= answers);
+      load.stopping.set(true);
+      return load;
     }
 
     void join() throws InterruptedException {

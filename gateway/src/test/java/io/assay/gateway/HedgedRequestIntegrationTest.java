@@ -9,10 +9,6 @@ import io.assay.task.ChunkSink;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
 import io.assay.task.TaskSpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +59,16 @@ class HedgedRequestIntegrationTest {
             return thaw.thenCompose(v -> reference.stream(request, sink));
           }
         }))) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (int i = 0; i < 60; i++) { // answer and first-chunk times for the hedge delays
-        assertThat(chat(http, test)).isEqualTo(200);
-        assertThat(stream(http, test)).endsWith("data: [DONE]\n\n");
+        assertThat(test.chat("hi", 4, false).statusCode()).isEqualTo(200);
+        assertThat(test.chat("hi", 4, true).body()).endsWith("data: [DONE]\n\n");
       }
       frozen.set(true);
 
       int served = 0;
       while (held.size() < 3 && served < 60) {
         long start = System.nanoTime();
-        assertThat(chat(http, test)).isEqualTo(200);
+        assertThat(test.chat("hi", 4, false).statusCode()).isEqualTo(200);
         // well inside routing.miner_timeout (60 s), which is what users waited before
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         served++;
@@ -82,7 +77,7 @@ class HedgedRequestIntegrationTest {
       int streams = 0;
       while (heldStreams.size() < 3 && streams < 60) {
         long start = System.nanoTime();
-        assertThat(stream(http, test)).endsWith("data: [DONE]\n\n");
+        assertThat(test.chat("hi", 4, true).body()).endsWith("data: [DONE]\n\n");
         // well inside stream.ttft_max (30 s), which is what users waited before
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         streams++;
@@ -113,25 +108,5 @@ class HedgedRequestIntegrationTest {
         .map(e -> e.event())
         .filter(e -> e instanceof RequestOutcome o && o.miner().equals(miner))
         .map(e -> (RequestOutcome) e).toList();
-  }
-
-  private static String stream(HttpClient http, LlmTestGateway test) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
-            + "/chat/completions"))
-        .header("Authorization", "Bearer " + test.apiKey)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":4,"
-            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static int chat(HttpClient http, LlmTestGateway test) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
-            + "/chat/completions"))
-        .header("Authorization", "Bearer " + test.apiKey)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":4,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.assay.gateway.HostileMinerProxy.Mode;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
-import io.assay.miner.Miner;
 import io.assay.task.TaskSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,23 +41,11 @@ class HostileMinerIntegrationTest {
             "ASSAY_ROUTING_MINER_TIMEOUT", "3s", "ASSAY_ROUTING_FAILURE_COOLDOWN", "100ms",
             "ASSAY_STREAM_TTFT_MAX", "2s"),
         null, SPEC, 16, reference -> Map.of("healthy", reference, "hostile", reference),
-        HostileMinerIntegrationTest::address);
+        miner -> miner.name().equals("hostile") ? HostileMinerProxy.inFront(miner, proxies)
+            : "http://127.0.0.1:" + miner.port());
     hostile = proxies.get(0);
     hostileKey = test.miners.stream().filter(m -> m.name().equals("hostile")).findFirst()
         .orElseThrow().hotkey().value();
-  }
-
-  private static String address(Miner miner) {
-    if (!miner.name().equals("hostile")) {
-      return "http://127.0.0.1:" + miner.port();
-    }
-    try {
-      HostileMinerProxy proxy = new HostileMinerProxy(miner.port());
-      proxies.add(proxy);
-      return proxy.url();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @AfterAll
@@ -76,7 +63,7 @@ class HostileMinerIntegrationTest {
       int[] sent = {0};
       // Until routing has tried the hostile miner in this mode (it draws between the two).
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        HttpResponse<String> answer = chat(false);
+        HttpResponse<String> answer = test.chat("hi", 8, false);
         sent[0]++;
         assertThat(answer.statusCode()).as(mode + ": " + answer.body()).isEqualTo(200);
         assertThat(hostile.hits(mode)).as(mode + " tried").isPositive();
@@ -99,7 +86,7 @@ class HostileMinerIntegrationTest {
     hostile.mode(Mode.ENDLESS_STREAM);
     String body = null;
     while (hostile.hits(Mode.ENDLESS_STREAM) == 0) {
-      HttpResponse<String> answer = chat(true);
+      HttpResponse<String> answer = test.chat("hi", 8, true);
       assertThat(answer.statusCode()).isEqualTo(200);
       body = answer.body();
     }
@@ -120,17 +107,5 @@ class HostileMinerIntegrationTest {
     return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
         .replace("/v1", "/health/ready"))).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode();
-  }
-
-  private HttpResponse<String> chat(boolean stream) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
-            + "/chat/completions"))
-        .header("Authorization", "Bearer " + test.apiKey)
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":8,"
-            + "\"stream\":" + stream + ","
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -58,6 +58,20 @@ final class HostileMinerProxy implements AutoCloseable {
         .await(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Puts a proxy in front of {@code miner}, adds it to {@code proxies} and returns its address:
+   * for {@link LlmTestGateway}'s miner addresses.
+   */
+  static String inFront(io.assay.miner.Miner miner, java.util.List<HostileMinerProxy> proxies) {
+    try {
+      HostileMinerProxy proxy = new HostileMinerProxy(miner.port());
+      proxies.add(proxy);
+      return proxy.url();
+    } catch (Exception e) {
+      throw new IllegalStateException("the proxy did not start", e);
+    }
+  }
+
   String url() {
     return "http://127.0.0.1:" + server.actualPort();
   }

@@ -46,11 +46,11 @@ class KeyBudgetIntegrationTest {
       String prefix = key.substring(0, 13);
       assertThat(created.path("credit").asDouble()).isEqualTo(0.002);
 
-      assertThat(chat(test, key, false).statusCode()).isEqualTo(200);
-      assertThat(chat(test, key, true).statusCode()).as("a stream").isEqualTo(200);
+      assertThat(test.chat(key, "hi", 64, false).statusCode()).isEqualTo(200);
+      assertThat(test.chat(key, "hi", 64, true).statusCode()).as("a stream").isEqualTo(200);
       // A request is about a hundred units, so 0.002 credits (20 units) are soon used up.
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        HttpResponse<String> refused = chat(test, key, false);
+        HttpResponse<String> refused = test.chat(key, "hi", 64, false);
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(Json.MAPPER.readTree(refused.body()).path("error").path("code").asText())
             .isEqualTo("insufficient_quota");
@@ -66,11 +66,11 @@ class KeyBudgetIntegrationTest {
 
       admin(test, admin, "PATCH", "/admin/keys/" + prefix, "{\"add_credit\":1}");
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(chat(test, key, false).statusCode()).isEqualTo(200));
+          assertThat(test.chat(key, "hi", 64, false).statusCode()).isEqualTo(200));
 
       admin(test, admin, "PATCH", "/admin/keys/" + prefix, "{\"units_per_minute\":1}");
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        HttpResponse<String> limited = chat(test, key, false);
+        HttpResponse<String> limited = test.chat(key, "hi", 64, false);
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.body()).contains("units").contains("rate_limit_exceeded");
       });
@@ -80,7 +80,7 @@ class KeyBudgetIntegrationTest {
       assertThat(admin(test, admin, "DELETE", "/admin/keys/" + prefix, null)
           .path("revoked").asText()).isEqualTo(prefix);
       await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
-          assertThat(chat(test, key, false).statusCode()).isEqualTo(401));
+          assertThat(test.chat(key, "hi", 64, false).statusCode()).isEqualTo(401));
       assertThat(raw(test, admin, "PATCH", "/admin/keys/" + prefix, "{\"credit\":-1}")
           .statusCode()).as("a bad value is checked before the key").isEqualTo(400);
       assertThat(raw(test, admin, "GET", "/admin/keys/sk-assay-none", null).statusCode())
@@ -104,16 +104,5 @@ class KeyBudgetIntegrationTest {
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> chat(LlmTestGateway test, String key, boolean stream)
-      throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
-            + "/chat/completions"))
-        .header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":64,"
-            + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -104,6 +104,36 @@ final class LlmTestGateway implements AutoCloseable {
     return new LlmTestGateway(gateway, miners, key, config, workers);
   }
 
+  /** HTTP/1.1, as OpenAI clients speak to a plain-text server. */
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+  /**
+   * A chat completion of {@code reference-lm} with {@code key}: one user message, {@code
+   * maxTokens}, streamed or not, with extra headers as name, value pairs.
+   */
+  java.net.http.HttpResponse<String> chat(String key, String content, int maxTokens,
+      boolean stream, String... headers) throws Exception {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/chat/completions"))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .timeout(java.time.Duration.ofSeconds(60))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"reference-lm\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}"));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** As above, with the gateway's user key. */
+  java.net.http.HttpResponse<String> chat(String content, int maxTokens, boolean stream,
+      String... headers) throws Exception {
+    return chat(apiKey, content, maxTokens, stream, headers);
+  }
+
   @Override
   public void close() {
     gateway.close();

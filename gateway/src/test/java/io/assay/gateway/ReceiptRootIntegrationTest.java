@@ -146,16 +146,9 @@ class ReceiptRootIntegrationTest {
         .contains("did not match");
   }
 
+  /** A chat completion under the user's request id, whose status is returned. */
   private int chat(String requestId) throws Exception {
-    String body = "{\"model\":\"reference-lm\",\"max_tokens\":4,"
-        + "\"messages\":[{\"role\":\"user\",\"content\":\"hello " + requestId + "\"}]}";
-    return http.send(HttpRequest.newBuilder(URI.create(
-        "http://127.0.0.1:" + test.gateway.port() + "/v1/chat/completions"))
-        .header("Authorization", "Bearer " + test.apiKey)
-        .header("Content-Type", "application/json")
-        .header("X-Request-Id", requestId)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    return test.chat("hello " + requestId, 4, false, "X-Request-Id", requestId).statusCode();
   }
 
   private static long period() {

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.assay.gateway.HostileMinerProxy.Seen;
-import io.assay.miner.Miner;
 import io.assay.task.Json;
 import io.assay.task.TaskSpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +30,10 @@ class SyntheticLookAlikeIntegrationTest {
     List<HostileMinerProxy> proxies = new ArrayList<>();
     try (LlmTestGateway test = LlmTestGateway.start("assay-lookalike", Map.of(),
         Duration.ofSeconds(6), SPEC, 16, reference -> Map.of("watched", reference),
-        miner -> watch(miner, proxies))) {
+        miner -> HostileMinerProxy.inFront(miner, proxies))) {
       HostileMinerProxy door = proxies.get(0);
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        assertThat(chat(http, test)).isEqualTo(200);
+        assertThat(test.chat(MARK, 4, false).statusCode()).isEqualTo(200);
         assertThat(synthetic(door.seen())).hasSizeGreaterThanOrEqualTo(5);
         assertThat(organic(door.seen())).hasSizeGreaterThanOrEqualTo(5);
       });
@@ -54,16 +48,6 @@ class SyntheticLookAlikeIntegrationTest {
       assertThat(values(tests, "assay-session")).as("one session for both")
           .containsAnyElementsOf(values(users, "assay-session"));
       assertThat(bodyFields(tests)).isEqualTo(bodyFields(users));
-    }
-  }
-
-  private static String watch(Miner miner, List<HostileMinerProxy> proxies) {
-    try {
-      HostileMinerProxy proxy = new HostileMinerProxy(miner.port());
-      proxies.add(proxy);
-      return proxy.url();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -119,15 +103,5 @@ class SyntheticLookAlikeIntegrationTest {
       Json.MAPPER.readTree(s.body()).fieldNames().forEachRemaining(fields::add);
     }
     return fields;
-  }
-
-  private static int chat(HttpClient http, LlmTestGateway test) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(test.gateway.baseUrl()
-            + "/chat/completions"))
-        .header("Authorization", "Bearer " + test.apiKey)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"reference-lm\",\"max_tokens\":4,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"" + MARK + "\"}]}")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }
