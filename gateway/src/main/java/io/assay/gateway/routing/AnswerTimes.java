@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * request's estimate, and at least {@link #FLOOR_MILLIS}: far enough out that an honest miner
  * rarely sees its requests hedged, and none before {@link #MIN_SAMPLES} answers were seen.
  *
+ * <p>Hedges are budgeted: at most {@link #HEDGE_SHARE} of a task's answers (and one to begin
+ * with), so that when every miner is slow because the market is loaded, hedging cannot double
+ * the load it is meant to route around.
+ *
  * <p>Thread-safe; the percentile is recomputed every {@link #REFRESH} answers, not per request.
  */
 final class AnswerTimes {
@@ -21,6 +25,7 @@ final class AnswerTimes {
   static final int REFRESH = 32;
   static final double FACTOR = 4;
   static final long FLOOR_MILLIS = 1_000;
+  static final double HEDGE_SHARE = 0.05;
 
   private final Map<String, Ring> byTask = new ConcurrentHashMap<>();
 
@@ -43,11 +48,26 @@ final class AnswerTimes {
     return (long) Math.min(Long.MAX_VALUE / 2, Math.max(FLOOR_MILLIS, millis));
   }
 
-  /** The newest {@link #SAMPLES} seconds-per-unit of one task. */
+  /** Takes one hedge of {@code task}'s budget; false when the budget is spent. */
+  boolean tryHedge(String task) {
+    Ring ring = byTask.get(task);
+    return ring != null && ring.tryHedge();
+  }
+
+  /** The newest {@link #SAMPLES} seconds-per-unit of one task, and its hedges so far. */
   private static final class Ring {
     private final double[] values = new double[SAMPLES];
     private long count;
+    private long hedges;
     private volatile double p99 = Double.NaN;
+
+    synchronized boolean tryHedge() {
+      if (hedges + 1 > Math.max(1, HEDGE_SHARE * count)) {
+        return false;
+      }
+      hedges++;
+      return true;
+    }
 
     synchronized void add(double secondsPerUnit) {
       values[(int) (count % SAMPLES)] = secondsPerUnit;

@@ -157,7 +157,8 @@ public final class Dispatcher {
     Job<Served> job = new Job<>(task, request, units, origin, requestId, busy, call);
     Future<Served> first = job.attempt(pinned, 1);
     long hedgeAfter = pinned == null ? answerTimes.hedgeDelayMillis(taskId, units) : -1;
-    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter, served -> { });
+    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter,
+        () -> answerTimes.tryHedge(taskId), served -> { });
   }
 
   /**
@@ -165,11 +166,12 @@ public final class Dispatcher {
    * second attempt on another miner (the job's tried miners are kept off). The slower attempt
    * runs on and settles as it ends, so a miner is scored on what it really did: a late whole
    * answer is a late success, a frozen miner times out; a late stream is handed to {@code
-   * discard}. Once one answered, the other is not retried elsewhere. Synthetic requests are
-   * never hedged: a test asks one miner.
+   * discard}. Once one answered, the other is not retried elsewhere. No hedge is sent when
+   * {@code budget} refuses (a share of the task's answers). Synthetic requests are never
+   * hedged: a test asks one miner.
    */
   private static <T> Future<T> hedged(Job<T> job, Future<T> first, long afterMillis,
-      java.util.function.Consumer<T> discard) {
+      java.util.function.BooleanSupplier budget, java.util.function.Consumer<T> discard) {
     Context context = Vertx.currentContext();
     if (context == null || first.isComplete()) {
       return first;
@@ -177,7 +179,7 @@ public final class Dispatcher {
     Promise<T> result = Promise.promise();
     int[] running = {1};
     long timer = context.owner().setTimer(afterMillis, id -> {
-      if (result.future().isComplete()) {
+      if (result.future().isComplete() || !budget.getAsBoolean()) {
         return;
       }
       running[0]++;
@@ -282,7 +284,8 @@ public final class Dispatcher {
     Future<ActiveStream> first = job.attempt(pinned, 1);
     long hedgeAfter = pinned == null ? firstChunkTimes.hedgeDelayMillis(taskId, 1) : -1;
     // A stream that starts after another already serves the user is left, like a user leaving.
-    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter, ActiveStream::abandoned);
+    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter,
+        () -> firstChunkTimes.tryHedge(taskId), ActiveStream::abandoned);
   }
 
   private void firstChunk(Attempt a, MinerStream stream, StreamWatch.Entry entry,
