@@ -34,6 +34,10 @@ public final class CheckingServerMain {
   private CheckingServerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (printedHelp(List.of(args), System.out)) {
+      System.exit(0);
+      return;
+    }
     CheckingOptions options;
     try {
       options = options(List.of(args), System.getenv());
@@ -73,6 +77,15 @@ public final class CheckingServerMain {
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
+  }
+
+  /** Prints the usage when {@code args} ask for help ({@code --help}, {@code -h}). */
+  public static boolean printedHelp(List<String> args, java.io.PrintStream out) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(USAGE);
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -84,6 +84,11 @@ public final class GatewayMain {
         sybil:N and timeshare:N are one machine behind N identities""";
 
   static int run(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")
+        || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return 0;
+    }
     String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
     if (command.equals("keys")) {
       return keys(args); // an action word follows, then the options

@@ -32,7 +32,16 @@ public final class ReferenceMinerMain {
     }
   }
 
-  static int run(String[] args) throws Exception {
+  /** What the miner's command line takes. */
+  static final String USAGE = "usage: assay-miner --config FILE | check --config FILE"
+      + " | keygen --out FILE";
+
+  public static int run(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")
+        || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return 0;
+    }
     if (args.length >= 1 && args[0].equals("keygen")) {
       return keygen(args);
     }
@@ -42,8 +51,7 @@ public final class ReferenceMinerMain {
     if (args.length == 3 && args[0].equals("check") && args[1].equals("--config")) {
       return check(Path.of(args[2]));
     }
-    System.err.println("usage: assay-miner --config FILE | check --config FILE"
-        + " | keygen --out FILE");
+    System.err.println(USAGE);
     return 2;
   }
 

@@ -1,0 +1,116 @@
+package io.assay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.assay.checking.CheckingServerMain;
+import io.assay.miner.ReferenceMinerMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14 item 8, without Docker (this machine has none): the compose file and the Dockerfile
+ * refer only to files, jars, ports and commands that exist, every service has a health check,
+ * the image runs as a user other than root, and each entry point answers {@code --help}.
+ */
+class DockerFilesTest {
+
+  /** Tests run in the gateway module; the repository is its parent. */
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void theComposeFileAndDockerfile_referToWhatExists() throws Exception {
+    JsonNode compose = new ObjectMapper(new YAMLFactory())
+        .readTree(REPO.resolve("docker/compose.yaml").toFile());
+    Path dockerfile = REPO.resolve("docker/Dockerfile");
+    List<String> lines = Files.readAllLines(dockerfile);
+
+    // Files copied from the build context (the repository) exist; jars copied from the build
+    // stage are the ones the modules' builds write.
+    Map<String, String> inImage = new HashMap<>(); // path in the image -> where it comes from
+    String user = null;
+    for (String line : lines) {
+      String[] words = line.trim().split("\\s+");
+      if (words[0].equals("USER")) {
+        user = words[1];
+      }
+      if (!words[0].equals("COPY")) {
+        continue;
+      }
+      if (words[1].startsWith("--from=build")) {
+        String built = words[2].replaceFirst("^/src/", "");
+        String module = built.substring(0, built.indexOf("/target/"));
+        assertThat(Files.readString(REPO.resolve(module).resolve("pom.xml")))
+            .as(line).contains("${project.build.directory}/"
+                + built.substring(built.lastIndexOf('/') + 1));
+        inImage.put(words[3], built);
+      } else if (!words[1].startsWith("--from=")) {
+        for (int i = 1; i < words.length - 1; i++) {
+          assertThat(REPO.resolve(words[i])).as(line).exists();
+        }
+        inImage.put(words[words.length - 1], words[1]);
+      }
+    }
+    assertThat(user).as("the image's user").isNotNull().isNotEqualTo("root");
+
+    List<String> services = new ArrayList<>();
+    compose.path("services").fields().forEachRemaining(e -> {
+      String name = e.getKey();
+      JsonNode service = e.getValue();
+      services.add(name);
+      assertThat(service.path("healthcheck").path("test").isArray()).as(name + " health check")
+          .isTrue();
+      if (service.has("build")) {
+        Path context = REPO.resolve("docker").resolve(service.path("build").path("context")
+            .asText()).normalize();
+        assertThat(context).isEqualTo(REPO);
+        assertThat(context.resolve(service.path("build").path("dockerfile").asText()))
+            .isEqualTo(dockerfile);
+        List<String> command = new ArrayList<>();
+        service.path("command").forEach(c -> command.add(c.asText()));
+        assertThat(inImage).as(name + " runs " + command).containsKey(command.get(0));
+        for (String arg : command) {
+          if (arg.startsWith("/app/config/")) {
+            assertThat(REPO.resolve("config").resolve(arg.substring("/app/config/".length())))
+                .as(name).exists();
+          }
+        }
+      }
+    });
+    assertThat(services).contains("redis", "gateway", "checking-server", "miner");
+    String gatewayPort = new ObjectMapper(new YAMLFactory())
+        .readTree(REPO.resolve("config/assay.yaml").toFile()).path("gateway").path("port")
+        .asText();
+    assertThat(compose.path("services").path("gateway").path("ports").get(0).asText())
+        .isEqualTo(gatewayPort + ":" + gatewayPort);
+  }
+
+  @Test
+  void everyEntryPoint_answersHelp() throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    try {
+      assertThat(GatewayMain.run(new String[] {"--help"})).isZero();
+      assertThat(GatewayMain.run(new String[] {"serve", "--config",
+          "/app/config/assay.yaml", "--help"})).isZero();
+      assertThat(ReferenceMinerMain.run(new String[] {"--help"})).isZero();
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(out.toString()).contains("assay-gateway devnet").contains("assay-miner --config");
+    ByteArrayOutputStream checking = new ByteArrayOutputStream();
+    assertThat(CheckingServerMain.printedHelp(List.of("--help"),
+        new PrintStream(checking, true))).isTrue();
+    assertThat(checking.toString()).contains("assay-checking-server");
+  }
+}
