@@ -177,11 +177,7 @@ public final class GatewayMain {
     if (out == null) {
       throw new UsageException("export-events needs --out FILE");
     }
-    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
-    Path dataDir = options.path("--data-dir");
-    if (dataDir != null) {
-      config = config.withDataDir(dataDir.toAbsolutePath());
-    }
+    GatewayConfig config = toolConfig(options);
     long written = AuditFiles.export(config.redisUrl(), config.dataDir(),
         config.archiveDir(), out);
     System.out.println("wrote " + written + " events to " + out);
@@ -194,11 +190,7 @@ public final class GatewayMain {
       throw new UsageException("weights needs an action: export");
     }
     Args options = Args.parse(args, 2);
-    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
-    Path dataDir = options.path("--data-dir");
-    if (dataDir != null) {
-      config = config.withDataDir(dataDir.toAbsolutePath());
-    }
+    GatewayConfig config = toolConfig(options);
     return WeightsCommands.export(config.redisUrl(), config.dataDir(), config.identityFile(),
         config.scoring().chain().netuid(), config.scoring().chain().versionKey(), System.out,
         System.err);
@@ -214,11 +206,7 @@ public final class GatewayMain {
         .subList(Math.min(2, args.length), args.length));
     boolean admin = rest.remove("--admin");
     Args options = Args.parse(rest.toArray(String[]::new), 0);
-    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
-    Path dataDir = options.path("--data-dir");
-    if (dataDir != null) {
-      config = config.withDataDir(dataDir.toAbsolutePath());
-    }
+    GatewayConfig config = toolConfig(options);
     String name = options.values().get("--name");
     return switch (action) {
       case "create" -> {
@@ -250,6 +238,13 @@ public final class GatewayMain {
     };
   }
 
+  /** The configuration a tool command works on: {@code --config}, with {@code --data-dir}. */
+  private static GatewayConfig toolConfig(Args options) {
+    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
+    Path dataDir = options.path("--data-dir");
+    return dataDir == null ? config : config.withDataDir(dataDir.toAbsolutePath());
+  }
+
   private static String prefix(Args options) {
     String prefix = options.values().get("--prefix");
     if (prefix == null || prefix.isBlank()) {
@@ -263,11 +258,7 @@ public final class GatewayMain {
     if (requestId == null) {
       throw new UsageException("prove-answer needs --request-id ID");
     }
-    GatewayConfig config = ConfigFiles.load(options.path("--config"), System.getenv());
-    Path dataDir = options.path("--data-dir");
-    if (dataDir != null) {
-      config = config.withDataDir(dataDir.toAbsolutePath());
-    }
+    GatewayConfig config = toolConfig(options);
     return AnswerProofs.prove(new ReceiptArchive(config.archiveDir()), requestId, System.out,
         System.err);
   }

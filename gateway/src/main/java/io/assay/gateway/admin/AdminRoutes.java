@@ -222,7 +222,7 @@ public final class AdminRoutes {
     });
   }
 
-  private static byte[] bytes(RoutingContext ctx) {
+  static byte[] bytes(RoutingContext ctx) {
     Buffer b = ctx.body().buffer();
     return b == null ? new byte[0] : b.getBytes();
   }

@@ -7,7 +7,6 @@ import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.task.Json;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -125,12 +124,12 @@ final class KeyRoutes {
         return;
       }
       keys.update(key.hash(), rpm == null ? null : rpm.intValue(), upm, credit, add)
-          .compose(v -> keys.withPrefix(key.prefix()))
+          .compose(v -> keys.listed(key.hash()))
           .onComplete(ar -> {
-            if (ar.failed() || ar.result().isEmpty()) {
+            if (ar.failed() || ar.result() == null) {
               OpenAiError.internal().send(ctx.response());
             } else {
-              AdminRoutes.send(ctx, 200, Json.MAPPER.valueToTree(ar.result().get(0)));
+              AdminRoutes.send(ctx, 200, Json.MAPPER.valueToTree(ar.result()));
             }
           });
     });
@@ -174,9 +173,8 @@ final class KeyRoutes {
 
   /** The body as a JSON object; null (with a 400 sent) otherwise. */
   private static JsonNode object(RoutingContext ctx) {
-    Buffer b = ctx.body().buffer();
     try {
-      JsonNode root = Json.MAPPER.readTree(b == null ? new byte[0] : b.getBytes());
+      JsonNode root = Json.MAPPER.readTree(AdminRoutes.bytes(ctx));
       if (root != null && root.isObject()) {
         return root;
       }

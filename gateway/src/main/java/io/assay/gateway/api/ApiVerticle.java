@@ -64,12 +64,13 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Components c;
   private final ClientConnections connections;
-  private final KeyConcurrency perKey;
+  /** Requests in flight per API key ({@code gateway.max_requests_in_flight_per_key}). */
+  private final CappedCounts perKey;
   private HeadDeadline heads;
   private io.vertx.core.http.HttpServer server;
 
   private ApiVerticle(Components components, ClientConnections connections,
-      KeyConcurrency perKey) {
+      CappedCounts perKey) {
     this.c = components;
     this.connections = connections;
     this.perKey = perKey;
@@ -82,8 +83,8 @@ public final class ApiVerticle extends VerticleBase {
   public static java.util.function.Supplier<ApiVerticle> instances(Components components) {
     ClientConnections connections =
         new ClientConnections(components.config().listener().maxConnectionsPerClient());
-    KeyConcurrency perKey =
-        new KeyConcurrency(components.config().listener().maxRequestsInFlightPerKey());
+    CappedCounts perKey =
+        new CappedCounts(components.config().listener().maxRequestsInFlightPerKey());
     return () -> new ApiVerticle(components, connections, perKey);
   }
 

@@ -23,11 +23,15 @@ final class Authenticator implements Handler<RoutingContext> {
   private final ApiKeys keys;
   private final RateLimiter limiter;
   private final ApiKey.Role required;
-  private final KeyConcurrency concurrency;
+  private final CappedCounts concurrency;
 
-  /** @param concurrency caps each key's requests in flight; null: no cap (the operator API) */
+  /**
+   * @param concurrency caps each key's requests in flight, streams until they end, so that a
+   *     key holding requests open cannot take the gateway from other users; null: no cap (the
+   *     operator API)
+   */
   Authenticator(ApiKeys keys, RateLimiter limiter, ApiKey.Role required,
-      KeyConcurrency concurrency) {
+      CappedCounts concurrency) {
     this.keys = keys;
     this.limiter = limiter;
     this.required = required;
@@ -74,19 +78,14 @@ final class Authenticator implements Handler<RoutingContext> {
         return;
       }
       if (concurrency != null) {
-        if (!concurrency.tryAcquire(key.hash())) {
+        Runnable slot = concurrency.tryTake(key.hash());
+        if (slot == null) {
           OpenAiError.rateLimited("Too many requests in flight for key " + key.name() + ": at"
               + " most " + concurrency.max() + " at once.", 1).send(ctx.response());
           return;
         }
-        java.util.concurrent.atomic.AtomicBoolean released =
-            new java.util.concurrent.atomic.AtomicBoolean();
         // Called when the response ends or the connection closes, whichever comes first.
-        ctx.addEndHandler(v -> {
-          if (released.compareAndSet(false, true)) {
-            concurrency.release(key.hash());
-          }
-        });
+        ctx.addEndHandler(v -> slot.run());
       }
       if (key.creditMicros() != null && key.creditMicros() <= 0) {
         OpenAiError.insufficientQuota().send(ctx.response());

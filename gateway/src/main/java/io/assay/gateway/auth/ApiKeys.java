@@ -32,7 +32,7 @@ public final class ApiKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String TOKEN_PREFIX = "sk-assay-";
-  /** How long a cached key serves before it is read again (in the background). */
+  /** How long a cached key serves before it is read again. */
   public static final Duration REFRESH = Duration.ofSeconds(1);
   /** Characters of a token kept in clear to name it: the fixed part and 4 random ones. */
   private static final int SHOWN = TOKEN_PREFIX.length() + 4;
@@ -121,10 +121,7 @@ public final class ApiKeys {
     if (underWay != null) {
       return underWay;
     }
-    var fieldsRead = redis.commands().hgetall(Keys.apiKey(hash)).toCompletableFuture();
-    var creditRead = redis.commands().get(Keys.credit(hash)).toCompletableFuture();
-    fieldsRead.thenCombine(creditRead, (fields, credit) -> withCredit(fields, credit))
-        .whenComplete((fields, error) -> {
+    fields(hash).whenComplete((fields, error) -> {
           reads.remove(hash, mine);
           if (error != null) {
             mine.completeExceptionally(error);
@@ -151,13 +148,13 @@ public final class ApiKeys {
   /** Every key, by name. */
   public Future<java.util.List<Listed>> list() {
     return Redis.on(redis.commands().smembers(Keys.apiKeys())).compose(hashes -> {
-      java.util.List<Future<Listed>> reads = new java.util.ArrayList<>();
+      java.util.List<Future<Listed>> found = new java.util.ArrayList<>();
       for (String h : hashes) {
-        reads.add(listed(h));
+        found.add(listed(h));
       }
-      return Future.all(reads).map(done -> {
+      return Future.all(found).map(done -> {
         java.util.List<Listed> keys = new java.util.ArrayList<>();
-        reads.forEach(r -> {
+        found.forEach(r -> {
           if (r.result() != null) {
             keys.add(r.result());
           }
@@ -168,16 +165,18 @@ public final class ApiKeys {
     });
   }
 
-  private Future<Listed> listed(String hash) {
-    Future<Map<String, String>> fields = Redis.on(redis.commands().hgetall(Keys.apiKey(hash)));
-    Future<String> credit = Redis.on(redis.commands().get(Keys.credit(hash)));
-    return Future.all(fields, credit).map(done -> {
-      Map<String, String> f = fields.result();
-      return parse(hash, withCredit(f, credit.result())).map(k -> new Listed(hash, k.name(),
-          f.getOrDefault("prefix", ""), k.role(), k.requestsPerMinute(), k.unitsPerMinute(),
-          k.creditMicros() == null ? null : k.creditMicros() / 1e6,
-          f.getOrDefault("created_at", ""))).orElse(null);
-    });
+  /** The key of {@code hash} as operators see it; null when there is none. */
+  public Future<Listed> listed(String hash) {
+    return Redis.on(fields(hash)).map(f -> parse(hash, f).map(k -> new Listed(hash, k.name(),
+        f.getOrDefault("prefix", ""), k.role(), k.requestsPerMinute(), k.unitsPerMinute(),
+        k.creditMicros() == null ? null : k.creditMicros() / 1e6,
+        f.getOrDefault("created_at", ""))).orElse(null));
+  }
+
+  /** A key's stored fields, its balance (kept under its own Redis key) among them. */
+  private CompletableFuture<Map<String, String>> fields(String hash) {
+    return redis.commands().hgetall(Keys.apiKey(hash)).toCompletableFuture()
+        .thenCombine(redis.commands().get(Keys.credit(hash)), ApiKeys::withCredit);
   }
 
   /** The keys whose token starts with {@code prefix} (the prefix {@link #list} shows). */
@@ -263,24 +262,16 @@ public final class ApiKeys {
    * @return how many keys were revoked
    */
   public Future<Integer> revoke(String name, String prefix) {
-    return Redis.on(redis.commands().smembers(Keys.apiKeys())).compose(hashes -> {
-      java.util.List<Future<Integer>> revoked = new java.util.ArrayList<>();
-      for (String h : hashes) {
-        revoked.add(Redis.on(redis.commands().hgetall(Keys.apiKey(h))).compose(f -> {
-          boolean match = name.equals(f.get("name"))
-              && (prefix == null || prefix.equals(f.get("prefix")));
-          if (!match) {
-            return Future.succeededFuture(0);
-          }
-          return Redis.on(redis.commands().del(Keys.apiKey(h), Keys.credit(h)))
-              .compose(v -> Redis.on(redis.commands().srem(Keys.apiKeys(), h)))
-              .map(v -> {
-                cache.invalidate(h);
-                return 1;
-              });
-        }));
+    return list().compose(keys -> {
+      java.util.List<Future<?>> revoked = new java.util.ArrayList<>();
+      for (Listed k : keys) {
+        if (name.equals(k.name()) && (prefix == null || prefix.equals(k.prefix()))) {
+          revoked.add(Redis.on(redis.commands().del(Keys.apiKey(k.hash()), Keys.credit(k.hash())))
+              .compose(v -> Redis.on(redis.commands().srem(Keys.apiKeys(), k.hash())))
+              .onSuccess(v -> cache.invalidate(k.hash())));
+        }
       }
-      return Future.all(revoked).map(done -> revoked.stream().mapToInt(Future::result).sum());
+      return Future.all(revoked).map(done -> revoked.size());
     });
   }
 

@@ -1,13 +1,13 @@
 package io.assay.gateway.auth;
 
 import io.assay.gateway.state.Keys;
+import io.assay.gateway.state.OwnerOnlyFile;
 import io.assay.gateway.state.Redis;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -41,16 +41,7 @@ public final class FirstAdminKey {
     Path file = dataDir.resolve(FILE);
     try {
       Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(FILE + ".tmp");
-      Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException notPosix) {
-        Files.createFile(tmp);
-      }
-      Files.writeString(tmp, token + "\n");
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      OwnerOnlyFile.write(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
       return file;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write the first admin key to " + file

@@ -52,13 +52,21 @@ public final class RateLimiter {
       count.decrementAndGet();
       return Math.max(1, (60_000 - now % 60_000 + 999) / 1000);
     }
-    redis.writes(cmd -> cmd.incr(redisKey)).thenAccept(total -> {
+    share(redisKey, count, 1);
+    return 0;
+  }
+
+  /**
+   * Adds {@code n} to the shared counter {@code redisKey} (set to expire when it is new) and
+   * raises the local {@code count} to the total across gateways.
+   */
+  private void share(String redisKey, AtomicLong count, long n) {
+    redis.writes(cmd -> cmd.incrby(redisKey, n)).thenAccept(total -> {
       count.accumulateAndGet(total, Math::max);
-      if (total == 1) {
+      if (total == n) {
         redis.writes(cmd -> cmd.expire(redisKey, 120));
       }
     });
-    return 0;
   }
 
   /**
@@ -84,11 +92,6 @@ public final class RateLimiter {
     String redisKey = Keys.unitWindow(key.hash(), clock.millis() / 60_000);
     AtomicLong count = windows.get(redisKey, k -> new AtomicLong());
     count.addAndGet(units);
-    redis.writes(cmd -> cmd.incrby(redisKey, units)).thenAccept(total -> {
-      count.accumulateAndGet(total, Math::max);
-      if (total == units) {
-        redis.writes(cmd -> cmd.expire(redisKey, 120));
-      }
-    });
+    share(redisKey, count, units);
   }
 }

@@ -246,18 +246,9 @@ public final class Devnet implements AutoCloseable {
     return info;
   }
 
+  /** It holds the admin key: readable by its owner only. */
   private static void write(Path file, Info info) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      // It holds the admin key: readable by its owner only, from its first byte.
-      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(tmp);
-    }
-    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), info);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    io.assay.gateway.state.OwnerOnlyFile.write(file,
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
   }
 }

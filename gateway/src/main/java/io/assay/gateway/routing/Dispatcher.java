@@ -154,11 +154,21 @@ public final class Dispatcher {
                 reply.receipt());
           });
         });
-    Job<Served> job = new Job<>(task, request, units, origin, requestId, busy, call);
-    Future<Served> first = job.attempt(pinned, 1);
-    long hedgeAfter = pinned == null ? answerTimes.hedgeDelayMillis(taskId, units) : -1;
-    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter,
-        () -> answerTimes.tryHedge(taskId), served -> { });
+    return firstOrHedged(new Job<>(task, request, units, origin, requestId, busy, call), pinned,
+        answerTimes, units, served -> { });
+  }
+
+  /**
+   * The job's first attempt on {@code pinned} (or a miner chosen now); unpinned, {@link #hedged}
+   * once {@code times} say it is late for {@code delayUnits} of work.
+   */
+  private static <T> Future<T> firstOrHedged(Job<T> job, MinerNode pinned, AnswerTimes times,
+      long delayUnits, java.util.function.Consumer<T> discard) {
+    Future<T> first = job.attempt(pinned, 1);
+    String taskId = job.task.spec().id();
+    long hedgeAfter = pinned == null ? times.hedgeDelayMillis(taskId, delayUnits) : -1;
+    return hedgeAfter < 0 ? first
+        : hedged(job, first, hedgeAfter, () -> times.tryHedge(taskId), discard);
   }
 
   /**
@@ -280,12 +290,10 @@ public final class Dispatcher {
           .onSuccess(stream -> firstChunkTimes.record(taskId, a.elapsedSeconds(), 1))
           .onFailure(e -> entry.close());
     };
-    Job<ActiveStream> job = new Job<>(task, request, units, origin, requestId, null, call);
-    Future<ActiveStream> first = job.attempt(pinned, 1);
-    long hedgeAfter = pinned == null ? firstChunkTimes.hedgeDelayMillis(taskId, 1) : -1;
-    // A stream that starts after another already serves the user is left, like a user leaving.
-    return hedgeAfter < 0 ? first : hedged(job, first, hedgeAfter,
-        () -> firstChunkTimes.tryHedge(taskId), ActiveStream::abandoned);
+    // Timed to the first chunk, whatever the stream's length. A stream that starts after another
+    // already serves the user is left, like a user leaving.
+    return firstOrHedged(new Job<>(task, request, units, origin, requestId, null, call), pinned,
+        firstChunkTimes, 1, ActiveStream::abandoned);
   }
 
   private void firstChunk(Attempt a, MinerStream stream, StreamWatch.Entry entry,

@@ -92,15 +92,24 @@ public final class PrivateRedis implements AutoCloseable {
    * ({@code keys}, {@code export-events}) that work beside a running gateway.
    */
   public static java.util.Optional<String> runningOn(Path dataDir) {
-    Path file = dataDir.resolve(PID_FILE);
-    try {
-      String[] fields = Files.readString(file).trim().split("\\s+");
-      boolean alive = ProcessHandle.of(Long.parseLong(fields[0])).map(ProcessHandle::isAlive)
-          .orElse(false);
-      return alive ? java.util.Optional.of("redis://127.0.0.1:" + Integer.parseInt(fields[1]))
-          : java.util.Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
+    return PidFile.read(dataDir).filter(p -> p.server().map(ProcessHandle::isAlive)
+        .orElse(false)).map(p -> "redis://127.0.0.1:" + p.port());
+  }
+
+  /** What {@link #PID_FILE} says: the server, its port, the process that started it. */
+  private record PidFile(java.util.Optional<ProcessHandle> server, int port,
+      java.util.Optional<ProcessHandle> owner) {
+
+    /** The file in {@code dataDir}; empty when there is none or it cannot be read. */
+    static java.util.Optional<PidFile> read(Path dataDir) {
+      try {
+        String[] fields = Files.readString(dataDir.resolve(PID_FILE)).trim().split("\\s+");
+        return java.util.Optional.of(new PidFile(ProcessHandle.of(Long.parseLong(fields[0])),
+            Integer.parseInt(fields[1]), fields.length > 2
+                ? ProcessHandle.of(Long.parseLong(fields[2])) : java.util.Optional.empty()));
+      } catch (IOException | RuntimeException e) {
+        return java.util.Optional.empty();
+      }
     }
   }
 
@@ -118,21 +127,9 @@ public final class PrivateRedis implements AutoCloseable {
    * If its owner still runs, another process uses the directory, and starting fails.
    */
   private static void stopOrphan(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(PID_FILE);
-    if (!Files.exists(file)) {
-      return;
-    }
-    String[] fields = Files.readString(file).trim().split("\\s+");
-    java.util.Optional<ProcessHandle> orphan;
-    java.util.Optional<ProcessHandle> owner;
-    try {
-      orphan = ProcessHandle.of(Long.parseLong(fields[0]));
-      owner = fields.length > 2 ? ProcessHandle.of(Long.parseLong(fields[2]))
-          : java.util.Optional.empty();
-    } catch (NumberFormatException e) {
-      orphan = java.util.Optional.empty();
-      owner = java.util.Optional.empty();
-    }
+    java.util.Optional<PidFile> pid = PidFile.read(dataDir);
+    java.util.Optional<ProcessHandle> orphan = pid.flatMap(PidFile::server);
+    java.util.Optional<ProcessHandle> owner = pid.flatMap(PidFile::owner);
     if (orphan.map(ProcessHandle::isAlive).orElse(false)
         && owner.map(ProcessHandle::isAlive).orElse(false)) {
       throw new IOException("process " + owner.get().pid() + " runs a redis-server (pid "
@@ -152,7 +149,7 @@ public final class PrivateRedis implements AutoCloseable {
             h.onExit().join();
           }
         });
-    Files.deleteIfExists(file);
+    Files.deleteIfExists(dataDir.resolve(PID_FILE));
   }
 
   private static Process launch(Path binary, Path dataDir, int port) throws IOException {
