@@ -295,13 +295,14 @@ def measure(argv):
 PATH_PROCS = {
     "mock": {"mock": "mock-nginx"},
     "nginx-1w": {"proxy": "proxy-nginx", "mock": "mock-nginx"},
+    "vertx-proxy": {"proxy": "vertx-proxy", "mock": "mock-nginx"},
     "assay": {"gateway": "gateway", "gateway.checking": "gateway.checking",
               "miner": "miner", "redis": "redis", "mock": "mock-nginx"},
     "gateway-stub": {"gateway": "stub-gateway", "gateway.checking": "stub-gateway.checking",
                      "miner": "stub-miner", "redis": "stub-redis"},
 }
 CPU_COLUMNS = [("gateway", "gateway"), ("gateway.checking", "of which checks"),
-               ("miner", "miner"), ("redis", "Redis"), ("proxy", "nginx proxy"),
+               ("miner", "miner"), ("redis", "Redis"), ("proxy", "proxy"),
                ("mock", "mock nginx")]
 
 
@@ -413,7 +414,9 @@ def summarise(meta_path, runs_path, prefix):
         "",
         "Targets: `mock` = the mock upstream directly (nginx, 1 worker, fixed answer); "
         "`nginx-1w` = nginx as a plain reverse proxy (1 worker, keep-alive upstream) in front of "
-        "the mock; `assay` = gateway -> reference miner (`backend: upstream`) -> mock; "
+        "the mock; `vertx-proxy` = a bare reverse proxy on Vert.x (bench module's "
+        "`BareVertxProxy`: forwarding only, built as the gateway talks HTTP), the floor of the "
+        "gateway's stack; `assay` = gateway -> reference miner (`backend: upstream`) -> mock; "
         "`gateway-stub` = a second gateway -> a protocol-speaking stub miner answering from "
         "memory (no upstream). CPU us/req: utime+stime of the process over the run, divided by "
         "the requests completed; `of which checks` = the gateway's embedded checking-server "

@@ -10,6 +10,8 @@
 #   mock          Debian nginx, 1 worker, answering POST /v1/chat/completions with a fixed 3 KB
 #                 chat completion carrying log-probabilities (fixtures/chat-answer.json)
 #   nginx-1w      nginx, 1 worker, as a plain keep-alive reverse proxy in front of the mock
+#   vertx-proxy   BareVertxProxy (bench module): a reverse proxy on Vert.x that only forwards,
+#                 in front of the mock; the floor of the gateway's own HTTP stack
 #   assay         gateway (java -jar gateway/target/assay-gateway.jar serve, private Redis)
 #                 -> reference miner (assay-miner.jar, llm task with backend: upstream) -> mock
 #   gateway-stub  a second gateway (own Redis) -> StubMiner (bench module): the whole miner
@@ -22,7 +24,7 @@
 #   BENCH_ROUNDS=3  BENCH_DURATION=10 (s per run)  BENCH_WARMUP=60 (s of load per JVM target
 #   before the rounds; the nginx targets get 5 s)  BENCH_CHECKING=embedded|off (the gateways'
 #   embedded checking server, on by default as in production)
-#   BENCH_CONCURRENCY="1 64"  BENCH_WRK_THREADS=1  BENCH_PORT_BASE=18400 (uses +1..+7)
+#   BENCH_CONCURRENCY="1 64"  BENCH_WRK_THREADS=1  BENCH_PORT_BASE=18400 (uses +1..+8)
 #   BENCH_STREAMS="10 200 2000" (stream mode)  BENCH_JAVA_OPTS (gateway and miner JVMs)
 #   BENCH_RESULTS=bench/results  BENCH_KEEP=1 keeps the work folder (logs, configs)
 # Works from any folder; builds the jars when they are missing (not when they are stale: run
@@ -48,7 +50,7 @@ read -r -a JAVA_OPTS <<<"${BENCH_JAVA_OPTS:-}"
 MOCK_PORT=$((PORT_BASE + 1)) PROXY_PORT=$((PORT_BASE + 2))
 GW_PORT=$((PORT_BASE + 3)) MINER_PORT=$((PORT_BASE + 4))
 STUB_GW_PORT=$((PORT_BASE + 5)) STUB_MINER_PORT=$((PORT_BASE + 6))
-SSE_PORT=$((PORT_BASE + 7))
+SSE_PORT=$((PORT_BASE + 7)) BARE_PORT=$((PORT_BASE + 8))
 
 GATEWAY_JAR=$REPO/gateway/target/assay-gateway.jar
 MINER_JAR=$REPO/miner-sdk/target/assay-miner.jar
@@ -135,7 +137,7 @@ wait_port() {
 
 if [ "$MODE" != stream ]; then
   "${HARNESS[@]}" port-free "$MOCK_PORT" "$PROXY_PORT" "$GW_PORT" "$MINER_PORT" \
-    "$STUB_GW_PORT" "$STUB_MINER_PORT"
+    "$STUB_GW_PORT" "$STUB_MINER_PORT" "$BARE_PORT"
 else
   "${HARNESS[@]}" port-free "$GW_PORT" "$MINER_PORT" "$SSE_PORT"
 fi
@@ -197,6 +199,9 @@ start_nginx_pair() {
   start proxy "$WORK/proxy/out.log" nginx -c "$WORK/proxy/nginx.conf" -p "$WORK/proxy"
   wait_port "$PID_mock" "$MOCK_PORT" "mock nginx" "$WORK/mock/error.log"
   wait_port "$PID_proxy" "$PROXY_PORT" "proxy nginx" "$WORK/proxy/error.log"
+  start bare "$WORK/bare.log" java "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" \
+    io.assay.bench.gateway.BareVertxProxy "$BARE_PORT" "$MOCK_PORT"
+  wait_port "$PID_bare" "$BARE_PORT" "bare Vert.x proxy" "$WORK/bare.log"
 }
 
 # ---------------------------------------------------------------- gateway and miners
@@ -336,17 +341,19 @@ forward() {
   declare -A URL=(
     [mock]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
     [nginx-1w]="http://127.0.0.1:$PROXY_PORT/v1/chat/completions"
+    [vertx-proxy]="http://127.0.0.1:$BARE_PORT/v1/chat/completions"
     [assay]="http://127.0.0.1:$GW_PORT/v1/chat/completions"
     [gateway-stub]="http://127.0.0.1:$STUB_GW_PORT/v1/chat/completions")
-  declare -A KEY=([mock]=$KEY_gw [nginx-1w]=$KEY_gw [assay]=$KEY_gw [gateway-stub]=$KEY_stubgw)
-  local targets=(mock nginx-1w assay gateway-stub)
+  declare -A KEY=([mock]=$KEY_gw [nginx-1w]=$KEY_gw [vertx-proxy]=$KEY_gw [assay]=$KEY_gw
+    [gateway-stub]=$KEY_stubgw)
+  local targets=(mock nginx-1w vertx-proxy assay gateway-stub)
   log "one request to each target:"
   for t in "${targets[@]}"; do check_target "$t" "${URL[$t]}" "${KEY[$t]}"; done
 
   # Every run accounts the CPU of all these; '+' includes the pid's children (nginx workers).
   local tracked="gateway=$PID_gw,miner=$PID_miner,redis=$REDIS_gw"
   tracked+=",stub-gateway=$PID_stubgw,stub-miner=$PID_stub,stub-redis=$REDIS_stubgw"
-  tracked+=",mock-nginx+=$PID_mock,proxy-nginx+=$PID_proxy"
+  tracked+=",mock-nginx+=$PID_mock,proxy-nginx+=$PID_proxy,vertx-proxy=$PID_bare"
 
   mkdir -p "$RESULTS"
   local stamp prefix runs
@@ -374,7 +381,7 @@ forward() {
   local top
   top=$(tr ' ' '\n' <<<"$CONCURRENCY" | sort -n | tail -n 1)
   for t in "${targets[@]}"; do
-    case "$t" in assay|gateway-stub) measure "$t" "$top" "$WARMUP" 0 ;; *) measure "$t" "$top" 5 0 ;; esac
+    case "$t" in assay|gateway-stub|vertx-proxy) measure "$t" "$top" "$WARMUP" 0 ;; *) measure "$t" "$top" 5 0 ;; esac
   done
   for r in $(seq "$ROUNDS"); do
     log "round $r of $ROUNDS"
@@ -397,12 +404,12 @@ up() {
   start_assay "http://127.0.0.1:$MOCK_PORT/v1"
   start_stub
   cat <<EOF
-Up (pids: mock nginx $PID_mock, proxy nginx $PID_proxy, gateway $PID_gw, miner $PID_miner,
+Up (pids: mock nginx $PID_mock, proxy nginx $PID_proxy, Vert.x proxy $PID_bare, gateway $PID_gw, miner $PID_miner,
 Redis $REDIS_gw, stub gateway $PID_stubgw, stub miner $PID_stub, stub Redis $REDIS_stubgw).
 Load one with, e.g.:
   BENCH_BODY=$FIXTURES/chat-request.json BENCH_KEY=$KEY_gw \\
     wrk -t1 -c64 -d10s --latency -s $HERE/chat.lua http://127.0.0.1:$GW_PORT/v1/chat/completions
-mock :$MOCK_PORT, nginx-1w :$PROXY_PORT, assay :$GW_PORT (key $KEY_gw),
+mock :$MOCK_PORT, nginx-1w :$PROXY_PORT, vertx-proxy :$BARE_PORT, assay :$GW_PORT (key $KEY_gw),
 gateway-stub :$STUB_GW_PORT (key $KEY_stubgw). Ctrl-C stops everything.
 EOF
   wait
