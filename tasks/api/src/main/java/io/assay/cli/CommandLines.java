@@ -2,7 +2,6 @@ package io.assay.cli;
 
 import io.assay.config.ConfigException;
 import io.assay.doctor.Doctor;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -33,12 +32,16 @@ public final class CommandLines {
 
   private CommandLines() {}
 
-  /** Runs {@code command} (a picocli {@code @Command}) on {@code args}; returns the exit code. */
-  public static int execute(Object command, PrintStream out, PrintStream err, String... args) {
+  /**
+   * Runs {@code command} (a picocli {@code @Command}) on {@code args}; returns the exit code.
+   * Usage and messages go to {@link System#out} and {@link System#err} as they are at this call,
+   * where the commands print too.
+   */
+  public static int execute(Object command, String... args) {
     CommandLine line = new CommandLine(command);
     addHelp(line);
-    line.setOut(new PrintWriter(out, true));
-    line.setErr(new PrintWriter(err, true));
+    line.setOut(new PrintWriter(System.out, true));
+    line.setErr(new PrintWriter(System.err, true));
     line.setExecutionExceptionHandler((e, failed, parsed) -> {
       String program = failed.getCommandSpec().root().name();
       failed.getErr().println(program + ": " + Doctor.oneLine(e));
