@@ -40,6 +40,7 @@ public final class CommandLines {
   public static int execute(Object command, String... args) {
     CommandLine line = new CommandLine(command);
     addHelp(line);
+    line.setSeparator(" "); // usage reads --config FILE, as the README writes the commands
     line.setOut(new PrintWriter(System.out, true));
     line.setErr(new PrintWriter(System.err, true));
     line.setExecutionExceptionHandler((e, failed, parsed) -> {
