@@ -30,7 +30,7 @@ final class CheckingDoctor {
     CheckingOptions read;
     try {
       read = options.get();
-      TaskCheckers.validateSettings(kinds, read.checkerSettings());
+      CheckingService.validate(read, kinds);
     } catch (ConfigException e) {
       return List.of(Check.found("config", Finding.failed(e.getMessage(),
           "correct the key it names, in the file or its ASSAY_ environment variable")));
