@@ -48,7 +48,14 @@ public final class CommandLines {
       failed.getErr().println(program + ": " + Doctor.oneLine(e));
       return e instanceof ConfigException ? USAGE : 1;
     });
-    return line.execute(args);
+    try {
+      return line.execute(args);
+    } catch (LinkageError e) {
+      // picocli passes errors through; a class missing from a damaged jar is still one line.
+      line.getErr().println(command.getClass().getAnnotation(CommandLine.Command.class).name()
+          + ": " + Doctor.oneLine(e));
+      return 1;
+    }
   }
 
   /** Usage errors a command finds itself ({@code --periods must be positive}). */
