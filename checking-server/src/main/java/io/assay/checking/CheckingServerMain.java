@@ -92,7 +92,9 @@ public final class CheckingServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      String where = server.file() == null ? "defaults and environment" : server.file().toString();
+      String where = server.file() == null
+          ? "the configuration (defaults and ASSAY_ variables, no --config)"
+          : server.file().toString();
       return Doctor.run(CheckingDoctor.checks(() -> server.read(System.getenv()), where,
           TaskKinds.discover()), System.out);
     }
