@@ -69,6 +69,8 @@ class GatewayMainTest {
       assertThat(ran.err()).as(c[0]).contains("Missing required option").contains(c[1])
           .contains("Usage: assay-gateway " + c[0]);
     }
+    assertThat(Ran.of("keys", "create", "--name", " ").err())
+        .contains("keys create needs --name NAME");
     assertThat(Ran.of("keys").err()).contains("keys needs an action");
     assertThat(Ran.of("weights").err()).contains("weights needs an action: export");
   }

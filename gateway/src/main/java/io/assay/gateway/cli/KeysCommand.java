@@ -33,7 +33,8 @@ final class KeysCommand implements Callable<Integer> {
   /** A name that is there and not blank (a required option may still be given as ""). */
   private static String nonBlank(CommandSpec spec, String option, String value) {
     if (value == null || value.isBlank()) {
-      throw CommandLines.usageError(spec, spec.name() + " needs " + option + " (not blank)");
+      throw CommandLines.usageError(spec, "keys " + spec.name() + " needs " + option
+          + " (not blank)");
     }
     return value;
   }

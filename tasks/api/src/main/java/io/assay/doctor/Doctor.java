@@ -9,12 +9,14 @@ import java.util.Map;
  * Runs a program's {@link Check}s in order and prints one line each: {@code ok}, {@code missing}
  * or {@code failed}, what was seen and, when not ok, how to fix it; then a summary line.
  *
- * <p>The three programs' {@code doctor} commands share it, so their output reads the same:
+ * <p>The three programs' {@code doctor} commands share it, so their output reads the same (a
+ * check is one line, broken here to fit):
  *
  * <pre>
  * ok      config: my.yaml loads and validates
- * failed  port 127.0.0.1:8080: in use (Address already in use); fix: stop what listens there,
- *         or set gateway.port
+ * failed  port 127.0.0.1:8080: cannot listen there (Address already in use); fix: stop what
+ *         listens there, or set gateway.port (or ASSAY_GATEWAY_PORT) to another port
+ * doctor: 1 of 6 checks not ok
  * </pre>
  */
 public final class Doctor {
