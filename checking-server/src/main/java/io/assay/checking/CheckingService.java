@@ -89,13 +89,23 @@ public final class CheckingService implements AutoCloseable {
     return start(options, kinds, Clock.systemUTC());
   }
 
+  /**
+   * Refuses what {@link #start} would refuse of {@code options} without connecting anywhere:
+   * each kind's checker settings.
+   *
+   * @throws io.assay.config.ConfigException naming the key of an unusable setting
+   */
+  public static void validate(CheckingOptions options, TaskKinds kinds) {
+    TaskCheckers.validateSettings(kinds, options.checkerSettings());
+  }
+
   static CheckingService start(CheckingOptions options, TaskKinds kinds, Clock clock) {
     Objects.requireNonNull(kinds, "kinds");
     Objects.requireNonNull(clock, "clock");
     if (options.redisUrl() == null) {
       throw new IllegalArgumentException("the checking service needs a Redis URL (redis.url)");
     }
-    TaskCheckers.validateSettings(kinds, options.checkerSettings());
+    validate(options, kinds);
     RedisClient client = RedisClient.create(RedisURI.create(options.redisUrl()));
     client.setOptions(ClientOptions.builder()
         .requestQueueSize(Math.max(10_000, 4 * options.maxInFlight()))

@@ -9,7 +9,6 @@ import io.assay.task.UpstreamConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +147,7 @@ class CheckingOptionsTest {
 
   @Test
   void theServer_refusesToStartWithoutRedis_sayingHowToConfigureIt() {
-    assertThatThrownBy(() -> CheckingServerMain.options(List.of(), Map.of()))
+    assertThatThrownBy(() -> ServerOptions.options(null, null, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("redis.url").hasMessageContaining("ASSAY_REDIS_URL");
   }
@@ -157,22 +156,13 @@ class CheckingOptionsTest {
   void theServer_readsItsFile_andRefusesUnknownKeys(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("checking.yaml");
     Files.writeString(file, "redis:\n  url: redis://127.0.0.1:6379\nchecking:\n  batch: 4\n");
-    CheckingOptions options = CheckingServerMain.options(
-        List.of("--config", file.toString(), "--port", "9999"), Map.of());
+    CheckingOptions options = ServerOptions.options(file, 9999, Map.of());
     assertThat(options.batch()).isEqualTo(4);
     assertThat(options.port()).isEqualTo(9999);
 
     Files.writeString(file, "redis:\n  url: redis://127.0.0.1:6379\nchecking:\n  batchsize: 4\n");
-    assertThatThrownBy(() -> CheckingServerMain.options(List.of("--config", file.toString()),
-        Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ServerOptions.options(file, null, Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("checking.batchsize").hasMessageContaining("not a known setting");
-  }
-
-  @Test
-  void theServer_refusesBadArguments() {
-    assertThatThrownBy(() -> CheckingServerMain.options(List.of("--verbose"), Map.of()))
-        .isInstanceOf(CheckingServerMain.UsageException.class).hasMessageContaining("--verbose");
-    assertThatThrownBy(() -> CheckingServerMain.options(List.of("--port", "x"), Map.of()))
-        .isInstanceOf(CheckingServerMain.UsageException.class).hasMessageContaining("--port");
   }
 }

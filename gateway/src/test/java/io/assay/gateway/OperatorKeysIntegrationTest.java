@@ -87,10 +87,11 @@ class OperatorKeysIntegrationTest {
       assertThat(get(gateway, "/v1/models", carol)).isEqualTo(200);
       assertThat(cli("keys", "list", "--data-dir", dir.toString())).contains("carol")
           .doesNotContain(carol);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> cli("weights", "export",
-          "--data-dir", dir.toString())).hasMessageContaining("weights.netuid");
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> cli("keys", "--name", "x"))
-          .hasMessageContaining("keys needs an action");
+      // A configuration error exits 2 naming the key; a usage error exits 2 naming the option.
+      assertThat(failing(2, "weights", "export", "--data-dir", dir.toString()))
+          .contains("weights.netuid");
+      assertThat(failing(2, "keys")).contains("keys needs an action");
+      assertThat(failing(2, "keys", "--name", "x")).contains("'--name'");
     }
   }
 
@@ -105,6 +106,19 @@ class OperatorKeysIntegrationTest {
       System.setOut(stdout);
     }
     return out.toString();
+  }
+
+  /** Runs {@code assay-gateway args}, expecting {@code exit}; returns what it printed on stderr. */
+  private static String failing(int exit, String... args) {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    try {
+      assertThat(GatewayMain.run(args)).as(String.join(" ", args)).isEqualTo(exit);
+    } finally {
+      System.setErr(stderr);
+    }
+    return err.toString();
   }
 
   private int get(Gateway gateway, String path, String key) throws Exception {

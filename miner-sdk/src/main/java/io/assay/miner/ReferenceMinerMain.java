@@ -1,93 +1,67 @@
 package io.assay.miner;
 
-import io.assay.config.ConfigException;
+import io.assay.cli.CommandLines;
 import io.assay.config.ConfigNode;
-import io.assay.protocol.Identity;
+import io.assay.doctor.Doctor;
 import io.assay.task.TaskKinds;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The runnable reference miner.
  *
  * <pre>
- * java -jar assay-miner.jar --config miner.yaml      serve the configured tasks
- * java -jar assay-miner.jar keygen --out miner.key   write a new identity and print its hotkey
- * java -jar assay-miner.jar check --config miner.yaml one request per task to its backend
+ * java -jar assay-miner.jar --config miner.yaml        serve the configured tasks
+ * java -jar assay-miner.jar keygen --out miner.key     write a new identity and print its hotkey
+ * java -jar assay-miner.jar check --config miner.yaml  one request per task to its backend
+ * java -jar assay-miner.jar doctor --config miner.yaml what works and what is missing
  * </pre>
+ *
+ * <p>Exit codes are {@link CommandLines}': 0 done, 1 failed, 2 a usage or configuration error.
  */
-public final class ReferenceMinerMain {
+@Command(name = "assay-miner",
+    subcommands = {ReferenceMinerMain.CheckCommand.class, KeygenCommand.class,
+        ReferenceMinerMain.DoctorCommand.class},
+    description = "The reference miner: serves the tasks of its configuration file.")
+public final class ReferenceMinerMain implements Callable<Integer> {
 
-  private ReferenceMinerMain() {}
+  @Spec
+  private CommandSpec spec;
 
-  public static void main(String[] args) throws Exception {
-    try {
-      System.exit(run(args));
-    } catch (ConfigException e) {
-      System.err.println("assay-miner: " + e.getMessage());
-      System.exit(2);
-    }
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "the miner's configuration (see config/miner.yaml); needed to serve")
+  private Path config;
+
+  ReferenceMinerMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
   }
 
-  /** What the miner's command line takes. */
-  static final String USAGE = "usage: assay-miner --config FILE | check --config FILE"
-      + " | keygen --out FILE";
-
-  public static int run(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")
-        || java.util.Arrays.asList(args).contains("-h")) {
-      System.out.println(USAGE);
-      return 0;
-    }
-    if (args.length >= 1 && args[0].equals("keygen")) {
-      return keygen(args);
-    }
-    if (args.length == 2 && args[0].equals("--config")) {
-      return serve(Path.of(args[1]));
-    }
-    if (args.length == 3 && args[0].equals("check") && args[1].equals("--config")) {
-      return check(Path.of(args[2]));
-    }
-    System.err.println(USAGE);
-    return 2;
+  /**
+   * Runs the command line, printing to {@link System#out} and {@link System#err}; returns the
+   * exit code (serving returns once stopped).
+   */
+  public static int run(String... args) {
+    return CommandLines.execute(new ReferenceMinerMain(), args);
   }
 
-  private static int check(Path configFile) throws Exception {
-    MinerConfig config = MinerConfig.read(ConfigNode.load(configFile, System.getenv()),
-        configFile.toAbsolutePath().getParent());
+  /** Serves until SIGTERM. */
+  @Override
+  public Integer call() throws InterruptedException {
+    if (config == null) {
+      throw CommandLines.usageError(spec, "Missing required option: '--config FILE' (the"
+          + " miner serves the tasks of its configuration file)");
+    }
+    MinerConfig read = read(config);
     ExecutorService workers = Workers.inference();
-    try {
-      return BackendCheck.run(config, TaskKinds.discover(), workers, System.out);
-    } finally {
-      workers.shutdownNow();
-    }
-  }
-
-  private static int keygen(String[] args) throws IOException {
-    if (args.length != 3 || !args[1].equals("--out")) {
-      System.err.println("usage: assay-miner keygen --out FILE");
-      return 2;
-    }
-    Path out = Path.of(args[2]);
-    if (Files.exists(out)) {
-      System.err.println("assay-miner: " + out + " exists; refusing to overwrite an identity");
-      return 1;
-    }
-    Identity identity = Identity.generate();
-    identity.save(out);
-    System.out.println(identity.hotkey().value());
-    return 0;
-  }
-
-  private static int serve(Path configFile) throws Exception {
-    ConfigNode root = ConfigNode.load(configFile, System.getenv());
-    Path baseDir = configFile.toAbsolutePath().getParent();
-    MinerConfig config = MinerConfig.read(root, baseDir);
-    ExecutorService workers = Workers.inference();
-    Miner miner = new MinerFactory(TaskKinds.discover(), workers).create(config);
+    Miner miner = new MinerFactory(TaskKinds.discover(), workers).create(read);
     miner.start().toCompletableFuture().join();
     System.out.println("miner " + miner.name() + " " + miner.hotkey() + " listening on port "
         + miner.port());
@@ -99,5 +73,52 @@ public final class ReferenceMinerMain {
     }, "miner-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static MinerConfig read(Path file) {
+    return MinerConfig.read(ConfigNode.load(file, System.getenv()),
+        file.toAbsolutePath().getParent());
+  }
+
+  @Command(name = "check", description = {"Sends one request of each configured task to its"
+      + " backend and reads the answer as a validator would, a line a task.",
+      "Exit 1 if any task did not answer."})
+  static final class CheckCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", required = true,
+        description = "the miner's configuration")
+    private Path config;
+
+    @Override
+    public Integer call() {
+      MinerConfig read = read(config);
+      ExecutorService workers = Workers.inference();
+      try {
+        return BackendCheck.run(read, TaskKinds.discover(), workers, System.out);
+      } finally {
+        workers.shutdownNow();
+      }
+    }
+  }
+
+  @Command(name = "doctor", description = {"Checks what the miner needs, one line each: the"
+      + " configuration, the identity file, the port, Node and snarkjs for zk tasks, the"
+      + " embeddings model.", "Exit 0 when all of it works, 1 otherwise."})
+  static final class DoctorCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", required = true,
+        description = "the miner's configuration, as served")
+    private Path config;
+
+    @Override
+    public Integer call() {
+      ExecutorService workers = Workers.inference();
+      try {
+        return Doctor.run(MinerDoctor.checks(config, System.getenv(), TaskKinds.discover(),
+            workers), System.out);
+      } finally {
+        workers.shutdownNow();
+      }
+    }
   }
 }

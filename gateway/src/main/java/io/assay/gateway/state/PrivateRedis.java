@@ -270,15 +270,38 @@ public final class PrivateRedis implements AutoCloseable {
     ready.completeExceptionally(new IOException("exited early: " + recent));
   }
 
-  private static Path findBinary(Path dataDir) throws IOException {
+  /**
+   * The redis-server {@link #start} would run, without extracting or starting anything: the one
+   * on {@code PATH}, else the build bundled for this platform; empty when there is neither (for
+   * {@code doctor}).
+   */
+  public static java.util.Optional<String> server() {
+    java.util.Optional<Path> onPath = onPath();
+    if (onPath.isPresent()) {
+      return java.util.Optional.of(onPath.get().toString());
+    }
+    String resource = bundledName();
+    return PrivateRedis.class.getResource("/" + resource) == null ? java.util.Optional.empty()
+        : java.util.Optional.of("the bundled " + resource);
+  }
+
+  private static java.util.Optional<Path> onPath() {
     String pathEnv = System.getenv("PATH");
     if (pathEnv != null) {
       for (String dir : pathEnv.split(java.io.File.pathSeparator)) {
         Path candidate = Path.of(dir, "redis-server");
         if (Files.isExecutable(candidate)) {
-          return candidate;
+          return java.util.Optional.of(candidate);
         }
       }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static Path findBinary(Path dataDir) throws IOException {
+    java.util.Optional<Path> onPath = onPath();
+    if (onPath.isPresent()) {
+      return onPath.get();
     }
     String resource = bundledName();
     Path target = dataDir.resolve("bin").resolve(resource);

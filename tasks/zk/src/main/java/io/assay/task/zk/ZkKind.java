@@ -1,5 +1,7 @@
 package io.assay.task.zk;
 
+import io.assay.doctor.Check;
+import io.assay.doctor.Finding;
 import io.assay.task.Backend;
 import io.assay.task.Checker;
 import io.assay.task.LocalRoute;
@@ -12,6 +14,7 @@ import io.assay.task.WorkUnit;
 import io.assay.task.zk.circuit.Circuit;
 import io.assay.task.zk.circuit.Circuits;
 import io.assay.task.zk.groth16.Groth16Verifier;
+import io.assay.task.zk.prover.NodeAvailability;
 import io.assay.task.zk.prover.NodeProver;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +99,25 @@ public final class ZkKind implements TaskKind {
     circuit(spec);
     return Optional.of(new ProverBackend(NodeProver.availability()));
   }
+
+  /**
+   * Proving needs Node and the snarkjs npm packages ({@link NodeAvailability}); verifying, a
+   * checker's and a gateway's part, needs nothing outside the JVM.
+   */
+  @Override
+  public List<Check> backendPrerequisites(TaskSpec spec) {
+    circuit(spec);
+    return List.of(Check.of("node and snarkjs", NODE_FIX, () -> {
+      NodeAvailability node = NodeProver.availability();
+      return node.ready()
+          ? Finding.ok(node.node() + ", snarkjs in " + node.nodeModules())
+          : Finding.missing(node.reason(), NODE_FIX);
+    }));
+  }
+
+  private static final String NODE_FIX = "install Node.js 18 or later (or set ASSAY_NODE) and"
+      + " run 'npm ci' in tasks/zk/node (or set ASSAY_ZK_NODE_DIR to a folder holding"
+      + " node_modules/snarkjs)";
 
   /** Proofs are made by the miner's own prover; there is no model server to forward to. */
   @Override

@@ -1,0 +1,222 @@
+package io.assay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assay.gateway.cli.GatewayCommand;
+import io.assay.gateway.state.PrivateRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 14 item 5: the gateway's command line. Help on every command exits 0, usage errors exit
+ * 2 naming the option, configuration errors exit 2 naming the key, and {@code doctor} says what
+ * works and what is missing, against a real Redis and real ports on loopback.
+ */
+class GatewayMainTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void help_exits0_onEveryCommand() {
+    List<List<String>> commands = new ArrayList<>();
+    commandsOf(new CommandLine(new GatewayCommand()), List.of(), commands);
+    assertThat(commands).contains(List.of(), List.of("serve"), List.of("devnet"),
+        List.of("keys", "create"), List.of("keys", "revoke"), List.of("weights", "export"),
+        List.of("keygen"), List.of("doctor"));
+    for (List<String> command : commands) {
+      for (String help : new String[] {"--help", "-h"}) {
+        List<String> args = new ArrayList<>(command);
+        args.add(help);
+        Ran ran = Ran.of(args.toArray(String[]::new));
+        assertThat(ran.exit()).as(args.toString()).isZero();
+        assertThat(ran.out()).as(args.toString())
+            .contains("Usage: assay-gateway " + String.join(" ", command));
+      }
+    }
+  }
+
+  @Test
+  void anUnknownOption_exits2_namingIt() {
+    for (String[] args : new String[][] {{"--bogus"}, {"devnet", "--bogus", "1"},
+        {"keys", "create", "--name", "a", "--bogus"}, {"doctor", "--bogus"}}) {
+      Ran ran = Ran.of(args);
+      assertThat(ran.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(ran.err()).as(String.join(" ", args)).contains("--bogus").contains("Usage:");
+    }
+    assertThat(Ran.of("nosuch").err()).contains("nosuch");
+  }
+
+  @Test
+  void aMissingRequiredOption_exits2_namingIt() {
+    String[][] cases = {{"simulate", "--miners"}, {"export-events", "--out"},
+        {"recompute-weights", "--events"}, {"prove-answer", "--request-id"},
+        {"keygen", "--out"}, {"keys create", "--name"}, {"keys show", "--prefix"},
+        {"keys update", "--prefix"}, {"keys revoke", "--name"}};
+    for (String[] c : cases) {
+      Ran ran = Ran.of(c[0].split(" "));
+      assertThat(ran.exit()).as(c[0]).isEqualTo(2);
+      assertThat(ran.err()).as(c[0]).contains("Missing required option").contains(c[1])
+          .contains("Usage: assay-gateway " + c[0]);
+    }
+    assertThat(Ran.of("keys", "create", "--name", " ").err())
+        .contains("keys create needs --name NAME");
+    assertThat(Ran.of("keys").err()).contains("keys needs an action");
+    assertThat(Ran.of("weights").err()).contains("weights needs an action: export");
+  }
+
+  @Test
+  void aBadValue_exits2_namingTheOption() {
+    Ran port = Ran.of("devnet", "--port", "x");
+    assertThat(port.exit()).isEqualTo(2);
+    assertThat(port.err()).contains("--port").contains("'x'");
+
+    Ran credit = Ran.of("keys", "create", "--name", "a", "--credit", "lots");
+    assertThat(credit.exit()).isEqualTo(2);
+    assertThat(credit.err()).contains("--credit").contains("expects a number of credits");
+
+    Ran periods = Ran.of("simulate", "--miners", "honest:1", "--periods", "0");
+    assertThat(periods.exit()).isEqualTo(2);
+    assertThat(periods.err()).contains("--periods and --period-seconds must be positive");
+
+    Ran spec = Ran.of("simulate", "--miners", "honest:x");
+    assertThat(spec.exit()).isEqualTo(2);
+    assertThat(spec.err()).contains("--miners");
+  }
+
+  @Test
+  void aConfigError_exits2_namingTheKey_andAFailure_exits1_inOneLine() throws IOException {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "gateway:\n  port: eighty\n");
+    Ran config = Ran.of("serve", "--config", bad.toString());
+    assertThat(config.exit()).isEqualTo(2);
+    assertThat(config.err()).startsWith("assay-gateway: ").contains("gateway.port")
+        .doesNotContain("at io.assay");
+
+    Ran missing = Ran.of("recompute-weights", "--events", dir.resolve("none.jsonl").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err().lines()).hasSize(1).first().asString()
+        .startsWith("assay-gateway: ");
+  }
+
+  @Test
+  void doctor_withAGoodConfig_printsOkLines_andExits0() throws Exception {
+    try (PrivateRedis redis = PrivateRedis.start(dir.resolve("shared-redis"))) {
+      int port = freePort();
+      Path file = config(port, "url: " + redis.url());
+
+      Ran ran = Ran.of("doctor", "--config", file.toString());
+
+      assertThat(ran.exit()).as(ran.out()).isZero();
+      assertThat(ran.out().lines()).anyMatch(l -> l.startsWith("ok      config: " + file))
+          .anyMatch(l -> l.startsWith("ok      redis 127.0.0.1:"))
+          .anyMatch(l -> l.startsWith("ok      port 127.0.0.1:" + port + ": free"))
+          .anyMatch(l -> l.startsWith("ok      identity ") && l.contains("first start"))
+          .anyMatch(l -> l.startsWith("ok      model all-MiniLM-L6-v2"))
+          // Only devnet's miners prove: Node is reported, whatever this machine has, not needed.
+          .anyMatch(l -> l.contains("node and snarkjs (optional, for devnet's miners)"))
+          .noneMatch(l -> l.startsWith("failed"));
+    }
+  }
+
+  @Test
+  void doctor_namesTheBusyPort_andTheDataDirInUse_andExits1() throws Exception {
+    Path data = dir.resolve("data");
+    // A gateway already runs on this data directory: its private Redis is there.
+    try (PrivateRedis running = PrivateRedis.start(data.resolve("redis"));
+        ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path file = config(busy.getLocalPort(), "url: \"\"");
+
+      Ran ran = Ran.of("doctor", "--config", file.toString());
+
+      assertThat(ran.exit()).as(ran.out()).isEqualTo(1);
+      assertThat(ran.out().lines())
+          .anyMatch(l -> l.startsWith("failed  port 127.0.0.1:" + busy.getLocalPort())
+              && l.contains("fix:") && l.contains("gateway.port"))
+          .anyMatch(l -> l.startsWith("failed  redis (private, in " + data.resolve("redis"))
+              && l.contains("fix:") && l.contains("gateway.data_dir"))
+          .anyMatch(l -> l.startsWith("ok      config"));
+      assertThat(ran.out()).contains("checks not ok");
+    }
+  }
+
+  @Test
+  void doctor_withABadKey_namesIt_andExits1() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "tasks:\n  - kind: telepathy\n    model: m\n    weight: 1\n");
+
+    Ran ran = Ran.of("doctor", "--config", file.toString());
+
+    assertThat(ran.exit()).isEqualTo(1);
+    assertThat(ran.out()).startsWith("failed  config: ").contains("tasks[0].kind")
+        .contains("telepathy");
+  }
+
+  /** Every command, as the words that name it. */
+  private static void commandsOf(CommandLine line, List<String> words, List<List<String>> out) {
+    out.add(words);
+    line.getSubcommands().forEach((name, sub) -> {
+      List<String> deeper = new ArrayList<>(words);
+      deeper.add(name);
+      commandsOf(sub, deeper, out);
+    });
+  }
+
+  private Path config(int port, String redis) throws IOException {
+    Path file = dir.resolve("assay.yaml");
+    Files.writeString(file, """
+        gateway:
+          port: %d
+          data_dir: data
+        redis:
+          %s
+        tasks:
+          - kind: llm
+            model: reference-lm
+            weight: 0.5
+          - kind: embeddings
+            model: all-MiniLM-L6-v2
+            weight: 0.3
+          - kind: zk-proof
+            model: timeseries-mlp-bn128
+            weight: 0.2
+        """.formatted(port, redis));
+    return file;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** What one run of the command line printed, and its exit code. */
+  private record Ran(int exit, String out, String err) {
+
+    static Ran of(String... args) {
+      PrintStream stdout = System.out;
+      PrintStream stderr = System.err;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(out, true));
+      System.setErr(new PrintStream(err, true));
+      try {
+        int exit = GatewayMain.run(args);
+        return new Ran(exit, out.toString(), err.toString());
+      } finally {
+        System.setOut(stdout);
+        System.setErr(stderr);
+      }
+    }
+  }
+}
