@@ -32,6 +32,11 @@ public final class MinerClient {
 
   private final String name;
   private final String baseUrl;
+  /** {@link #baseUrl}, parsed once rather than for every request. */
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+  private final String pathPrefix;
   private final Hotkey hotkey;
   private final SessionInitiator initiator;
   private final HttpClient http;
@@ -43,6 +48,11 @@ public final class MinerClient {
       HttpClient http, Duration timeout, Clock clock) {
     this.name = name;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    java.net.URI uri = java.net.URI.create(this.baseUrl);
+    this.ssl = "https".equalsIgnoreCase(uri.getScheme());
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+    this.pathPrefix = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.hotkey = hotkey;
     this.initiator = initiator;
     this.http = http;
@@ -103,7 +113,10 @@ public final class MinerClient {
     SignedRequest signed = s.sign("POST", path, body);
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(baseUrl + path)
+        .setHost(host)
+        .setPort(port)
+        .setSsl(ssl)
+        .setURI(pathPrefix + path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json")
         .putHeader("Accept", "text/event-stream");
@@ -203,7 +216,10 @@ public final class MinerClient {
       Map<String, String> headers, long timeoutMillis) {
     RequestOptions options = new RequestOptions()
         .setMethod(method)
-        .setAbsoluteURI(baseUrl + path)
+        .setHost(host)
+        .setPort(port)
+        .setSsl(ssl)
+        .setURI(pathPrefix + path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json");
     headers.forEach(options::putHeader);

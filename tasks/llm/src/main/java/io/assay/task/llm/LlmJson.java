@@ -19,7 +19,12 @@ import java.util.List;
  */
 final class LlmJson {
 
-  /** Pass as {@code topLogprobs} to write log-probabilities with every alternative known. */
+  /**
+   * Pass as {@code topLogprobs} to write log-probabilities with every alternative known, in the
+   * miner protocol's shape: without each token's {@code bytes}. Nothing reads them from a miner
+   * (an answer keeps its tokens as text, and a user's body gets bytes written from that text),
+   * and they were a third of the values the gateway parsed in every answer.
+   */
   static final int LOGPROBS_ALL = Integer.MAX_VALUE;
   /** Pass as {@code topLogprobs} to write no log-probabilities at all. */
   static final int LOGPROBS_NONE = -1;
@@ -149,13 +154,16 @@ final class LlmJson {
       g.writeNull();
       return;
     }
+    boolean bytes = topLogprobs != LOGPROBS_ALL;
     g.writeStartObject();
     g.writeArrayFieldStart("content");
     for (LlmAnswer.TokenLogprob t : tokens) {
       g.writeStartObject();
       g.writeStringField("token", t.token());
       g.writeNumberField("logprob", t.logprob());
-      writeBytes(g, t.token());
+      if (bytes) {
+        writeBytes(g, t.token());
+      }
       g.writeArrayFieldStart("top_logprobs");
       int n = Math.min(topLogprobs, t.top().size());
       for (int i = 0; i < n; i++) {
@@ -163,7 +171,9 @@ final class LlmJson {
         g.writeStartObject();
         g.writeStringField("token", alt.token());
         g.writeNumberField("logprob", alt.logprob());
-        writeBytes(g, alt.token());
+        if (bytes) {
+          writeBytes(g, alt.token());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
