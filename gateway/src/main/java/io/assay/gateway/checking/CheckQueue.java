@@ -5,6 +5,7 @@ import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.routing.Origin;
 import io.assay.gateway.routing.Settlement;
 import io.assay.gateway.state.Redis;
+import io.assay.gateway.state.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -34,11 +35,11 @@ public final class CheckQueue implements DispatchListener {
    * backlog that long means the checking servers need help, not a longer queue.
    */
   private static final long MAX_QUEUED = 10_000;
-  private static final String QUEUE = """
+  private static final RedisScript QUEUE = new RedisScript("""
       redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
       redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
       return 1
-      """;
+      """);
   private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
 
   private final Redis redis;
@@ -90,7 +91,7 @@ public final class CheckQueue implements DispatchListener {
   }
 
   private void queue(List<String> args, Settlement s) {
-    redis.writes(cmd -> cmd.<Long>eval(QUEUE, ScriptOutputType.INTEGER,
+    redis.writes(cmd -> QUEUE.<Long>run(redis, cmd, ScriptOutputType.INTEGER,
             new String[] {CheckingStreams.QUEUE, CheckingStreams.PENDING},
             args.toArray(String[]::new)))
         .exceptionally(e -> {

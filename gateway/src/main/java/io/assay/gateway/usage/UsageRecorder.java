@@ -27,7 +27,8 @@ public final class UsageRecorder {
    * <p>KEYS: the key's usage hash, its day hash, its balance. ARGV: task id, units, charge (0:
    * none), seconds the day is kept, then the kind's counts as name, value pairs.
    */
-  private static final String RECORD = """
+  public static final io.assay.gateway.state.RedisScript RECORD =
+      new io.assay.gateway.state.RedisScript("""
       local task, units, charge = ARGV[1], ARGV[2], tonumber(ARGV[3])
       redis.call('HINCRBY', KEYS[1], 'requests', 1)
       redis.call('HINCRBY', KEYS[1], task .. '|requests', 1)
@@ -43,7 +44,7 @@ public final class UsageRecorder {
       end
       redis.call('EXPIRE', KEYS[2], ARGV[4])
       return 1
-      """;
+      """);
 
   /** Days a key's daily usage is kept. */
   private static final long DAY_KEPT_SECONDS = 400L * 24 * 3600;
@@ -91,7 +92,8 @@ public final class UsageRecorder {
       args[i++] = Long.toString(count.getValue());
     }
     String[] keys = {usage, day, Keys.credit(key.hash())};
-    redis.durableWrites(cmd -> cmd.<Long>eval(RECORD, ScriptOutputType.INTEGER, keys, args))
+    redis.durableWrites(
+            cmd -> RECORD.<Long>run(redis, cmd, ScriptOutputType.INTEGER, keys, args))
         .exceptionally(e -> {
           LOST.failed(log, "recording usage", e);
           return null;
