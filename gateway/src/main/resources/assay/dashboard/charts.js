@@ -24,8 +24,10 @@ export function lineChart(series, options = {}) {
     figure.append(h('p', { class: 'empty' }, options.empty || 'No data yet.'));
     return figure;
   }
-  let x0 = Math.min(...known.map(([x]) => x));
-  let x1 = Math.max(...known.map(([x]) => x));
+  // The time axis spans every point, gaps included, so charts of one series line up.
+  const xs = series.flatMap((x) => x.points.map(([t]) => t));
+  let x0 = Math.min(...xs);
+  let x1 = Math.max(...xs);
   if (x0 === x1) {
     x0 -= MINUTE;
     x1 += MINUTE;
@@ -68,7 +70,7 @@ export function lineChart(series, options = {}) {
     }
     if (d) svg.append(s('path', { d, class: 'line ' + colour }));
     const dots = line.points.filter(([, y]) => isNumber(y));
-    if (dots.length <= 120) {
+    if (dots.length <= 60) {
       for (const [x, y] of dots) {
         svg.append(s('circle', { cx: X(x).toFixed(1), cy: Y(y).toFixed(1), r: 2.5, class: 'dot ' + colour },
           s('title', {}, `${line.name}: ${format(y)} at ${new Date(x).toLocaleString('en-GB')}`)));

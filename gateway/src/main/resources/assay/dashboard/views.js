@@ -178,6 +178,11 @@ export async function taskWeightsView(target) {
   const tasks = Object.keys(current.weights).sort();
   const inputs = tasks.map((task, i) => h('input', { type: 'number', id: 'tw-' + i, 'data-task': task,
     min: 0, max: 1, step: 'any', value: current.weights[task], required: true }));
+  const applied = tasks.map((task) => h('span', { class: 'muted', 'data-applied': task }));
+  const showApplied = (weights) => applied.forEach((span, i) => {
+    span.textContent = 'applied ' + Number(weights[tasks[i]]).toFixed(4);
+  });
+  showApplied(current.weights);
   const sum = h('output', { id: 'tw-sum' });
   const preview = h('div', { id: 'preview' });
   const status = h('p', { id: 'apply-status', role: 'status' });
@@ -232,6 +237,7 @@ export async function taskWeightsView(target) {
       status.className = 'ok';
       status.textContent = `Applied ${time(change.at)} (${change.source}); it counts from the next computation.`;
       previewed = null;
+      showApplied(change.now);
       drawChanges((await get('task-weights/changes?limit=50')).changes);
     } catch (e) {
       status.className = 'error';
@@ -252,7 +258,7 @@ export async function taskWeightsView(target) {
     h('h2', {}, 'Task weights'),
     h('p', { class: 'muted' }, 'Each configured task, non-negative, summing to 1. Preview shows the weights the latest scores would give; Apply records the change, which counts from the next computation.'),
     h('form', { class: 'editor', id: 'task-weights-form', onsubmit: (e) => e.preventDefault() },
-      tasks.map((task, i) => h('div', { class: 'field' }, h('label', { for: 'tw-' + i }, task), inputs[i])),
+      tasks.map((task, i) => h('div', { class: 'field' }, h('label', { for: 'tw-' + i }, task), applied[i], inputs[i])),
       h('div', { class: 'actions' }, sum, previewButton, applyButton)),
     status,
     preview,
@@ -282,6 +288,12 @@ function usageTotals(usage) {
   return total;
 }
 
+/** An ISO-8601 instant in local time, as given when it does not parse. */
+function instant(text) {
+  const millis = Date.parse(text);
+  return Number.isFinite(millis) ? time(millis) : text;
+}
+
 export async function keysView(target) {
   const list = (await get('keys')).keys;
   const details = await Promise.all(list.slice(0, USAGE_LISTED).map((k) =>
@@ -302,7 +314,7 @@ export async function keysView(target) {
       { key: 'requests_per_minute', label: 'Requests/min', num: true, render: (r) => limit(r.requests_per_minute) },
       { key: 'units_per_minute', label: 'Units/min', num: true, render: (r) => limit(r.units_per_minute) },
       { key: 'credit', label: 'Credit', num: true, render: (r) => (r.credit === null ? 'unlimited' : fixed(r.credit, 2)) },
-      { key: 'created_at', label: 'Created' },
+      { key: 'created_at', label: 'Created', render: (r) => instant(r.created_at) },
       { key: 'requests', label: 'Requests (31 d)', num: true, render: (r) => whole(r.requests) },
       { key: 'units', label: 'Units (31 d)', num: true, render: (r) => whole(r.units) },
       { key: 'charged', label: 'Charged (31 d)', num: true, render: (r) => fixed(r.charged, 4) },
@@ -325,7 +337,7 @@ export async function keyView(target, prefix) {
       h('dt', {}, 'Requests per minute'), h('dd', {}, key.requests_per_minute || 'no limit'),
       h('dt', {}, 'Units per minute'), h('dd', {}, key.units_per_minute || 'no limit'),
       h('dt', {}, 'Credit'), h('dd', {}, key.credit === null ? 'unlimited' : fixed(key.credit, 4)),
-      h('dt', {}, 'Created'), h('dd', {}, key.created_at)),
+      h('dt', {}, 'Created'), h('dd', {}, instant(key.created_at))),
     h('div', { class: 'charts' },
       lineChart(series('requests'), { title: 'Requests per day (UTC), by task', id: 'key-requests-chart', yMin: 0, legend: true,
         empty: 'No use in the last 31 days.' }),
