@@ -15,12 +15,12 @@ import java.util.function.LongSupplier;
  *
  * A ring of {@value #MINUTES} rows of counters in one {@link AtomicLongArray}, a row per minute:
  * a latency histogram, the latency sum and the error counts. The histogram is log-linear, four
- * buckets per doubling of microseconds, so a percentile read from it is within 12.5% of
- * the truth; the request count is the histogram's total. Recording a request is two atomic adds (its
- * bucket and the latency sum), three for an error, and a clock read: no allocation, no lock. The
- * first request of a new minute clears the row it reuses, under a lock taken once a minute;
- * since it stamps the row only after clearing it, a request counts in a row only once the row is
- * its minute's. Thread-safe; a reader sees each minute as it was when read.
+ * buckets per doubling of microseconds, so a percentile read from it is within 12.5% of the
+ * truth; the request count is the histogram's total. Recording a request is two atomic adds
+ * (its bucket and the latency sum), three for an error, and a clock read: no allocation, no
+ * lock. The first request of a new minute clears the row it reuses, under a lock taken once a
+ * minute; since it stamps the row only after clearing it, a request counts in a row only once
+ * the row is its minute's. Thread-safe; a reader sees each minute as it was when read.
  */
 public final class TrafficSeries {
 
