@@ -2,6 +2,7 @@ package io.assay.gateway;
 
 import io.assay.config.ConfigException;
 import io.assay.gateway.admin.AdminRoutes;
+import io.assay.gateway.admin.Dashboard;
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.audit.OutcomeRecorder;
 import io.assay.gateway.checking.CheckQueue;
@@ -43,6 +44,7 @@ import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
 import io.assay.gateway.state.StoreCompaction;
 import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.usage.TrafficSeries;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.Identity;
@@ -243,15 +245,17 @@ public final class Gateway implements AutoCloseable {
         new StoreCompaction(redis).schedule(vertx);
       }
       AtomicBoolean ready = new AtomicBoolean();
+      TrafficSeries traffic = new TrafficSeries(clock::millis);
       ApiVerticle.Components components = new ApiVerticle.Components(config, b.kinds, tasks,
           keys, limiter, dispatcher, usage, metrics, organic,
           new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit,
               config.scoring().chain().netuid() == null ? null
                   : report -> WeightsExport.of(report, config.scoring().chain().netuid(),
-                      config.scoring().chain().versionKey(), identity))::mount,
+                      config.scoring().chain().versionKey(), identity), traffic)::mount,
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
           () -> checking == null ? "" : checking.metrics().render(),
-          () -> ready.get() && redis.isOpen(), clock.millis() / 1000);
+          () -> ready.get() && redis.isOpen(), clock.millis() / 1000,
+          Dashboard.load()::mount, traffic);
 
       await(runOnContext(() -> {
         io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();

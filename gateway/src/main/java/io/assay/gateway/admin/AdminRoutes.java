@@ -12,7 +12,9 @@ import io.assay.gateway.weights.WeightsExport;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
+import io.assay.gateway.scoring.WeightCalculator;
 import io.assay.gateway.scoring.WeightReport;
+import io.assay.gateway.usage.TrafficSeries;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.WeightsService;
 import io.assay.task.Json;
@@ -23,12 +25,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The operator API under {@code /admin} (admin key required, checked before these handlers):
- * miners and their per-task scores, current weights and their history, task weights (read and
- * change), a forced recomputation, and API keys.
+ * miners and their per-task scores, current weights and their history, scores over time, task
+ * weights (read, preview, change, and their changes), a forced recomputation, API keys and this
+ * gateway's traffic by minute.
  */
 public final class AdminRoutes {
 
@@ -38,17 +42,22 @@ public final class AdminRoutes {
   private final ApiKeys keys;
   private final ReceiptAudit receipts;
   private final java.util.function.Function<WeightReport, WeightsExport> export;
+  private final TrafficSeries traffic;
 
-  /** @param export signs a computation for the chain; null when {@code weights.netuid} is unset */
+  /**
+   * @param export signs a computation for the chain; null when {@code weights.netuid} is unset
+   * @param traffic this gateway's user traffic by minute
+   */
   public AdminRoutes(MinerDirectory directory, WeightsService weights, TaskWeights taskWeights,
       ApiKeys keys, ReceiptAudit receipts,
-      java.util.function.Function<WeightReport, WeightsExport> export) {
+      java.util.function.Function<WeightReport, WeightsExport> export, TrafficSeries traffic) {
     this.directory = directory;
     this.weights = weights;
     this.taskWeights = taskWeights;
     this.keys = keys;
     this.receipts = receipts;
     this.export = export;
+    this.traffic = traffic;
   }
 
   /** Adds the routes to {@code router}; authentication and body parsing come before. */
@@ -60,8 +69,106 @@ public final class AdminRoutes {
     router.post("/admin/weights/compute").handler(this::compute);
     router.get("/admin/task-weights").handler(this::getTaskWeights);
     router.put("/admin/task-weights").handler(this::putTaskWeights);
+    router.post("/admin/task-weights/preview").handler(this::previewTaskWeights);
+    router.get("/admin/task-weights/changes").handler(this::taskWeightChanges);
+    router.get("/admin/scores/history").handler(this::scoreHistory);
+    router.get("/admin/traffic").handler(this::traffic);
     new KeyRoutes(keys).mount(router);
     router.get("/admin/receipt-roots").handler(this::receiptRoots);
+  }
+
+  /**
+   * The weights the latest computation's task scores give under proposed task weights, next to
+   * its own; nothing is applied or recorded.
+   */
+  private void previewTaskWeights(RoutingContext ctx) {
+    Map<String, Double> proposed = proposedWeights(ctx);
+    if (proposed == null) {
+      return;
+    }
+    SortedMap<String, Double> checked;
+    try {
+      checked = taskWeights.checked(proposed);
+    } catch (TaskWeights.InvalidWeightsException e) {
+      OpenAiError.invalidRequest(e.getMessage(), "weights", "invalid_value").send(ctx.response());
+      return;
+    }
+    WeightReport latest = weights.latest();
+    if (latest == null) {
+      new OpenAiError(409, "No weights were computed yet; compute them first.",
+          "invalid_request_error", null, "not_ready", 0).send(ctx.response());
+      return;
+    }
+    WeightReport preview = WeightCalculator.reweigh(latest, checked);
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("computed_at", latest.computedAt());
+    body.set("task_weights", Json.MAPPER.valueToTree(preview.taskWeights()));
+    body.set("weights", Json.MAPPER.valueToTree(preview.weights()));
+    body.set("weights_u16", Json.MAPPER.valueToTree(preview.weightsU16()));
+    body.put("burn", preview.burn());
+    ObjectNode was = body.putObject("latest");
+    was.set("task_weights", Json.MAPPER.valueToTree(latest.taskWeights()));
+    was.set("weights", Json.MAPPER.valueToTree(latest.weights()));
+    was.set("weights_u16", Json.MAPPER.valueToTree(latest.weightsU16()));
+    was.put("burn", latest.burn());
+    send(ctx, 200, body);
+  }
+
+  private void taskWeightChanges(RoutingContext ctx) {
+    Integer limit = limit(ctx, "limit", 100, 10_000);
+    if (limit == null) {
+      return;
+    }
+    taskWeights.changes(limit).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("changes", Json.MAPPER.valueToTree(ar.result()));
+      send(ctx, 200, body);
+    });
+  }
+
+  private void scoreHistory(RoutingContext ctx) {
+    Integer limit = limit(ctx, "limit", 100, 1_000);
+    if (limit == null) {
+      return;
+    }
+    weights.scoreHistory(limit).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.set("history", Json.MAPPER.valueToTree(ar.result()));
+      send(ctx, 200, body);
+    });
+  }
+
+  private void traffic(RoutingContext ctx) {
+    Integer minutes = limit(ctx, "minutes", 60, TrafficSeries.MINUTES);
+    if (minutes == null) {
+      return;
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("minutes", Json.MAPPER.valueToTree(traffic.minutes(minutes)));
+    send(ctx, 200, body);
+  }
+
+  /** A whole-number query parameter clamped to 1..max; null (with a 400 sent) if unreadable. */
+  private static Integer limit(RoutingContext ctx, String name, int byDefault, int max) {
+    String asked = ctx.request().getParam(name);
+    if (asked == null) {
+      return byDefault;
+    }
+    try {
+      return Math.max(1, Math.min(max, Integer.parseInt(asked)));
+    } catch (NumberFormatException e) {
+      OpenAiError.invalidRequest(name + " must be a whole number", name, "invalid_value")
+          .send(ctx.response());
+      return null;
+    }
   }
 
   /** The latest weights, signed for the chain ({@link WeightsExport}). */
@@ -147,16 +254,9 @@ public final class AdminRoutes {
   }
 
   private void history(RoutingContext ctx) {
-    int limit = 100;
-    String asked = ctx.request().getParam("limit");
-    if (asked != null) {
-      try {
-        limit = Math.max(1, Math.min(10_000, Integer.parseInt(asked)));
-      } catch (NumberFormatException e) {
-        OpenAiError.invalidRequest("limit must be a whole number", "limit", "invalid_value")
-            .send(ctx.response());
-        return;
-      }
+    Integer limit = limit(ctx, "limit", 100, 10_000);
+    if (limit == null) {
+      return;
     }
     weights.history(limit).onComplete(ar -> {
       if (ar.failed()) {
@@ -187,22 +287,8 @@ public final class AdminRoutes {
   }
 
   private void putTaskWeights(RoutingContext ctx) {
-    Map<String, Double> proposed;
-    try {
-      JsonNode root = Json.MAPPER.readTree(bytes(ctx));
-      JsonNode w = root == null ? null : root.get("weights");
-      if (w == null || !w.isObject()) {
-        throw new IOException("expected {\"weights\": {\"<task>\": <number>, ...}}");
-      }
-      proposed = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) w::fields) {
-        if (!e.getValue().isNumber()) {
-          throw new IOException("the weight of task '" + e.getKey() + "' is not a number");
-        }
-        proposed.put(e.getKey(), e.getValue().asDouble());
-      }
-    } catch (IOException e) {
-      OpenAiError.invalidRequest(e.getMessage(), "weights", "invalid_value").send(ctx.response());
+    Map<String, Double> proposed = proposedWeights(ctx);
+    if (proposed == null) {
       return;
     }
     ApiKey admin = ctx.get(ApiVerticle.API_KEY);
@@ -220,6 +306,29 @@ public final class AdminRoutes {
       }
       send(ctx, 200, Json.MAPPER.valueToTree(ar.result()));
     });
+  }
+
+  /** The body's {@code {"weights": {"<task>": w}}}; null (with a 400 sent) if malformed. */
+  private static Map<String, Double> proposedWeights(RoutingContext ctx) {
+    Map<String, Double> proposed;
+    try {
+      JsonNode root = Json.MAPPER.readTree(bytes(ctx));
+      JsonNode w = root == null ? null : root.get("weights");
+      if (w == null || !w.isObject()) {
+        throw new IOException("expected {\"weights\": {\"<task>\": <number>, ...}}");
+      }
+      proposed = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) w::fields) {
+        if (!e.getValue().isNumber()) {
+          throw new IOException("the weight of task '" + e.getKey() + "' is not a number");
+        }
+        proposed.put(e.getKey(), e.getValue().asDouble());
+      }
+    } catch (IOException e) {
+      OpenAiError.invalidRequest(e.getMessage(), "weights", "invalid_value").send(ctx.response());
+      return null;
+    }
+    return proposed;
   }
 
   static byte[] bytes(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.usage.TrafficSeries;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.task.LocalRoute;
 import io.assay.task.Task;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * the same (thread-safe) components, handed in through {@link Components}.
  *
  * <p>Routes: {@code /health/live}, {@code /health/ready} and {@code /metrics} without a key; under
- * {@code /v1} a bearer key, the models list and every registered task kind's paths.
+ * {@code /v1} a bearer key, the models list and every registered task kind's paths; the
+ * dashboard's page and assets without a key, the rest of {@code /admin} behind an admin key.
+ * Every answered request is counted at {@code /metrics}, and those under {@code /v1} in the
+ * {@link TrafficSeries} too.
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -57,7 +61,11 @@ public final class ApiVerticle extends VerticleBase {
       PublishedFiles files,
       java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
-      long startedAtSeconds) {}
+      long startedAtSeconds,
+      // The dashboard's page and assets under /admin, mounted before the admin key check (a
+      // browser loads them without one; the page then sends the key on its API calls).
+      java.util.function.Consumer<Router> dashboard,
+      TrafficSeries traffic) {}
 
   /** How long requests under way may take to finish when the gateway stops. */
   static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(4);
@@ -95,8 +103,15 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(ctx -> {
       heads.headArrived(ctx.request().connection());
       ctx.response().putHeader(REQUEST_ID, RequestIds.of(ctx.request().getHeader(REQUEST_ID)));
-      ctx.addEndHandler(ignored -> c.metrics().request(routeName(ctx),
-          ctx.response().getStatusCode()));
+      long started = System.nanoTime();
+      ctx.addEndHandler(ignored -> {
+        String route = routeName(ctx);
+        int status = ctx.response().getStatusCode();
+        c.metrics().request(route, status);
+        if (route.startsWith("/v1/")) {
+          c.traffic().record(status, System.nanoTime() - started);
+        }
+      });
       ctx.next();
     }).failureHandler(ctx -> {
       if (ctx.response().closed()) {
@@ -144,6 +159,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER,
         perKey));
 
+    c.dashboard().accept(router);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     router.route("/admin/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.ADMIN,
         null));

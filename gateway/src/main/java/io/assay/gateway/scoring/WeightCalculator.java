@@ -115,16 +115,52 @@ public final class WeightCalculator {
   static WeightReport assemble(ScoringInput input,
       Map<String, SortedMap<String, TaskReport>> scored, long computedAt) {
     ScoringParams params = input.params();
-    SortedMap<String, Double> taskWeights = input.taskWeights();
+    TreeSet<String> tasks = new TreeSet<>(input.tasks());
+    tasks.addAll(input.taskWeights().keySet());
+    return weigh(computedAt, lastPeriod(params, computedAt), input.taskWeights(), tasks,
+        input.miners(), scored, input.uids(), params.burnUid());
+  }
+
+  /**
+   * The weights that {@code report}'s task scores give under other task weights: section 6 run
+   * again over the same per-task reports, as a computation at the same time would weigh them had
+   * the task weights been {@code taskWeights} (task scores do not depend on task weights). With
+   * {@code report}'s own task weights it returns {@code report}, bit for bit.
+   *
+   * @param taskWeights checked by the caller ({@code TaskWeights.validate}); a task missing from
+   *     it weighs 0
+   */
+  public static WeightReport reweigh(WeightReport report, SortedMap<String, Double> taskWeights) {
+    Map<String, SortedMap<String, TaskReport>> scored = new HashMap<>();
+    TreeSet<String> tasks = new TreeSet<>(taskWeights.keySet());
+    tasks.addAll(report.taskWeights().keySet());
+    report.miners().forEach((miner, m) -> m.tasks().forEach((task, r) -> {
+      tasks.add(task);
+      scored.computeIfAbsent(task, t -> new TreeMap<>()).put(miner, r);
+    }));
+    for (String task : tasks) {
+      scored.putIfAbsent(task, new TreeMap<>());
+    }
+    return weigh(report.computedAt(), report.lastPeriod(), taskWeights, tasks,
+        report.miners().keySet(), scored, report.uids(), report.burnUid());
+  }
+
+  /**
+   * Section 6: each miner's raw weight {@code W}, its task-weighted task scores summed in task
+   * order; the weight of tasks nobody earned goes to {@code burnUid} when set; then normalised
+   * and integer weights.
+   */
+  private static WeightReport weigh(long computedAt, long lastPeriod,
+      SortedMap<String, Double> taskWeights, TreeSet<String> tasks,
+      java.util.Collection<String> minerKeys, Map<String, SortedMap<String, TaskReport>> scored,
+      SortedMap<String, Integer> uids, Integer burnUid) {
     SortedMap<String, SortedMap<String, TaskReport>> tasksByMiner = new TreeMap<>();
     SortedMap<String, Double> raw = new TreeMap<>();
-    for (String miner : input.miners()) {
+    for (String miner : minerKeys) {
       raw.put(miner, 0.0);
       tasksByMiner.put(miner, new TreeMap<>());
     }
     double unassigned = 0;
-    TreeSet<String> tasks = new TreeSet<>(input.tasks());
-    tasks.addAll(taskWeights.keySet());
     for (String task : tasks) {
       double taskWeight = taskWeights.getOrDefault(task, 0.0);
       SortedMap<String, TaskReport> reports = scored.get(task);
@@ -139,7 +175,6 @@ public final class WeightCalculator {
       }
     }
 
-    Integer burnUid = params.burnUid();
     double burn = burnUid == null ? 0 : unassigned;
     double total = burn;
     double max = burn;
@@ -156,9 +191,8 @@ public final class WeightCalculator {
       weights.put(e.getKey(), total == 0 ? 0 : w / total);
       weightsU16.put(e.getKey(), u16(w, max));
     }
-    return new WeightReport(computedAt, lastPeriod(params, computedAt), taskWeights, miners,
-        weights, weightsU16, input.uids(), burnUid, total == 0 ? 0 : burn / total,
-        u16(burn, max));
+    return new WeightReport(computedAt, lastPeriod, taskWeights, miners, weights, weightsU16,
+        uids, burnUid, total == 0 ? 0 : burn / total, u16(burn, max));
   }
 
   /** {@code 65535 * w / max}, rounded half to even (0 when nothing has weight). */

@@ -32,6 +32,11 @@ public final class Keys {
     return PREFIX + "weights:history";
   }
 
+  /** List (newest first): per computation, each miner's quality and task score, as JSON. */
+  public static String scoresHistory() {
+    return PREFIX + "weights:scores";
+  }
+
   /** String: the latest weight report, as JSON. */
   public static String weightsLatest() {
     return PREFIX + "weights:latest";

@@ -1,5 +1,6 @@
 package io.assay.gateway.weights;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.gateway.audit.EventStream;
 import io.assay.gateway.scoring.ScoringEvent.TaskWeightsChanged;
 import io.assay.gateway.state.Keys;
@@ -7,11 +8,16 @@ import io.assay.gateway.state.Redis;
 import io.assay.task.Json;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The validator's task weights: the one live knob of scoring. Changed through the admin API or
@@ -22,6 +28,7 @@ import java.util.TreeMap;
  */
 public final class TaskWeights {
 
+  private static final Logger log = LoggerFactory.getLogger(TaskWeights.class);
   private static final double TOLERANCE = 1e-9;
 
   private final Set<String> tasks;
@@ -50,6 +57,44 @@ public final class TaskWeights {
 
   public Map<String, Double> current() {
     return current;
+  }
+
+  /**
+   * Checks proposed weights as {@link #change} would, without applying or recording them.
+   *
+   * @return them, sorted by task
+   * @throws InvalidWeightsException naming the task when the weights are not acceptable
+   */
+  public SortedMap<String, Double> checked(Map<String, Double> proposed) {
+    return new TreeMap<>(validate(proposed, tasks));
+  }
+
+  /**
+   * The recorded changes, newest first: at most {@code limit}, each as it was recorded (a row that
+   * cannot be read is skipped).
+   */
+  public Future<List<Change>> changes(int limit) {
+    return Redis.on(redis.commands().lrange(Keys.taskWeightChanges(), 0, limit - 1)).map(rows -> {
+      List<Change> out = new ArrayList<>(rows.size());
+      for (String row : rows) {
+        try {
+          JsonNode node = Json.MAPPER.readTree(row);
+          out.add(new Change(node.path("at").asLong(), node.path("source").asText(),
+              weights(node.get("old")), weights(node.get("new"))));
+        } catch (java.io.IOException e) {
+          log.warn("unreadable task-weight change skipped: {}", e.getMessage());
+        }
+      }
+      return out;
+    });
+  }
+
+  private static Map<String, Double> weights(JsonNode node) {
+    Map<String, Double> out = new TreeMap<>();
+    if (node != null) {
+      node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+    }
+    return out;
   }
 
   /**

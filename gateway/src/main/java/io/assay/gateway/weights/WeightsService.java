@@ -54,6 +54,8 @@ public final class WeightsService {
 
   private static final Logger log = LoggerFactory.getLogger(WeightsService.class);
   private static final int HISTORY_KEPT = 10_000;
+  /** Score snapshots kept: 1,000 computations, two weeks at the default cadence of 20 min. */
+  private static final int SCORES_KEPT = 1_000;
   private static final int PAGE = 5_000;
   /** Entries accepted between two evictions while catching up: bounds a rebuild's memory. */
   private static final long ADVANCE_EVERY = 1_000_000;
@@ -339,6 +341,24 @@ public final class WeightsService {
     });
   }
 
+  /**
+   * Each miner's quality and task score per task of the recorded computations, newest first
+   * (the newest {@value #SCORES_KEPT} are kept).
+   */
+  public Future<List<ScoreSnapshot>> scoreHistory(int limit) {
+    return Redis.on(redis.commands().lrange(Keys.scoresHistory(), 0, limit - 1)).map(rows -> {
+      List<ScoreSnapshot> out = new ArrayList<>(rows.size());
+      for (String row : rows) {
+        try {
+          out.add(Json.MAPPER.readValue(row, ScoreSnapshot.class));
+        } catch (java.io.IOException e) {
+          log.warn("unreadable score history entry skipped: {}", e.getMessage());
+        }
+      }
+      return out;
+    });
+  }
+
   private Future<WeightReport> store(WeightReport report, String upto) {
     latest = report;
     onComputed.accept(report);
@@ -346,15 +366,19 @@ public final class WeightsService {
         report.weights(), report.weightsU16());
     String json;
     String full;
+    String scores;
     try {
       json = Json.MAPPER.writeValueAsString(computation);
       full = Json.MAPPER.writeValueAsString(report);
+      scores = Json.MAPPER.writeValueAsString(ScoreSnapshot.of(report));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return Future.failedFuture(e);
     }
     return Redis.on(redis.commands().lpush(Keys.weightsHistory(), json))
         .compose(n -> Redis.on(redis.commands().ltrim(Keys.weightsHistory(), 0, HISTORY_KEPT - 1)))
         .compose(ok -> Redis.on(redis.commands().set(Keys.weightsLatest(), full)))
+        .compose(ok -> Redis.on(redis.commands().lpush(Keys.scoresHistory(), scores)))
+        .compose(n -> Redis.on(redis.commands().ltrim(Keys.scoresHistory(), 0, SCORES_KEPT - 1)))
         .map(ok -> report);
   }
 
