@@ -6,8 +6,10 @@ import io.assay.gateway.auth.RateLimiter;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.routing.Dispatcher;
-import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.metrics.GatewayMetrics;
 import io.assay.gateway.usage.UsageRecorder;
+import io.assay.metrics.Exposition;
+import io.assay.metrics.MetricsAccess;
 import io.assay.task.LocalRoute;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
@@ -55,7 +57,6 @@ public final class ApiVerticle extends VerticleBase {
       // depend on the admin package (which builds on the API's errors and keys).
       java.util.function.Consumer<Router> admin,
       PublishedFiles files,
-      java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
       long startedAtSeconds) {}
 
@@ -95,8 +96,9 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(ctx -> {
       heads.headArrived(ctx.request().connection());
       ctx.response().putHeader(REQUEST_ID, RequestIds.of(ctx.request().getHeader(REQUEST_ID)));
-      ctx.addEndHandler(ignored -> c.metrics().request(routeName(ctx),
-          ctx.response().getStatusCode()));
+      long arrived = System.nanoTime();
+      ctx.addEndHandler(ignored -> c.metrics().requestEnded(routeName(ctx),
+          ctx.response().getStatusCode(), System.nanoTime() - arrived));
       ctx.next();
     }).failureHandler(ctx -> {
       if (ctx.response().closed()) {
@@ -113,20 +115,28 @@ public final class ApiVerticle extends VerticleBase {
       ctx.json(Map.of("status", ready ? "ready" : "starting"));
     });
     router.get("/metrics").handler(ctx -> {
-      if (!MetricsAccess.allowed(c.config().listener().metricsToken(), ctx.request())) {
+      if (!MetricsAccess.allowed(c.config().listener().metricsToken(),
+          ctx.request().getHeader("Authorization"), remoteHost(ctx))) {
         OpenAiError.forbidden("/metrics is for loopback clients, or for those that send"
             + " gateway.metrics_token as a bearer token.").send(ctx.response());
         return;
       }
-      ctx.response()
-          .putHeader("Content-Type", "text/plain; version=0.0.4")
-          .end(c.metrics().render() + c.moreMetrics().get());
+      // Values kept in Redis are read first, asynchronously; the scrape is written back on
+      // this event loop.
+      String accept = ctx.request().getHeader("Accept");
+      Future.fromCompletionStage(c.metrics().refresh(), vertx.getOrCreateContext())
+          .onComplete(ignored -> {
+            Exposition.Scrape scrape = c.metrics().scrape(accept);
+            ctx.response().putHeader("Content-Type", scrape.contentType())
+                .end(Buffer.buffer(scrape.body()));
+          });
     });
 
     long bodyMillis = c.config().listener().bodyTimeout().toMillis();
     router.route("/v1/*").handler(ctx -> {
       // A body still arriving after body_timeout is a slow (or stalled) client: 408, and the
       // connection goes, rather than holding a slot for as long as it trickles.
+      c.metrics().apiRequestStarted();
       long timer = vertx.setTimer(bodyMillis, id -> {
         if (!ctx.request().isEnded() && !ctx.response().ended()) {
           ctx.response().putHeader("Connection", "close");
@@ -136,7 +146,10 @@ public final class ApiVerticle extends VerticleBase {
           ctx.request().connection().close();
         }
       });
-      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+      ctx.addEndHandler(v -> {
+        vertx.cancelTimer(timer);
+        c.metrics().apiRequestEnded();
+      });
       ctx.next();
     });
     router.route("/v1/*").handler(BodyHandler.create(false)
@@ -154,7 +167,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/models/:id").handler(models::get);
     for (TaskKind kind : c.kinds().all()) {
       TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage(),
-          c.files(), c.organic());
+          c.metrics(), c.files(), c.organic());
       for (String path : kind.paths()) {
         router.post(path).handler(endpoint::handle);
       }
@@ -241,6 +254,11 @@ public final class ApiVerticle extends VerticleBase {
 
   static String requestId(RoutingContext ctx) {
     return ctx.response().headers().get(REQUEST_ID);
+  }
+
+  private static String remoteHost(RoutingContext ctx) {
+    io.vertx.core.net.SocketAddress from = ctx.request().remoteAddress();
+    return from == null ? null : from.hostAddress();
   }
 
   private static String routeName(RoutingContext ctx) {

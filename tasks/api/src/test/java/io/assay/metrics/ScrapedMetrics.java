@@ -92,8 +92,9 @@ public final class ScrapedMetrics {
     return f;
   }
 
-  public Metrics.MetricType type(String name) {
-    return family(name).getType();
+  /** The family's type as the text format names it: counter, gauge, histogram, ... */
+  public String type(String name) {
+    return family(name).getType().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The series of {@code name} whose labels include {@code labels} (name, value pairs). */
