@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 public final class Exposition {
 
   private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+  private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0";
 
   private Exposition() {}
 
@@ -30,6 +31,12 @@ public final class Exposition {
    */
   public static Scrape write(PrometheusRegistry registry, String accept) {
     ExpositionFormatWriter writer = FORMATS.findWriter(accept);
+    if (!writer.isAvailable()) {
+      // A protobuf scrape without the protobuf writer on the class path (the programs ship the
+      // text formats only): the text format the header also accepts, as a scraper expects.
+      writer = FORMATS.findWriter(accept.contains("application/openmetrics-text")
+          ? OPENMETRICS : null);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try {
       writer.write(out, registry.scrape());
