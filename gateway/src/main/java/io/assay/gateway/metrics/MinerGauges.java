@@ -7,6 +7,7 @@ import io.assay.gateway.scoring.WeightReport;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * Gauges of the miners read where routing and scoring keep them, when scraped: each miner's
  * binding declaration of the current period and what routing has asked of it ({@link
  * TaskCapacity}), and its weight in the latest weight computation. Nothing is added to the
- * request path.
+ * request path. Miners are labelled by their configured name, or by hotkey where two share a
+ * name (a scrape must never hold one series twice).
  */
 public final class MinerGauges {
 
@@ -45,7 +47,9 @@ public final class MinerGauges {
         .callback(cb -> {
           WeightReport report = latest.get();
           if (report != null) {
-            report.weights().forEach((hotkey, w) -> cb.call(w, name(directory, hotkey)));
+            Map<String, String> names = names(directory.all());
+            report.weights().forEach((hotkey, w) -> cb.call(w, names.getOrDefault(hotkey,
+                hotkey)));
           }
         }).register(registry);
     GaugeWithCallback.builder().name("assay_weights_computed_timestamp_seconds")
@@ -65,19 +69,31 @@ public final class MinerGauges {
     GaugeWithCallback.builder().name(name).help(help).labelNames("miner", "task")
         .callback(cb -> {
           long now = period.getAsLong();
-          for (MinerNode node : directory.all()) {
+          Collection<MinerNode> nodes = directory.all();
+          Map<String, String> names = names(nodes);
+          for (MinerNode node : nodes) {
             for (Map.Entry<String, TaskCapacity> e : node.capacities().entrySet()) {
               if (e.getValue().period() == now) {
-                cb.call(value.applyAsDouble(e.getValue()), node.name(), e.getKey());
+                cb.call(value.applyAsDouble(e.getValue()), names.get(node.hotkey()), e.getKey());
               }
             }
           }
         }).register(registry);
   }
 
-  /** The miner's configured name, or its hotkey when it is no longer in the directory. */
-  private static String name(MinerDirectory directory, String hotkey) {
-    MinerNode node = directory.get(hotkey);
-    return node == null ? hotkey : node.name();
+  /**
+   * Each miner's label by hotkey: its name, or its hotkey when another miner has the same name
+   * (miners no longer in the directory are labelled by hotkey by the caller).
+   */
+  private static Map<String, String> names(Collection<MinerNode> nodes) {
+    Map<String, Long> uses = new java.util.HashMap<>();
+    for (MinerNode node : nodes) {
+      uses.merge(node.name(), 1L, Long::sum);
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (MinerNode node : nodes) {
+      out.put(node.hotkey(), uses.get(node.name()) == 1 ? node.name() : node.hotkey());
+    }
+    return out;
   }
 }
