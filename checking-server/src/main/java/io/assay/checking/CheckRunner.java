@@ -173,7 +173,9 @@ final class CheckRunner {
   /** The checker's results, or null (counted and logged) when it failed. */
   private List<CheckResult> check(Checker checker, String taskId, List<CheckItem> items) {
     try {
+      long started = System.nanoTime();
       List<CheckResult> results = checker.check(List.copyOf(items));
+      metrics.checked(taskId, System.nanoTime() - started);
       if (results == null || results.size() != items.size()) {
         log.error("checker for {} returned {} results for {} answers; left for a retry", taskId,
             results == null ? "no" : results.size(), items.size());

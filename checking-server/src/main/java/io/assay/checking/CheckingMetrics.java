@@ -1,10 +1,18 @@
 package io.assay.checking;
 
-import io.assay.metrics.CounterFamily;
+import io.assay.metrics.Buckets;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.IntSupplier;
 
 /**
- * Counters of one checking service, rendered in Prometheus' text format by {@link #render()}
- * (the gateway appends them to its own {@code /metrics} when it embeds the service).
+ * The metrics of one checking service, in the registry it was given: the gateway's when it
+ * embeds the service, else the standalone server's own ({@link HealthServer} exposes it).
  * Thread-safe.
  */
 public final class CheckingMetrics {
@@ -29,62 +37,100 @@ public final class CheckingMetrics {
     }
   }
 
-  private final CounterFamily checks = new CounterFamily("assay_checks_total",
-      "Answers handled by the checking server, by task and outcome");
-  private final CounterFamily deadLetters = new CounterFamily("assay_check_dead_letters_total",
-      "Queue entries given up and moved to " + CheckingStreams.DEAD + ", by reason");
-  private final CounterFamily checkerFailures = new CounterFamily("assay_checker_failures_total",
-      "Entries left for a retry because a checker failed on them, by task");
-  private final CounterFamily claimed = new CounterFamily("assay_check_claimed_total",
-      "Entries taken over from stalled servers");
+  /** Every {@code reason} a dead letter is counted under. */
+  static final java.util.List<String> DEAD_LETTER_REASONS = java.util.List.of(
+      "too_many_deliveries", "malformed_entry", "unknown_task", "unreadable_request");
 
-  CheckingMetrics() {
-    claimed.add(0); // an unlabelled counter is shown from the start, at 0
+  private final PrometheusRegistry registry;
+  private final Counter checks;
+  private final Histogram checkSeconds;
+  private final Counter deadLetters;
+  private final Counter checkerFailures;
+  private final Counter claimed;
+
+  CheckingMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    checks = Counter.builder().name("assay_checks_total")
+        .help("Answers handled by the checking server, by task and outcome")
+        .labelNames("task", "outcome").withoutExemplars().register(registry);
+    checkSeconds = Histogram.builder().name("assay_check_duration_seconds")
+        .help("Time a task's checker took over one batch of answers (up to its preferred"
+            + " batch size)")
+        .unit(Unit.SECONDS).labelNames("task").classicOnly()
+        .classicUpperBounds(Buckets.seconds()).withoutExemplars().register(registry);
+    deadLetters = Counter.builder().name("assay_check_dead_letters_total")
+        .help("Queue entries given up and moved to " + CheckingStreams.DEAD + ", by reason")
+        .labelNames("reason").withoutExemplars().register(registry);
+    for (String reason : DEAD_LETTER_REASONS) {
+      deadLetters.initLabelValues(reason); // shown at 0 from the start, so alerts see them
+    }
+    checkerFailures = Counter.builder().name("assay_checker_failures_total")
+        .help("Entries left for a retry because a checker failed on them, by task")
+        .labelNames("task").withoutExemplars().register(registry);
+    claimed = Counter.builder().name("assay_check_claimed_total")
+        .help("Entries taken over from stalled servers").withoutExemplars().register(registry);
+  }
+
+  /** Registers the gauge of entries the service holds, read from {@code inFlight} when scraped. */
+  void watchInFlight(IntSupplier inFlight) {
+    GaugeWithCallback.builder().name("assay_checks_in_flight")
+        .help("Queue entries this server has read and not yet settled")
+        .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+  }
+
+  /** The registry the metrics are in. */
+  public PrometheusRegistry registry() {
+    return registry;
   }
 
   void outcome(String task, Outcome outcome) {
-    checks.add(1, "task", task, "outcome", outcome.label);
+    checks.labelValues(task, outcome.label).inc();
+  }
+
+  void checked(String task, long nanos) {
+    checkSeconds.labelValues(task).observe(nanos / 1e9);
   }
 
   void deadLetter(String reason) {
-    deadLetters.add(1, "reason", reason);
+    deadLetters.labelValues(reason).inc();
   }
 
   void checkerFailure(String task, long entries) {
-    checkerFailures.add(entries, "task", task);
+    checkerFailures.labelValues(task).inc(entries);
   }
 
   void claimed(long entries) {
-    claimed.add(entries);
+    claimed.inc(entries);
   }
 
   /** Entries of {@code task} handled with {@code outcome} (one of the outcome labels). */
   public long checks(String task, String outcome) {
-    return checks.get("task", task, "outcome", outcome);
+    return sum(checks, Labels.of("task", task, "outcome", outcome));
   }
 
   /** Entries moved to the dead letters, all reasons. */
   public long deadLetters() {
-    return deadLetters.total();
+    return sum(deadLetters, null);
   }
 
   /** Entries left pending because a checker (or its task's parsing) failed on them. */
   public long checkerFailures() {
-    return checkerFailures.total();
+    return sum(checkerFailures, null);
   }
 
   /** Entries taken over from servers that did not finish them in time. */
   public long claimed() {
-    return claimed.total();
+    return claimed.getLongValue();
   }
 
-  /** The exposition text. */
-  public String render() {
-    StringBuilder out = new StringBuilder(1024);
-    checks.render(out);
-    deadLetters.render(out);
-    checkerFailures.render(out);
-    claimed.render(out);
-    return out.toString();
+  /** The series with {@code labels}, or every series when null; read from a snapshot. */
+  private static long sum(Counter counter, Labels labels) {
+    double total = 0;
+    for (CounterSnapshot.CounterDataPointSnapshot p : counter.collect().getDataPoints()) {
+      if (labels == null || p.getLabels().equals(labels)) {
+        total += p.getValue();
+      }
+    }
+    return (long) total;
   }
 }

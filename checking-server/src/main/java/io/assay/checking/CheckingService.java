@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -58,21 +59,25 @@ public final class CheckingService implements AutoCloseable {
   private static final int STOPPED = 2;
 
   private CheckingService(CheckingOptions options, TaskKinds kinds, Clock clock,
-      RedisClient client, StatefulRedisConnection<String, String> reads,
+      PrometheusRegistry registry, RedisClient client,
+      StatefulRedisConnection<String, String> reads,
       StatefulRedisConnection<String, String> writes) {
     this.options = options;
     this.client = client;
     this.reads = reads;
     this.writes = writes;
-    this.metrics = new CheckingMetrics();
     this.checkers = new TaskCheckers(kinds, options.upstreams(), options.checkerSettings());
     this.inFlight = new Semaphore(options.maxInFlight());
+    this.metrics = new CheckingMetrics(registry);
     this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),
         threads("assay-checker-"));
     CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.async(), options.verdictTimeout()), metrics,
         inFlight, workers, clock, options.consumerName());
     this.reader = new QueueReader(reads.async(), options, runner, metrics, inFlight);
+    // Permits held, less those the reader holds while it waits for entries.
+    metrics.watchInFlight(() -> Math.max(0,
+        options.maxInFlight() - inFlight.availablePermits() - reader.waiting()));
     this.loop = threads("assay-checking-loop").newThread(reader);
   }
 
@@ -86,7 +91,16 @@ public final class CheckingService implements AutoCloseable {
    * @throws io.assay.config.ConfigException when a kind's checker settings are unusable
    */
   public static CheckingService start(CheckingOptions options, TaskKinds kinds) {
-    return start(options, kinds, Clock.systemUTC());
+    return start(options, kinds, new PrometheusRegistry());
+  }
+
+  /**
+   * As {@link #start(CheckingOptions, TaskKinds)}, with the service's metrics in {@code
+   * registry} (the embedding process's own).
+   */
+  public static CheckingService start(CheckingOptions options, TaskKinds kinds,
+      PrometheusRegistry registry) {
+    return start(options, kinds, Clock.systemUTC(), registry);
   }
 
   /**
@@ -99,9 +113,11 @@ public final class CheckingService implements AutoCloseable {
     TaskCheckers.validateSettings(kinds, options.checkerSettings());
   }
 
-  static CheckingService start(CheckingOptions options, TaskKinds kinds, Clock clock) {
+  static CheckingService start(CheckingOptions options, TaskKinds kinds, Clock clock,
+      PrometheusRegistry registry) {
     Objects.requireNonNull(kinds, "kinds");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(registry, "registry");
     if (options.redisUrl() == null) {
       throw new IllegalArgumentException("the checking service needs a Redis URL (redis.url)");
     }
@@ -113,7 +129,7 @@ public final class CheckingService implements AutoCloseable {
         .build());
     CheckingService service;
     try {
-      service = new CheckingService(options, kinds, clock, client, client.connect(),
+      service = new CheckingService(options, kinds, clock, registry, client, client.connect(),
           client.connect());
       service.reader.ensureGroup();
     } catch (InterruptedException e) {
@@ -141,6 +157,14 @@ public final class CheckingService implements AutoCloseable {
   /** Counters since start; live. */
   public CheckingMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Registers the check queue's gauges in the service's registry, read through the service's
+   * Redis connection: for a standalone server, which has no gateway to show them.
+   */
+  public CheckQueueGauges registerQueueGauges() {
+    return CheckQueueGauges.register(metrics.registry(), writes.async());
   }
 
   /** Whether the service is running and connected to Redis. */

@@ -47,6 +47,8 @@ final class QueueReader implements Runnable {
   private final long claimIntervalNanos;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running = true;
+  /** Permits taken for a read or claim under way, not yet given to entries. */
+  private volatile int waiting;
   private long nextClaim;
   private boolean failing;
 
@@ -74,6 +76,11 @@ final class QueueReader implements Runnable {
         throw e;
       }
     }
+  }
+
+  /** Permits the loop holds for a read or claim under way (an estimate while it changes). */
+  int waiting() {
+    return waiting;
   }
 
   /** Asks the loop to end; it does within a second (one blocking read). */
@@ -120,6 +127,7 @@ final class QueueReader implements Runnable {
       return;
     }
     List<StreamMessage<String, String>> messages;
+    waiting = permits;
     try {
       messages = await(redis.xreadgroup(consumer,
           XReadArgs.Builder.count(permits).block(BLOCK),
@@ -127,6 +135,8 @@ final class QueueReader implements Runnable {
     } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       inFlight.release(permits);
       throw e;
+    } finally {
+      waiting = 0;
     }
     inFlight.release(permits - messages.size());
     dispatch(messages, Map.of());
@@ -143,11 +153,14 @@ final class QueueReader implements Runnable {
       return false;
     }
     IdleEntries.Claimed claimed;
+    waiting = permits;
     try {
       claimed = idle.claim(permits);
     } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       inFlight.release(permits);
       throw e;
+    } finally {
+      waiting = 0;
     }
     List<StreamMessage<String, String>> messages = claimed.messages();
     inFlight.release(permits - messages.size());

@@ -27,7 +27,9 @@ import io.assay.gateway.synthetic.TestWindows;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.TaskWeightsFile;
 import io.assay.gateway.weights.WeightsService;
+import io.assay.checking.CheckQueueGauges;
 import io.assay.checking.CheckingService;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.assay.gateway.api.ApiVerticle;
 import io.assay.gateway.auth.ApiKeys;
 import io.assay.gateway.auth.RateLimiter;
@@ -43,7 +45,8 @@ import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
 import io.assay.gateway.state.StoreCompaction;
-import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.metrics.GatewayMetrics;
+import io.assay.gateway.metrics.MinerGauges;
 import io.assay.gateway.usage.TrafficSeries;
 import io.assay.gateway.usage.UsageRecorder;
 import io.assay.protocol.Hotkey;
@@ -146,11 +149,12 @@ public final class Gateway implements AutoCloseable {
       ScoringParams params = scoringParams(config, tasks);
       long periodMillis = config.period().toMillis();
 
-      GatewayMetrics metrics = new GatewayMetrics();
+      // One registry per gateway, never the client's global one: tests run several gateways.
+      GatewayMetrics metrics = new GatewayMetrics(new PrometheusRegistry(), clock);
       RateLimiter limiter = new RateLimiter(redis, clock);
       Map<String, Double> prices = new LinkedHashMap<>();
       taskConfigs.forEach((id, t) -> prices.put(id, t.price()));
-      UsageRecorder usage = new UsageRecorder(redis, metrics, limiter,
+      UsageRecorder usage = new UsageRecorder(redis, limiter,
           id -> prices.getOrDefault(id, 0.0), clock);
       // Receipts stay in Redis until their period's root is checked, a period later at most.
       long receiptCheckDelay = config.events().receiptCheckDelay(config.period()).toMillis();
@@ -181,7 +185,11 @@ public final class Gateway implements AutoCloseable {
               io.assay.gateway.scoring.Retention.withMargin(config.events().margin()),
               config.events().trim()
                   ? new io.assay.gateway.audit.EventArchive(config.archiveDir()) : null,
-              scoring));
+              scoring, metrics::scoringEvent));
+      MinerGauges.register(metrics.registry(), directory,
+          () -> Math.floorDiv(clock.millis(), periodMillis), weights::latest);
+      CheckQueueGauges queue = CheckQueueGauges.register(metrics.registry(), redis.commands());
+      metrics.beforeScrape(queue::refresh);
       await(runOnContext(() -> lastTaskWeights(redis).compose(taskWeights::recordInitial)
           .compose(v -> recordParams(params, allMiners(b)))
           .compose(v -> weights.loadLatest())), "record the scoring parameters and task weights");
@@ -189,7 +197,7 @@ public final class Gateway implements AutoCloseable {
       this.checking = config.checking().embedded()
           ? CheckingService.start(config.checking().options().withRedisUrl(redisUrl)
               .withConsumerName("gateway-" + identity.hotkey().value().substring(0, 8))
-              .withPort(0), b.kinds)
+              .withPort(0), b.kinds, metrics.registry())
           : null;
 
       io.vertx.core.Context schedule = vertx.getOrCreateContext();
@@ -253,7 +261,6 @@ public final class Gateway implements AutoCloseable {
                   : report -> WeightsExport.of(report, config.scoring().chain().netuid(),
                       config.scoring().chain().versionKey(), identity), traffic)::mount,
           new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
-          () -> checking == null ? "" : checking.metrics().render(),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000,
           Dashboard.load()::mount, traffic);
 

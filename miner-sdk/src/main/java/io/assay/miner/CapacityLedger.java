@@ -40,6 +40,11 @@ final class CapacityLedger {
     return maxConcurrency;
   }
 
+  /** Requests admitted and not yet released. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   long currentPeriod() {
     return clock.millis() / periodMillis;
   }

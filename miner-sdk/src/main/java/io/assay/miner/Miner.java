@@ -14,9 +14,10 @@ import java.util.function.Predicate;
  * A miner: serves the tasks it offers to the validators it accepts, over the Assay protocol.
  *
  * <p>Build one with {@link #builder()}, then {@link #start()} it. The miner answers {@code POST
- * /session}, {@code GET /capacity}, {@code GET /health}, {@code POST /receipts/root} and the
- * paths of every task kind it offers; everything but the session handshake and health must carry
- * a valid session MAC. A request over the task's concurrency limit or the capacity it serves
+ * /session}, {@code GET /capacity}, {@code GET /health}, {@code GET /metrics}, {@code POST
+ * /receipts/root} and the paths of every task kind it offers; everything but the session
+ * handshake, health and metrics must carry a valid session MAC. Metrics (Prometheus) are for
+ * loopback clients, or those that send the {@link Builder#metricsToken metrics token}. A request over the task's concurrency limit or the capacity it serves
  * this period is answered 429 with {@code Retry-After}. {@code GET /capacity} answers what the
  * {@link Builder#declarationPolicy declaration policy} says: the honest declaration unless told
  * otherwise, or 503 when the policy gives none.
@@ -71,6 +72,7 @@ public interface Miner extends AutoCloseable {
     int maxBodyBytes = 16 * 1024 * 1024;
     Clock clock = Clock.systemUTC();
     DeclarationPolicy declarationPolicy = DeclarationPolicy.HONEST;
+    String metricsToken;
 
     private Builder() {}
 
@@ -150,6 +152,15 @@ public interface Miner extends AutoCloseable {
      */
     public Builder declarationPolicy(DeclarationPolicy policy) {
       this.declarationPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The bearer token {@code GET /metrics} asks for; null or blank (the default): only
+     * loopback clients may read it.
+     */
+    public Builder metricsToken(String token) {
+      this.metricsToken = token == null || token.isBlank() ? null : token;
       return this;
     }
 

@@ -21,6 +21,7 @@ import java.util.Objects;
  * port: 9001
  * period: 60m                     # scoring period; must match the validator's
  * accept_validators: ["*"]        # or a list of validator hotkeys
+ * metrics_token: ""               # bearer token for GET /metrics; empty: loopback clients only
  * behaviour: honest               # simulations only: overclaim, slow, flaky, random-output,
  *                                 # other-model, bad-proof, go-dark, late, detector, staller,
  *                                 # early-stop (see Behaviour)
@@ -39,6 +40,7 @@ import java.util.Objects;
  *
  * @param behaviour how the miner behaves; anything but {@link Behaviour#HONEST} is for
  *     simulations that check cheaters earn less, and is applied by {@link MinerFactory}
+ * @param metricsToken the bearer token {@code GET /metrics} asks for; null: loopback clients only
  */
 public record MinerConfig(
     String name,
@@ -49,10 +51,19 @@ public record MinerConfig(
     List<Hotkey> acceptValidators,
     boolean acceptAnyValidator,
     List<TaskConfig> tasks,
-    Behaviour behaviour) {
+    Behaviour behaviour,
+    String metricsToken) {
 
   public MinerConfig {
     Objects.requireNonNull(behaviour, "behaviour");
+  }
+
+  /** A configuration without a metrics token. */
+  public MinerConfig(String name, Path identityFile, String host, int port, Duration period,
+      List<Hotkey> acceptValidators, boolean acceptAnyValidator, List<TaskConfig> tasks,
+      Behaviour behaviour) {
+    this(name, identityFile, host, port, period, acceptValidators, acceptAnyValidator, tasks,
+        behaviour, null);
   }
 
   /** An honest miner's configuration. */
@@ -65,7 +76,7 @@ public record MinerConfig(
   /** The same configuration for a miner that behaves as {@code behaviour}. */
   public MinerConfig withBehaviour(Behaviour behaviour) {
     return new MinerConfig(name, identityFile, host, port, period, acceptValidators,
-        acceptAnyValidator, tasks, behaviour);
+        acceptAnyValidator, tasks, behaviour, metricsToken);
   }
 
   /** One offered task. {@code upstream} is null for the reference backend. */
@@ -127,9 +138,10 @@ public record MinerConfig(
       throw new ConfigException("config key 'tasks' is empty: a miner must offer a task");
     }
     Behaviour behaviour = behaviour(root);
+    String metricsToken = root.string("metrics_token", "");
     root.rejectUnknownKeys();
     return new MinerConfig(name, identity, host, port, period, List.copyOf(validators), any,
-        List.copyOf(tasks), behaviour);
+        List.copyOf(tasks), behaviour, metricsToken.isBlank() ? null : metricsToken);
   }
 
   private static Behaviour behaviour(ConfigNode root) {

@@ -110,6 +110,7 @@ public final class MinerFactory {
         .port(config.port())
         .periodLength(config.period())
         .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains)
+        .metricsToken(config.metricsToken())
         .declarationPolicy(tailoring.declarationPolicy());
     List<Backend> built = new ArrayList<>();
     Map<String, List<String>> unavailableTasks = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package io.assay.miner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.metrics.Exposition;
+import io.assay.metrics.MetricsAccess;
 import io.assay.protocol.AuthenticatedRequest;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.ProtocolException;
@@ -63,6 +65,8 @@ final class MinerServer implements Miner {
   private final int keptPeriods;
   private final java.time.Clock clock;
   private final CapacityAnswers capacity;
+  private final MinerMetrics metrics;
+  private final String metricsToken;
   private volatile Vertx vertx;
   private volatile HttpServer server;
 
@@ -94,6 +98,8 @@ final class MinerServer implements Miner {
     }
     this.capacity = new CapacityAnswers(identity.hotkey().value(), tasks, b.periodLength,
         b.clock, b.declarationPolicy);
+    this.metrics = new MinerMetrics(tasks);
+    this.metricsToken = b.metricsToken;
   }
 
   @Override
@@ -158,6 +164,10 @@ final class MinerServer implements Miner {
       sendJson(request.response(), 200, body);
       return;
     }
+    if (method == HttpMethod.GET && path.equals("/metrics")) {
+      metrics(request);
+      return;
+    }
     boolean hello = method == HttpMethod.POST && path.equals("/session");
     int limit = hello ? MAX_HELLO_BYTES : maxBodyBytes;
     RequestAuthenticator.Prechecked headers = null;
@@ -210,6 +220,24 @@ final class MinerServer implements Miner {
         sendError(request.response(), 500, "internal_error", "miner error: " + e.getMessage());
       }
     });
+  }
+
+  /**
+   * {@code GET /metrics}: the miner's registry, in the format the scraper accepts, for loopback
+   * clients or those that send the metrics token. Only reads counters and ledgers, so it runs
+   * on the event loop.
+   */
+  private void metrics(HttpServerRequest request) {
+    io.vertx.core.net.SocketAddress from = request.remoteAddress();
+    if (!MetricsAccess.allowed(metricsToken, request.getHeader("Authorization"),
+        from == null ? null : from.hostAddress())) {
+      sendError(request.response(), 403, "forbidden", "/metrics is for loopback clients, or"
+          + " for those that send the miner's metrics_token as a bearer token");
+      return;
+    }
+    Exposition.Scrape scrape = Exposition.write(metrics.registry(), request.getHeader("Accept"));
+    request.response().putHeader("Content-Type", scrape.contentType())
+        .end(Buffer.buffer(scrape.body()));
   }
 
   /**
@@ -311,8 +339,10 @@ final class MinerServer implements Miner {
       sendSigned(response, 400, auth, errorBody(e.code(), e.getMessage()));
       return;
     }
+    MinerMetrics.TaskSeries series = metrics.task(served.offer().spec().id());
     CapacityLedger.Refusal refusal = served.ledger().tryAdmit(units);
     if (refusal != null) {
+      series.refused();
       long retryAfter = refusal == CapacityLedger.Refusal.CAPACITY
           ? Math.max(1, served.ledger().millisToNextPeriod() / 1000)
           : 1;
@@ -321,8 +351,9 @@ final class MinerServer implements Miner {
           "miner " + name + " is " + refusal.words + " for " + served.offer().spec().id()));
       return;
     }
+    long admitted = System.nanoTime();
     if (taskRequest.stream()) {
-      streamTask(response, auth, served, taskRequest, units);
+      streamTask(response, auth, served, series, admitted, taskRequest, units);
       return;
     }
     CompletionStage<TaskAnswer> answer;
@@ -334,14 +365,17 @@ final class MinerServer implements Miner {
     Future.fromCompletionStage(answer, vertx.getOrCreateContext()).onComplete(ar -> {
       if (ar.failed()) {
         served.ledger().release(units);
-        backendFailed(response, auth, served, ar.cause());
+        series.ended(backendFailed(response, auth, served, ar.cause()),
+            System.nanoTime() - admitted);
         return;
       }
       TaskAnswer result = ar.result();
       long done = served.task().units(taskRequest, result);
       served.ledger().release(Math.max(0, units - done));
       if (response.closed()) {
-        return; // the validator gave up on it: no answer is delivered, so none is filed
+        // the validator gave up on it: no answer is delivered, so none is filed
+        series.ended(MinerMetrics.Outcome.ABANDONED, System.nanoTime() - admitted);
+        return;
       }
       byte[] out = result.toMinerBody();
       String receipt = auth.receipt(out);
@@ -349,6 +383,7 @@ final class MinerServer implements Miner {
       response.putHeader(ProtocolHeaders.RECEIPT, receipt);
       response.putHeader("Content-Type", "application/json");
       response.setStatusCode(200).end(Buffer.buffer(out));
+      series.ended(MinerMetrics.Outcome.ANSWERED, System.nanoTime() - admitted);
     });
   }
 
@@ -359,7 +394,8 @@ final class MinerServer implements Miner {
    * error event.
    */
   private void streamTask(HttpServerResponse response, AuthenticatedRequest auth,
-      ServedTask served, TaskRequest taskRequest, long units) {
+      ServedTask served, MinerMetrics.TaskSeries series, long admitted, TaskRequest taskRequest,
+      long units) {
     SseSink sink = new SseSink(response, vertx.getOrCreateContext());
     CompletionStage<TaskAnswer> answer;
     try {
@@ -371,31 +407,38 @@ final class MinerServer implements Miner {
     // backend sent before completing (a listener added to an already-completed future would run
     // at once, ahead of chunks still queued).
     answer.whenComplete((result, failure) -> sink.context().runOnContext(v -> {
+      long nanos = System.nanoTime() - admitted;
       if (failure != null) {
         served.ledger().release(units);
         if (!sink.started()) {
-          backendFailed(response, auth, served, failure);
+          series.ended(backendFailed(response, auth, served, failure), nanos);
         } else if (sink.open()) {
           log.warn("miner {}: stream of {} failed: {}", name, served.offer().spec().id(),
               failure.toString());
           sink.endWithError(toBytes(errorBody("backend_failed",
               "miner " + name + " failed mid-stream: " + failure.getMessage())));
+          series.ended(MinerMetrics.Outcome.FAILED, nanos);
+        } else {
+          series.ended(MinerMetrics.Outcome.ABANDONED, nanos);
         }
         return;
       }
       long done = served.task().units(taskRequest, result);
       served.ledger().release(Math.max(0, units - done));
       if (!sink.open()) {
+        series.ended(MinerMetrics.Outcome.ABANDONED, nanos);
         return;
       }
       String receipt = auth.receiptForDigest(sink.digest());
       logReceipt(auth, receipt);
       sink.endWithReceipt(receipt);
+      series.ended(MinerMetrics.Outcome.ANSWERED, nanos);
     }));
   }
 
-  private void backendFailed(HttpServerResponse response, AuthenticatedRequest auth,
-      ServedTask served, Throwable cause) {
+  /** Answers a backend's failure; returns how the request ended (refused when it was busy). */
+  private MinerMetrics.Outcome backendFailed(HttpServerResponse response,
+      AuthenticatedRequest auth, ServedTask served, Throwable cause) {
     Throwable root = cause instanceof java.util.concurrent.CompletionException
         && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof io.assay.task.TaskException t && t.busy()) {
@@ -403,11 +446,12 @@ final class MinerServer implements Miner {
       sendSigned(response, 429, auth, errorBody("rate_limited",
           "miner " + name + " is busy with " + served.offer().spec().id() + ": "
               + root.getMessage()));
-      return;
+      return MinerMetrics.Outcome.REFUSED;
     }
     log.warn("miner {}: {} failed: {}", name, served.offer().spec().id(), cause.toString());
     sendSigned(response, 502, auth, errorBody("backend_failed",
         "miner " + name + " could not answer: " + cause.getMessage()));
+    return MinerMetrics.Outcome.FAILED;
   }
 
   /**

@@ -30,6 +30,17 @@ class MinerConfigTest {
   }
 
   @Test
+  void metricsToken_isReadFromTheFileOrTheEnvironment_andBlankMeansLoopbackOnly() {
+    assertThat(read(BASE, Map.of()).metricsToken()).isNull();
+    assertThat(read(BASE + "metrics_token: s3cret\n", Map.of()).metricsToken())
+        .isEqualTo("s3cret");
+    assertThat(read(BASE, Map.of("ASSAY_METRICS_TOKEN", "env")).metricsToken())
+        .isEqualTo("env");
+    assertThat(read(BASE + "metrics_token: s3cret\n", Map.of()).withBehaviour(Behaviour.SLOW)
+        .metricsToken()).isEqualTo("s3cret");
+  }
+
+  @Test
   void behaviour_defaultsToHonest() {
     assertThat(read(BASE, Map.of()).behaviour()).isEqualTo(Behaviour.HONEST);
   }

@@ -6,9 +6,11 @@ import io.assay.gateway.auth.RateLimiter;
 import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.routing.Dispatcher;
-import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.metrics.GatewayMetrics;
 import io.assay.gateway.usage.TrafficSeries;
 import io.assay.gateway.usage.UsageRecorder;
+import io.assay.metrics.Exposition;
+import io.assay.metrics.MetricsAccess;
 import io.assay.task.LocalRoute;
 import io.assay.task.Task;
 import io.assay.task.TaskKind;
@@ -59,7 +61,6 @@ public final class ApiVerticle extends VerticleBase {
       // depend on the admin package (which builds on the API's errors and keys).
       java.util.function.Consumer<Router> admin,
       PublishedFiles files,
-      java.util.function.Supplier<String> moreMetrics,
       BooleanSupplier ready,
       long startedAtSeconds,
       // The dashboard's page and assets under /admin, mounted before the admin key check (a
@@ -103,13 +104,14 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(ctx -> {
       heads.headArrived(ctx.request().connection());
       ctx.response().putHeader(REQUEST_ID, RequestIds.of(ctx.request().getHeader(REQUEST_ID)));
-      long started = System.nanoTime();
+      long arrived = System.nanoTime();
       ctx.addEndHandler(ignored -> {
         String route = routeName(ctx);
         int status = ctx.response().getStatusCode();
-        c.metrics().request(route, status);
+        long nanos = System.nanoTime() - arrived;
+        c.metrics().requestEnded(route, status, nanos);
         if (route.startsWith("/v1/")) {
-          c.traffic().record(status, System.nanoTime() - started);
+          c.traffic().record(status, nanos);
         }
       });
       ctx.next();
@@ -128,20 +130,28 @@ public final class ApiVerticle extends VerticleBase {
       ctx.json(Map.of("status", ready ? "ready" : "starting"));
     });
     router.get("/metrics").handler(ctx -> {
-      if (!MetricsAccess.allowed(c.config().listener().metricsToken(), ctx.request())) {
+      if (!MetricsAccess.allowed(c.config().listener().metricsToken(),
+          ctx.request().getHeader("Authorization"), remoteHost(ctx))) {
         OpenAiError.forbidden("/metrics is for loopback clients, or for those that send"
             + " gateway.metrics_token as a bearer token.").send(ctx.response());
         return;
       }
-      ctx.response()
-          .putHeader("Content-Type", "text/plain; version=0.0.4")
-          .end(c.metrics().render() + c.moreMetrics().get());
+      // Values kept in Redis are read first, asynchronously; the scrape is written back on
+      // this event loop.
+      String accept = ctx.request().getHeader("Accept");
+      Future.fromCompletionStage(c.metrics().refresh(), vertx.getOrCreateContext())
+          .onComplete(ignored -> {
+            Exposition.Scrape scrape = c.metrics().scrape(accept);
+            ctx.response().putHeader("Content-Type", scrape.contentType())
+                .end(Buffer.buffer(scrape.body()));
+          });
     });
 
     long bodyMillis = c.config().listener().bodyTimeout().toMillis();
     router.route("/v1/*").handler(ctx -> {
       // A body still arriving after body_timeout is a slow (or stalled) client: 408, and the
       // connection goes, rather than holding a slot for as long as it trickles.
+      c.metrics().apiRequestStarted();
       long timer = vertx.setTimer(bodyMillis, id -> {
         if (!ctx.request().isEnded() && !ctx.response().ended()) {
           ctx.response().putHeader("Connection", "close");
@@ -151,7 +161,10 @@ public final class ApiVerticle extends VerticleBase {
           ctx.request().connection().close();
         }
       });
-      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+      ctx.addEndHandler(v -> {
+        vertx.cancelTimer(timer);
+        c.metrics().apiRequestEnded();
+      });
       ctx.next();
     });
     router.route("/v1/*").handler(BodyHandler.create(false)
@@ -170,7 +183,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/models/:id").handler(models::get);
     for (TaskKind kind : c.kinds().all()) {
       TaskEndpoint endpoint = new TaskEndpoint(kind, c.tasksById(), c.dispatcher(), c.usage(),
-          c.files(), c.organic());
+          c.metrics(), c.files(), c.organic());
       for (String path : kind.paths()) {
         router.post(path).handler(endpoint::handle);
       }
@@ -257,6 +270,11 @@ public final class ApiVerticle extends VerticleBase {
 
   static String requestId(RoutingContext ctx) {
     return ctx.response().headers().get(REQUEST_ID);
+  }
+
+  private static String remoteHost(RoutingContext ctx) {
+    io.vertx.core.net.SocketAddress from = ctx.request().remoteAddress();
+    return from == null ? null : from.hostAddress();
   }
 
   private static String routeName(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.assay.gateway.api;
 
 import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.metrics.GatewayMetrics;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.NoMinerAvailableException;
 import io.assay.gateway.synthetic.OrganicSamples;
@@ -38,15 +39,17 @@ final class TaskEndpoint {
   private final Map<String, Task> tasksById;
   private final Dispatcher dispatcher;
   private final UsageRecorder usage;
+  private final GatewayMetrics metrics;
   private final FilePublisher files;
   private final OrganicSamples organic;
 
   TaskEndpoint(TaskKind kind, Map<String, Task> tasksById, Dispatcher dispatcher,
-      UsageRecorder usage, FilePublisher files, OrganicSamples organic) {
+      UsageRecorder usage, GatewayMetrics metrics, FilePublisher files, OrganicSamples organic) {
     this.kind = kind;
     this.tasksById = tasksById;
     this.dispatcher = dispatcher;
     this.usage = usage;
+    this.metrics = metrics;
     this.files = files;
     this.organic = organic;
   }
@@ -105,19 +108,23 @@ final class TaskEndpoint {
     }
     // Synthetic traffic takes its parameters and replays from here (SCORING.md section 2).
     organic.record(task.spec().id(), request, bodyBytes);
+    GatewayMetrics.TaskSeries series = metrics.task(task.spec().id());
+    long started = System.nanoTime();
     if (request.stream()) {
       dispatcher.openStream(task, request, units, ApiVerticle.requestId(ctx)).onComplete(ar -> {
         if (ar.failed()) {
           dispatchFailed(ctx, request, ar.cause());
         } else {
-          new StreamForwarder(ctx.response(), ar.result(),
-              (answer, done) -> usage.served(key, task, done, task.usage(request, answer)))
-              .start();
+          series.firstChunk(System.nanoTime() - started);
+          new StreamForwarder(ctx.response(), ar.result(), (answer, done) -> {
+            Map<String, Long> counts = task.usage(request, answer);
+            usage.served(key, task, done, counts);
+            series.served(System.nanoTime() - started, done, counts);
+          }).start();
         }
       });
       return;
     }
-    long started = System.nanoTime();
     List<TaskRequest> parts;
     try {
       parts = task.split(request);
@@ -165,6 +172,7 @@ final class TaskEndpoint {
           return;
         }
         usage.served(key, task, done, r.result().usage());
+        series.served(System.nanoTime() - started, done, r.result().usage());
         ctx.response()
             .putHeader("Content-Type", "application/json")
             .putHeader(MINER_HEADER, String.join(",", miners))

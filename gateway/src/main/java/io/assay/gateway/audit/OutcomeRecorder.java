@@ -4,7 +4,7 @@ import io.assay.gateway.routing.DispatchListener;
 import io.assay.gateway.routing.Settlement;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
-import io.assay.gateway.usage.GatewayMetrics;
+import io.assay.gateway.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -48,8 +48,7 @@ public final class OutcomeRecorder implements DispatchListener {
       append(new TestShortfall(now, period, miner, task, s.windowGivenUp(),
           RequestOutcome.Outcome.FAILED, "the test window stopped after failures in a row"));
     }
-    metrics.minerCall(s.miner().name(), s.failure() == null
-        ? s.outcome().name().toLowerCase() : s.failure().name().toLowerCase());
+    metrics.minerCall(s.miner().name(), task, s.outcome(), s.failure());
     if (s.message() != null) {
       log.debug("miner {} {} on {} (request {}): {}", s.miner().name(), s.outcome(), task,
           s.requestId() == null ? "synthetic" : s.requestId(), s.message());

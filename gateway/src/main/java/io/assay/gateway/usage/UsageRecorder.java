@@ -50,7 +50,6 @@ public final class UsageRecorder {
   private static final long DAY_KEPT_SECONDS = 400L * 24 * 3600;
 
   private final Redis redis;
-  private final GatewayMetrics metrics;
   private final io.assay.gateway.auth.RateLimiter limiter;
   private final java.util.function.ToDoubleFunction<String> price;
   private final java.time.Clock clock;
@@ -59,11 +58,9 @@ public final class UsageRecorder {
    * @param limiter counts the units against the key's units per minute
    * @param price credits per million units of a task, by task id ({@code tasks[].price})
    */
-  public UsageRecorder(Redis redis, GatewayMetrics metrics,
-      io.assay.gateway.auth.RateLimiter limiter,
+  public UsageRecorder(Redis redis, io.assay.gateway.auth.RateLimiter limiter,
       java.util.function.ToDoubleFunction<String> price, java.time.Clock clock) {
     this.redis = redis;
-    this.metrics = metrics;
     this.limiter = limiter;
     this.price = price;
     this.clock = clock;
@@ -99,6 +96,5 @@ public final class UsageRecorder {
           return null;
         });
     limiter.spent(key, units);
-    metrics.served(taskId, units);
   }
 }

@@ -66,12 +66,22 @@ public final class WeightsService {
    * @param retention what the scoring state keeps beyond the parameters, and its margin
    * @param archive where trimmed entries go; null to never trim
    * @param scoring runs the tasks of one computation (they are independent)
+   * @param observer told of each event a computation accepts, once however many times it is
+   *     read again (a rebuild, a computation for an earlier time), on the service's worker
+   *     thread; must be quick, and what it throws is logged and ignored
    */
-  public record Settings(Retention retention, EventArchive archive, Executor scoring) {
+  public record Settings(Retention retention, EventArchive archive, Executor scoring,
+      Consumer<ScoringEvent> observer) {
 
     public Settings {
       Objects.requireNonNull(retention, "retention");
       Objects.requireNonNull(scoring, "scoring");
+      Objects.requireNonNull(observer, "observer");
+    }
+
+    /** Settings with no observer. */
+    public Settings(Retention retention, EventArchive archive, Executor scoring) {
+      this(retention, archive, scoring, event -> { });
     }
 
     /** A one-hour margin, no trimming, tasks scored on the worker thread itself. */
@@ -89,6 +99,8 @@ public final class WeightsService {
   private final Context context;
   private final WorkerExecutor worker;
   private final AtomicLong read = new AtomicLong();
+  /** The newest stream position the observer was told of; touched on the worker thread only. */
+  private long observed = Long.MIN_VALUE;
   private Future<?> queue = Future.succeededFuture();
   /** Set on the service's context; its state is touched on the worker thread only. */
   private Reader main;
@@ -255,19 +267,35 @@ public final class WeightsService {
   }
 
   /** Accepts entries in order while visible at {@code t}; whether more may follow. */
-  private static boolean accept(Reader r, List<EventStream.RawEntry> entries, long t) {
+  private boolean accept(Reader r, List<EventStream.RawEntry> entries, long t) {
     for (EventStream.RawEntry e : entries) {
       ScoringEvent event = EventLog.fromJson(e.json());
       if (event.at() > t) {
         return false;
       }
-      r.state.accept(EventStream.position(e.id()), event);
+      long position = EventStream.position(e.id());
+      r.state.accept(position, event);
+      observe(position, event);
       r.lastId = e.id();
       if (++r.sinceAdvance >= ADVANCE_EVERY) {
         advance(r, r.state.newestAt());
       }
     }
     return entries.size() == PAGE;
+  }
+
+  /** Tells the observer of an accepted event it has not been told of. */
+  private void observe(long position, ScoringEvent event) {
+    if (position <= observed) {
+      return;
+    }
+    observed = position;
+    try {
+      settings.observer().accept(event);
+    } catch (RuntimeException e) {
+      log.warn("the scoring event observer failed on a {} event", event.getClass().getSimpleName(),
+          e);
+    }
   }
 
   private static void advance(Reader r, long t) {
