@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The gateway's own work per forwarded chat completion, piece by piece, on one thread and with
  * no I/O: what {@code run.sh}'s CPU-per-request figure is made of apart from HTTP, Redis and
  * the event loop. Inputs are the forwarding benchmark's fixtures ({@code
- * bench/gateway/fixtures}): the 305-byte request and the 3 KB answer with log-probabilities.
+ * bench/gateway/fixtures}): the 305-byte request, and the 3 KB answer with log-probabilities as
+ * a miner sends it on (its protocol body).
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar ForwardingWorkBenchmark   # from the repository root
@@ -61,12 +62,13 @@ public class ForwardingWorkBenchmark {
   public void setUp() throws Exception {
     Path fixtures = Path.of(System.getProperty("assay.fixtures", "bench/gateway/fixtures"));
     requestBody = Files.readAllBytes(fixtures.resolve("chat-request.json"));
-    answerBody = Files.readAllBytes(fixtures.resolve("chat-answer.json"));
     llm = TaskKinds.discover().byName("llm").orElseThrow();
     request = llm.parseRequest("/v1/chat/completions", requestBody);
     task = llm.bind(new TaskSpec("llm", request.model(), 1_000_000, 1));
     minerBody = task.minerRequestBody(request);
-    answer = task.readAnswer(request, answerBody);
+    // The fixture is the upstream's answer; a miner sends the gateway its own body of it.
+    answer = task.readAnswer(request, Files.readAllBytes(fixtures.resolve("chat-answer.json")));
+    answerBody = answer.toMinerBody();
 
     Clock clock = Clock.systemUTC();
     Identity validator = Identity.generate();

@@ -1,6 +1,8 @@
 package io.assay.gateway.scoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.assay.task.Json;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,10 +17,17 @@ public final class EventLog {
 
   private EventLog() {}
 
+  /**
+   * Made once: a writer made per call looks its serializers up again each time, and an event is
+   * written for every answer.
+   */
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(ScoringEvent.class);
+  private static final ObjectReader READER = Json.MAPPER.readerFor(ScoringEvent.class);
+
   /** One event as a single-line JSON object. */
   public static String toJson(ScoringEvent event) {
     try {
-      return Json.MAPPER.writerFor(ScoringEvent.class).writeValueAsString(event);
+      return WRITER.writeValueAsString(event);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("cannot write " + event.type() + " event", e);
     }
@@ -31,7 +40,7 @@ public final class EventLog {
    */
   public static ScoringEvent fromJson(String json) {
     try {
-      return Json.MAPPER.readValue(json, ScoringEvent.class);
+      return READER.readValue(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a scoring event: " + abbreviate(json), e);
     }
