@@ -3,9 +3,8 @@ package io.assay.checking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
+import io.assay.cli.CommandRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,32 +26,32 @@ class CheckingServerMainTest {
   void help_exits0_onEveryCommand() {
     for (String[] args : new String[][] {{"--help"}, {"-h"}, {"doctor", "--help"},
         {"doctor", "-h"}}) {
-      Ran ran = Ran.of(args);
+      CommandRun ran = run(args);
       assertThat(ran.exit()).as(String.join(" ", args)).isZero();
       assertThat(ran.out()).contains("assay-checking-server").contains("--config");
     }
-    assertThat(Ran.of("--help").out()).contains("doctor");
+    assertThat(run("--help").out()).contains("doctor");
   }
 
   @Test
   void anUnknownOption_exits2_namingIt() {
-    Ran ran = Ran.of("--verbose");
+    CommandRun ran = run("--verbose");
     assertThat(ran.exit()).isEqualTo(2);
     assertThat(ran.err()).contains("--verbose").contains("Usage:");
-    assertThat(Ran.of("doctor", "--verbose").err()).contains("--verbose");
+    assertThat(run("doctor", "--verbose").err()).contains("--verbose");
   }
 
   @Test
   void aBadOrMissingValue_exits2_namingTheOption() {
-    Ran notANumber = Ran.of("--port", "x");
+    CommandRun notANumber = run("--port", "x");
     assertThat(notANumber.exit()).isEqualTo(2);
     assertThat(notANumber.err()).contains("--port").contains("'x'");
 
-    Ran noValue = Ran.of("doctor", "--config");
+    CommandRun noValue = run("doctor", "--config");
     assertThat(noValue.exit()).isEqualTo(2);
     assertThat(noValue.err()).contains("--config");
 
-    Ran outOfRange = Ran.of("--port", "70000");
+    CommandRun outOfRange = run("--port", "70000");
     assertThat(outOfRange.exit()).isEqualTo(2);
     assertThat(outOfRange.err()).contains("--port must be 0 to 65535");
   }
@@ -60,7 +59,7 @@ class CheckingServerMainTest {
   @Test
   void serving_withoutRedis_exits2_namingTheKey() {
     assumeTrue(System.getenv("ASSAY_REDIS_URL") == null, "ASSAY_REDIS_URL is set here");
-    Ran ran = Ran.of();
+    CommandRun ran = run();
     assertThat(ran.exit()).isEqualTo(2);
     assertThat(ran.err()).contains("redis.url").doesNotContain("Exception");
   }
@@ -71,7 +70,7 @@ class CheckingServerMainTest {
       int port = freePort();
       Path file = config(redis.url());
 
-      Ran ran = Ran.of("doctor", "--config", file.toString(), "--port", Integer.toString(port));
+      CommandRun ran = run("doctor", "--config", file.toString(), "--port", Integer.toString(port));
 
       assertThat(ran.exit()).as(ran.out()).isZero();
       assertThat(ran.out().lines()).anyMatch(l -> l.startsWith("ok      config: " + file))
@@ -88,7 +87,7 @@ class CheckingServerMainTest {
       int closed = freePort();
       Path file = config("redis://127.0.0.1:" + closed);
 
-      Ran ran = Ran.of("doctor", "--config", file.toString(), "--port",
+      CommandRun ran = run("doctor", "--config", file.toString(), "--port",
           Integer.toString(busy.getLocalPort()));
 
       assertThat(ran.exit()).as(ran.out()).isEqualTo(1);
@@ -106,7 +105,7 @@ class CheckingServerMainTest {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "redis:\n  url: redis://127.0.0.1:6379\nchecking:\n  batch: 0\n");
 
-    Ran ran = Ran.of("doctor", "--config", file.toString());
+    CommandRun ran = run("doctor", "--config", file.toString());
 
     assertThat(ran.exit()).isEqualTo(1);
     assertThat(ran.out()).startsWith("failed  config: ").contains("checking.batch");
@@ -124,23 +123,8 @@ class CheckingServerMainTest {
     }
   }
 
-  /** What one run of the command line printed, and its exit code. */
-  private record Ran(int exit, String out, String err) {
-
-    static Ran of(String... args) {
-      PrintStream stdout = System.out;
-      PrintStream stderr = System.err;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(out, true));
-      System.setErr(new PrintStream(err, true));
-      try {
-        int exit = CheckingServerMain.run(args);
-        return new Ran(exit, out.toString(), err.toString());
-      } finally {
-        System.setOut(stdout);
-        System.setErr(stderr);
-      }
-    }
+  /** One run of the command line. */
+  private static CommandRun run(String... args) {
+    return CommandRun.of(CheckingServerMain::run, args);
   }
 }

@@ -2,11 +2,10 @@ package io.assay.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.assay.cli.CommandRun;
 import io.assay.gateway.cli.GatewayCommand;
 import io.assay.gateway.state.PrivateRedis;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ class GatewayMainTest {
       for (String help : new String[] {"--help", "-h"}) {
         List<String> args = new ArrayList<>(command);
         args.add(help);
-        Ran ran = Ran.of(args.toArray(String[]::new));
+        CommandRun ran = run(args.toArray(String[]::new));
         assertThat(ran.exit()).as(args.toString()).isZero();
         assertThat(ran.out()).as(args.toString())
             .contains("Usage: assay-gateway " + String.join(" ", command));
@@ -50,11 +49,11 @@ class GatewayMainTest {
   void anUnknownOption_exits2_namingIt() {
     for (String[] args : new String[][] {{"--bogus"}, {"devnet", "--bogus", "1"},
         {"keys", "create", "--name", "a", "--bogus"}, {"doctor", "--bogus"}}) {
-      Ran ran = Ran.of(args);
+      CommandRun ran = run(args);
       assertThat(ran.exit()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(ran.err()).as(String.join(" ", args)).contains("--bogus").contains("Usage:");
     }
-    assertThat(Ran.of("nosuch").err()).contains("nosuch");
+    assertThat(run("nosuch").err()).contains("nosuch");
   }
 
   @Test
@@ -64,32 +63,32 @@ class GatewayMainTest {
         {"keygen", "--out"}, {"keys create", "--name"}, {"keys show", "--prefix"},
         {"keys update", "--prefix"}, {"keys revoke", "--name"}};
     for (String[] c : cases) {
-      Ran ran = Ran.of(c[0].split(" "));
+      CommandRun ran = run(c[0].split(" "));
       assertThat(ran.exit()).as(c[0]).isEqualTo(2);
       assertThat(ran.err()).as(c[0]).contains("Missing required option").contains(c[1])
           .contains("Usage: assay-gateway " + c[0]);
     }
-    assertThat(Ran.of("keys", "create", "--name", " ").err())
+    assertThat(run("keys", "create", "--name", " ").err())
         .contains("keys create needs --name NAME");
-    assertThat(Ran.of("keys").err()).contains("keys needs an action");
-    assertThat(Ran.of("weights").err()).contains("weights needs an action: export");
+    assertThat(run("keys").err()).contains("keys needs an action");
+    assertThat(run("weights").err()).contains("weights needs an action: export");
   }
 
   @Test
   void aBadValue_exits2_namingTheOption() {
-    Ran port = Ran.of("devnet", "--port", "x");
+    CommandRun port = run("devnet", "--port", "x");
     assertThat(port.exit()).isEqualTo(2);
     assertThat(port.err()).contains("--port").contains("'x'");
 
-    Ran credit = Ran.of("keys", "create", "--name", "a", "--credit", "lots");
+    CommandRun credit = run("keys", "create", "--name", "a", "--credit", "lots");
     assertThat(credit.exit()).isEqualTo(2);
     assertThat(credit.err()).contains("--credit").contains("expects a number of credits");
 
-    Ran periods = Ran.of("simulate", "--miners", "honest:1", "--periods", "0");
+    CommandRun periods = run("simulate", "--miners", "honest:1", "--periods", "0");
     assertThat(periods.exit()).isEqualTo(2);
     assertThat(periods.err()).contains("--periods and --period-seconds must be positive");
 
-    Ran spec = Ran.of("simulate", "--miners", "honest:x");
+    CommandRun spec = run("simulate", "--miners", "honest:x");
     assertThat(spec.exit()).isEqualTo(2);
     assertThat(spec.err()).contains("--miners");
   }
@@ -98,12 +97,12 @@ class GatewayMainTest {
   void aConfigError_exits2_namingTheKey_andAFailure_exits1_inOneLine() throws IOException {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "gateway:\n  port: eighty\n");
-    Ran config = Ran.of("serve", "--config", bad.toString());
+    CommandRun config = run("serve", "--config", bad.toString());
     assertThat(config.exit()).isEqualTo(2);
     assertThat(config.err()).startsWith("assay-gateway: ").contains("gateway.port")
         .doesNotContain("at io.assay");
 
-    Ran missing = Ran.of("recompute-weights", "--events", dir.resolve("none.jsonl").toString());
+    CommandRun missing = run("recompute-weights", "--events", dir.resolve("none.jsonl").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err().lines()).hasSize(1).first().asString()
         .startsWith("assay-gateway: ");
@@ -115,7 +114,7 @@ class GatewayMainTest {
       int port = freePort();
       Path file = config(port, "url: " + redis.url());
 
-      Ran ran = Ran.of("doctor", "--config", file.toString());
+      CommandRun ran = run("doctor", "--config", file.toString());
 
       assertThat(ran.exit()).as(ran.out()).isZero();
       assertThat(ran.out().lines()).anyMatch(l -> l.startsWith("ok      config: " + file))
@@ -137,7 +136,7 @@ class GatewayMainTest {
         ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path file = config(busy.getLocalPort(), "url: \"\"");
 
-      Ran ran = Ran.of("doctor", "--config", file.toString());
+      CommandRun ran = run("doctor", "--config", file.toString());
 
       assertThat(ran.exit()).as(ran.out()).isEqualTo(1);
       assertThat(ran.out().lines())
@@ -155,7 +154,7 @@ class GatewayMainTest {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "tasks:\n  - kind: telepathy\n    model: m\n    weight: 1\n");
 
-    Ran ran = Ran.of("doctor", "--config", file.toString());
+    CommandRun ran = run("doctor", "--config", file.toString());
 
     assertThat(ran.exit()).isEqualTo(1);
     assertThat(ran.out()).startsWith("failed  config: ").contains("tasks[0].kind")
@@ -200,23 +199,8 @@ class GatewayMainTest {
     }
   }
 
-  /** What one run of the command line printed, and its exit code. */
-  private record Ran(int exit, String out, String err) {
-
-    static Ran of(String... args) {
-      PrintStream stdout = System.out;
-      PrintStream stderr = System.err;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(out, true));
-      System.setErr(new PrintStream(err, true));
-      try {
-        int exit = GatewayMain.run(args);
-        return new Ran(exit, out.toString(), err.toString());
-      } finally {
-        System.setOut(stdout);
-        System.setErr(stderr);
-      }
-    }
+  /** One run of the command line. */
+  private static CommandRun run(String... args) {
+    return CommandRun.of(GatewayMain::run, args);
   }
 }

@@ -2,9 +2,8 @@ package io.assay.miner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
+import io.assay.cli.CommandRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,18 +26,18 @@ class ReferenceMinerMainTest {
     for (String command : new String[] {null, "check", "keygen", "doctor"}) {
       for (String help : new String[] {"--help", "-h"}) {
         String[] args = command == null ? new String[] {help} : new String[] {command, help};
-        Ran ran = Ran.of(args);
+        CommandRun ran = run(args);
         assertThat(ran.exit()).as(String.join(" ", args)).isZero();
         assertThat(ran.out()).as(String.join(" ", args)).contains("Usage: assay-miner");
       }
     }
-    assertThat(Ran.of("--help").out()).contains("--config FILE").contains("check")
+    assertThat(run("--help").out()).contains("--config FILE").contains("check")
         .contains("keygen").contains("doctor");
   }
 
   @Test
   void anUnknownOption_exits2_namingIt() {
-    Ran ran = Ran.of("doctor", "--config", "miner.yaml", "--verbose");
+    CommandRun ran = run("doctor", "--config", "miner.yaml", "--verbose");
     assertThat(ran.exit()).isEqualTo(2);
     assertThat(ran.err()).contains("--verbose").contains("Usage: assay-miner doctor");
   }
@@ -46,12 +45,12 @@ class ReferenceMinerMainTest {
   @Test
   void aMissingRequiredOption_exits2_namingIt() {
     for (String command : new String[] {"check", "doctor", "keygen"}) {
-      Ran ran = Ran.of(command);
+      CommandRun ran = run(command);
       assertThat(ran.exit()).as(command).isEqualTo(2);
       assertThat(ran.err()).as(command).contains("Missing required option")
           .contains(command.equals("keygen") ? "--out" : "--config");
     }
-    Ran serve = Ran.of();
+    CommandRun serve = run();
     assertThat(serve.exit()).isEqualTo(2);
     assertThat(serve.err()).contains("--config");
   }
@@ -60,7 +59,7 @@ class ReferenceMinerMainTest {
   void aConfigError_exits2_namingTheKey() throws IOException {
     Path file = dir.resolve("miner.yaml");
     Files.writeString(file, "accept_validators: []\ntasks: []\n");
-    Ran ran = Ran.of("check", "--config", file.toString());
+    CommandRun ran = run("check", "--config", file.toString());
     assertThat(ran.exit()).isEqualTo(2);
     assertThat(ran.err()).contains("accept_validators").doesNotContain("Exception");
   }
@@ -68,11 +67,11 @@ class ReferenceMinerMainTest {
   @Test
   void keygen_printsTheHotkey_andRefusesToOverwrite() {
     Path key = dir.resolve("miner.key");
-    Ran made = Ran.of("keygen", "--out", key.toString());
+    CommandRun made = run("keygen", "--out", key.toString());
     assertThat(made.exit()).isZero();
     assertThat(made.out().strip()).isNotEmpty();
 
-    Ran again = Ran.of("keygen", "--out", key.toString());
+    CommandRun again = run("keygen", "--out", key.toString());
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).startsWith("assay-miner: ").contains("refusing to overwrite");
   }
@@ -82,7 +81,7 @@ class ReferenceMinerMainTest {
     int port = freePort();
     Path file = config(port, "embeddings", "all-MiniLM-L6-v2");
 
-    Ran ran = Ran.of("doctor", "--config", file.toString());
+    CommandRun ran = run("doctor", "--config", file.toString());
 
     assertThat(ran.exit()).as(ran.out()).isZero();
     assertThat(ran.out().lines()).anyMatch(l -> l.startsWith("ok      config: " + file))
@@ -100,7 +99,7 @@ class ReferenceMinerMainTest {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path file = config(busy.getLocalPort(), "zk-proof", "timeseries-mlp-bn128");
 
-      Ran ran = Ran.of("doctor", "--config", file.toString());
+      CommandRun ran = run("doctor", "--config", file.toString());
 
       assertThat(ran.exit()).as(ran.out()).isEqualTo(1);
       assertThat(ran.out().lines())
@@ -122,7 +121,7 @@ class ReferenceMinerMainTest {
   void doctor_withAnUnknownKind_namesTheKey_andExits1() throws IOException {
     Path file = config(0, "telepathy", "m");
 
-    Ran ran = Ran.of("doctor", "--config", file.toString());
+    CommandRun ran = run("doctor", "--config", file.toString());
 
     assertThat(ran.exit()).isEqualTo(1);
     assertThat(ran.out()).startsWith("failed  config: config key 'tasks[1].kind'")
@@ -151,23 +150,8 @@ class ReferenceMinerMainTest {
     }
   }
 
-  /** What one run of the command line printed, and its exit code. */
-  private record Ran(int exit, String out, String err) {
-
-    static Ran of(String... args) {
-      PrintStream stdout = System.out;
-      PrintStream stderr = System.err;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(out, true));
-      System.setErr(new PrintStream(err, true));
-      try {
-        int exit = ReferenceMinerMain.run(args);
-        return new Ran(exit, out.toString(), err.toString());
-      } finally {
-        System.setOut(stdout);
-        System.setErr(stderr);
-      }
-    }
+  /** One run of the command line. */
+  private static CommandRun run(String... args) {
+    return CommandRun.of(ReferenceMinerMain::run, args);
   }
 }

@@ -119,15 +119,7 @@ public final class AdminRoutes {
     if (limit == null) {
       return;
     }
-    taskWeights.changes(limit).onComplete(ar -> {
-      if (ar.failed()) {
-        OpenAiError.internal().send(ctx.response());
-        return;
-      }
-      ObjectNode body = Json.MAPPER.createObjectNode();
-      body.set("changes", Json.MAPPER.valueToTree(ar.result()));
-      send(ctx, 200, body);
-    });
+    sendList(ctx, "changes", taskWeights.changes(limit));
   }
 
   private void scoreHistory(RoutingContext ctx) {
@@ -135,15 +127,7 @@ public final class AdminRoutes {
     if (limit == null) {
       return;
     }
-    weights.scoreHistory(limit).onComplete(ar -> {
-      if (ar.failed()) {
-        OpenAiError.internal().send(ctx.response());
-        return;
-      }
-      ObjectNode body = Json.MAPPER.createObjectNode();
-      body.set("history", Json.MAPPER.valueToTree(ar.result()));
-      send(ctx, 200, body);
-    });
+    sendList(ctx, "history", weights.scoreHistory(limit));
   }
 
   private void traffic(RoutingContext ctx) {
@@ -258,13 +242,19 @@ public final class AdminRoutes {
     if (limit == null) {
       return;
     }
-    weights.history(limit).onComplete(ar -> {
+    sendList(ctx, "history", weights.history(limit));
+  }
+
+  /** Answers {@code {"<field>": [...]}} with what {@code read} found, or 500 if it failed. */
+  private static void sendList(RoutingContext ctx, String field,
+      io.vertx.core.Future<? extends java.util.List<?>> read) {
+    read.onComplete(ar -> {
       if (ar.failed()) {
         OpenAiError.internal().send(ctx.response());
         return;
       }
       ObjectNode body = Json.MAPPER.createObjectNode();
-      body.set("history", Json.MAPPER.valueToTree(ar.result()));
+      body.set(field, Json.MAPPER.valueToTree(ar.result()));
       send(ctx, 200, body);
     });
   }

@@ -356,17 +356,7 @@ public final class WeightsService {
 
   /** The recorded computations, newest first. */
   public Future<List<Computation>> history(int limit) {
-    return Redis.on(redis.commands().lrange(Keys.weightsHistory(), 0, limit - 1)).map(rows -> {
-      List<Computation> out = new ArrayList<>(rows.size());
-      for (String row : rows) {
-        try {
-          out.add(Json.MAPPER.readValue(row, Computation.class));
-        } catch (java.io.IOException e) {
-          log.warn("unreadable weights history entry skipped: {}", e.getMessage());
-        }
-      }
-      return out;
-    });
+    return newestRows(Keys.weightsHistory(), limit, Computation.class, "weights history");
   }
 
   /**
@@ -374,13 +364,21 @@ public final class WeightsService {
    * (the newest {@value #SCORES_KEPT} are kept).
    */
   public Future<List<ScoreSnapshot>> scoreHistory(int limit) {
-    return Redis.on(redis.commands().lrange(Keys.scoresHistory(), 0, limit - 1)).map(rows -> {
-      List<ScoreSnapshot> out = new ArrayList<>(rows.size());
+    return newestRows(Keys.scoresHistory(), limit, ScoreSnapshot.class, "score history");
+  }
+
+  /**
+   * The first {@code limit} JSON rows of the list {@code key} as {@code type}; unreadable ones
+   * are logged and skipped.
+   */
+  private <T> Future<List<T>> newestRows(String key, int limit, Class<T> type, String what) {
+    return Redis.on(redis.commands().lrange(key, 0, limit - 1)).map(rows -> {
+      List<T> out = new ArrayList<>(rows.size());
       for (String row : rows) {
         try {
-          out.add(Json.MAPPER.readValue(row, ScoreSnapshot.class));
+          out.add(Json.MAPPER.readValue(row, type));
         } catch (java.io.IOException e) {
-          log.warn("unreadable score history entry skipped: {}", e.getMessage());
+          log.warn("unreadable {} entry skipped: {}", what, e.getMessage());
         }
       }
       return out;
