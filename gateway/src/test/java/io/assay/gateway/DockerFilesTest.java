@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.assay.cli.CommandRun;
 import io.assay.checking.CheckingServerMain;
 import io.assay.miner.ReferenceMinerMain;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ class DockerFilesTest {
 
   @Test
   void everyEntryPoint_answersHelp_andKnowsTheOptionsComposeGivesIt() throws Exception {
-    Map<String, java.util.function.Function<String[], Integer>> mains = Map.of(
+    Map<String, java.util.function.ToIntFunction<String[]>> mains = Map.of(
         "/app/assay-gateway.jar", GatewayMain::run,
         "/app/assay-miner.jar", ReferenceMinerMain::run,
         "/app/assay-checking-server.jar", CheckingServerMain::run);
@@ -111,29 +110,21 @@ class DockerFilesTest {
       }
     });
     assertThat(commands).hasSize(3);
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    System.setErr(new PrintStream(err, true));
-    try {
-      for (String jar : mains.keySet()) {
-        assertThat(mains.get(jar).apply(new String[] {"--help"})).as(jar).isZero();
-      }
-      // Help after the arguments compose passes: an option the command does not know would be
-      // a usage error (exit 2) before help is printed.
-      for (List<String> command : commands) {
-        List<String> args = new ArrayList<>(command.subList(1, command.size()));
-        args.add("--help");
-        assertThat(mains.get(command.get(0)).apply(args.toArray(String[]::new)))
-            .as(command + " --help: " + err).isZero();
-      }
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
+    StringBuilder help = new StringBuilder();
+    for (String jar : mains.keySet()) {
+      CommandRun run = CommandRun.of(mains.get(jar), "--help");
+      assertThat(run.exit()).as(jar).isZero();
+      help.append(run.out());
     }
-    assertThat(out.toString()).contains("Usage: assay-gateway").contains("devnet")
+    assertThat(help.toString()).contains("Usage: assay-gateway").contains("devnet")
         .contains("Usage: assay-miner").contains("Usage: assay-checking-server");
+    // Help after the arguments compose passes: an option the command does not know would be a
+    // usage error (exit 2) before help is printed.
+    for (List<String> command : commands) {
+      List<String> args = new ArrayList<>(command.subList(1, command.size()));
+      args.add("--help");
+      CommandRun run = CommandRun.of(mains.get(command.get(0)), args.toArray(String[]::new));
+      assertThat(run.exit()).as(command + " --help: " + run.err()).isZero();
+    }
   }
 }
