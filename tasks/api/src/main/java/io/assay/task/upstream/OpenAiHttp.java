@@ -280,6 +280,19 @@ public final class OpenAiHttp implements AutoCloseable {
       if (config.apiKey() != null && !config.apiKey().isBlank()) {
         headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey());
       }
+      if (Vertx.currentContext() == null) {
+        // Called off Vert.x (a test, `assay-miner check`): run the exchange on an event loop, so
+        // that the response's handlers are set in the turn its headers arrive. Set later (a
+        // listener emitted as a task of its own), a short response can have ended already, and
+        // its body and end would be lost.
+        vertx.getOrCreateContext().runOnContext(v -> start(client, headers, body, onResponse));
+      } else {
+        start(client, headers, body, onResponse);
+      }
+    }
+
+    private void start(HttpClient client, MultiMap headers, byte[] body,
+        Consumer<HttpClientResponse> onResponse) {
       client.request(new RequestOptions(target.request).setHeaders(headers))
           .compose(req -> {
             request = req;
