@@ -116,11 +116,8 @@ final class TaskEndpoint {
           dispatchFailed(ctx, request, ar.cause());
         } else {
           series.firstChunk(System.nanoTime() - started);
-          new StreamForwarder(ctx.response(), ar.result(), (answer, done) -> {
-            Map<String, Long> counts = task.usage(request, answer);
-            usage.served(key, task, done, counts);
-            series.served(System.nanoTime() - started, done, counts);
-          }).start();
+          new StreamForwarder(ctx.response(), ar.result(), (answer, done) -> served(key, task,
+              series, started, done, task.usage(request, answer))).start();
         }
       });
       return;
@@ -171,14 +168,20 @@ final class TaskEndpoint {
           OpenAiError.internal().send(ctx.response());
           return;
         }
-        usage.served(key, task, done, r.result().usage());
-        series.served(System.nanoTime() - started, done, r.result().usage());
+        served(key, task, series, started, done, r.result().usage());
         ctx.response()
             .putHeader("Content-Type", "application/json")
             .putHeader(MINER_HEADER, String.join(",", miners))
             .end(Buffer.buffer(r.result().body()));
       });
     });
+  }
+
+  /** Records a served answer: the key's usage, and the task's duration and counts. */
+  private void served(ApiKey key, Task task, GatewayMetrics.TaskSeries series, long started,
+      long units, Map<String, Long> counts) {
+    usage.served(key, task, units, counts);
+    series.served(System.nanoTime() - started, units, counts);
   }
 
   /** A response body and the usage it records. */

@@ -9,6 +9,7 @@ import io.assay.protocol.SessionAccept;
 import io.assay.protocol.SessionInitiator;
 import io.assay.protocol.SignedRequest;
 import io.assay.task.Json;
+import io.assay.task.upstream.HttpTargets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -32,11 +33,8 @@ public final class MinerClient {
 
   private final String name;
   private final String baseUrl;
-  /** {@link #baseUrl}, parsed once rather than for every request. */
-  private final String host;
-  private final int port;
-  private final boolean ssl;
-  private final String pathPrefix;
+  /** {@link #baseUrl}, parsed once rather than for every request; copied per request. */
+  private final RequestOptions target;
   private final Hotkey hotkey;
   private final SessionInitiator initiator;
   private final HttpClient http;
@@ -48,11 +46,7 @@ public final class MinerClient {
       HttpClient http, Duration timeout, Clock clock) {
     this.name = name;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    java.net.URI uri = java.net.URI.create(this.baseUrl);
-    this.ssl = "https".equalsIgnoreCase(uri.getScheme());
-    this.host = uri.getHost();
-    this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
-    this.pathPrefix = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.target = HttpTargets.of(java.net.URI.create(this.baseUrl));
     this.hotkey = hotkey;
     this.initiator = initiator;
     this.http = http;
@@ -111,12 +105,9 @@ public final class MinerClient {
 
   private Future<StreamOrReply> openStream(Session s, String path, byte[] body) {
     SignedRequest signed = s.sign("POST", path, body);
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = new RequestOptions(target)
         .setMethod(HttpMethod.POST)
-        .setHost(host)
-        .setPort(port)
-        .setSsl(ssl)
-        .setURI(pathPrefix + path)
+        .setURI(target.getURI() + path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json")
         .putHeader("Accept", "text/event-stream");
@@ -214,12 +205,9 @@ public final class MinerClient {
 
   private Future<MinerReply> exchange(HttpMethod method, String path, byte[] body,
       Map<String, String> headers, long timeoutMillis) {
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = new RequestOptions(target)
         .setMethod(method)
-        .setHost(host)
-        .setPort(port)
-        .setSsl(ssl)
-        .setURI(pathPrefix + path)
+        .setURI(target.getURI() + path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json");
     headers.forEach(options::putHeader);

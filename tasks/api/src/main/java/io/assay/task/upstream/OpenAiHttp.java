@@ -240,15 +240,7 @@ public final class OpenAiHttp implements AutoCloseable {
 
     private Target resolve(String path) {
       URI uri = config.resolve(path);
-      boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
-      int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
-      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-      return new Target(uri, new RequestOptions()
-          .setMethod(HttpMethod.POST)
-          .setHost(uri.getHost())
-          .setPort(port)
-          .setSsl(ssl)
-          .setURI(uri.getRawPath() + query));
+      return new Target(uri, HttpTargets.of(uri).setMethod(HttpMethod.POST));
     }
 
     URI uri() {
