@@ -116,4 +116,44 @@ public final class Keys {
   public static String usageDay(String keyHash, String day) {
     return PREFIX + "usage:" + keyHash + ":" + day;
   }
+
+  /**
+   * String: the leader lease, {@code "<fencing token> <holder>"}, expiring unless renewed (see
+   * {@code leader/LeaderLease}). Tagged with {@link #leaderToken} so one script takes both on a
+   * Redis Cluster.
+   */
+  public static String leaderLease() {
+    return PREFIX + "{leader}:lease";
+  }
+
+  /** String counter: the last fencing token handed out with the leader lease. */
+  public static String leaderToken() {
+    return PREFIX + "{leader}:token";
+  }
+
+  /**
+   * Hash: the newest weight computation recorded ({@code computed_at}) and the fencing token of
+   * the leader that recorded it ({@code token}), so none is recorded twice or by a leader that
+   * was replaced.
+   */
+  public static String weightsFence() {
+    return PREFIX + "weights:fence";
+  }
+
+  /**
+   * String: the test windows drawn for one period, as JSON, written once (the first leader to
+   * plan the period); expires a while after the period.
+   */
+  public static String testPlans(long period) {
+    return PREFIX + "plans:" + period;
+  }
+
+  /**
+   * Hash: per task of one period, how its window was assigned ({@code limit}, {@code tested})
+   * once the grace window closed, as JSON; field {@code <task>|closed} is set by the one leader
+   * that records the window's end.
+   */
+  public static String testAssignments(long period) {
+    return PREFIX + "plans:" + period + ":assigned";
+  }
 }
