@@ -41,6 +41,7 @@ import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.miner.MinerClient;
+import io.assay.gateway.routing.CapacityLedger;
 import io.assay.gateway.routing.CapacityPoller;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.MinerDirectory;
@@ -219,6 +220,10 @@ public final class Gateway implements AutoCloseable {
       io.vertx.core.Context schedule = vertx.getOrCreateContext();
       this.timeline = new Timeline(schedule, clock, Math.max(5, Math.min(50, periodMillis / 400)));
       OrganicSamples organic = new OrganicSamples();
+      long keepPlans = 3 * periodMillis + params.declarationGrace().toMillis();
+      // Every gateway leases the capacity it routes from one ledger, so however many share the
+      // store, no miner is asked for more than it declared, in volume or at once.
+      CapacityLedger ledger = new CapacityLedger(redis, keepPlans, lease::share);
       TestWindows windows = null;
       if (config.synthetic().enabled()) {
         // Secure: a miner that could predict the draws would know its tests beforehand.
@@ -233,8 +238,7 @@ public final class Gateway implements AutoCloseable {
                 "scoring event lost: {}", x.getMessage())),
             config.scoring().testFractions(), secure, periodMillis,
             params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures(),
-            new PlanBook(redis, 3 * periodMillis + params.declarationGrace().toMillis()),
-            lease::isLeader);
+            new TestWindows.Sharing(new PlanBook(redis, keepPlans), lease::isLeader, ledger));
       }
       TestWindows planned = windows;
       Map<String, Long> maxCapacity = new LinkedHashMap<>();
@@ -245,7 +249,7 @@ public final class Gateway implements AutoCloseable {
             if (planned != null) {
               planned.bound(node, task, cap);
             }
-          });
+          }, ledger);
       CapacityPoller polls = poller;
       // Windows first: each declaration that binds in the grace window is then held for its
       // task's window (planned.bound above).
@@ -256,6 +260,9 @@ public final class Gateway implements AutoCloseable {
         if (planned != null && lease.isLeader()) {
           planned.openPeriod(period, graceFrom).onFailure(e -> log.warn(
               "period {}: test windows not planned: {}", period, e.getMessage()));
+        } else if (planned != null) {
+          timeline.at(graceFrom + params.declarationGrace().toMillis(),
+              () -> planned.follow(period));
         }
         // The previous period's answers have had receiptCheckDelay to finish by then.
         timeline.at(period * periodMillis + receiptCheckDelay, () -> {

@@ -67,6 +67,21 @@ public final class LeaderLease implements AutoCloseable {
       return 0
       """);
 
+  /**
+   * Counts this gateway among the live ones and lists them. KEYS: the roster (members by expiry),
+   * the lease. ARGV: holder id, its expiry (epoch ms), now (epoch ms). Returns the lease's value
+   * (or false), then every live holder.
+   */
+  static final RedisScript ROSTER = new RedisScript("""
+      redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+      local out = {redis.call('GET', KEYS[2])}
+      for _, holder in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+        out[#out + 1] = holder
+      end
+      return out
+      """);
+
   private final Redis redis;
   private final Vertx vertx;
   private final String holder;
@@ -81,6 +96,8 @@ public final class LeaderLease implements AutoCloseable {
    */
   private volatile long renewedAt;
   private long timer = -1;
+  /** Live gateways, the leader first and the rest by id; this one alone until first heard. */
+  private volatile List<String> roster;
 
   /**
    * @param holder this gateway's id in the lease, unique per process
@@ -93,6 +110,7 @@ public final class LeaderLease implements AutoCloseable {
     this.holder = holder;
     this.predecessor = predecessor == null ? "" : predecessor;
     this.ttlMillis = ttl.toMillis();
+    this.roster = List.of(holder);
   }
 
   /** Runs {@code action} with the new fencing token each time this gateway becomes leader. */
@@ -137,7 +155,61 @@ public final class LeaderLease implements AutoCloseable {
     return Redis.on(redis.commands().get(Keys.leaderLease()));
   }
 
+  /**
+   * This gateway's share of a miner's {@code declared} concurrency: the live gateways split it,
+   * the leader (which runs the test windows) taking a remainder first, so that together they
+   * never have more requests at once at the miner than it declared. A gateway whose share is 0
+   * leaves the miner to the others.
+   */
+  public int share(int declared) {
+    List<String> live = roster;
+    int n = live.size();
+    int rank = Math.max(0, live.indexOf(holder));
+    return declared / n + (rank < declared % n ? 1 : 0);
+  }
+
+  /** How many gateways share the store now, as last heard. */
+  public int gateways() {
+    return roster.size();
+  }
+
   private Future<Void> tryOnce() {
+    return acquire().compose(v -> listGateways());
+  }
+
+  private Future<Void> listGateways() {
+    long now = System.currentTimeMillis();
+    return Redis.on(ROSTER.<List<Object>>run(redis, redis.commands(), ScriptOutputType.MULTI,
+            new String[] {Keys.gateways(), Keys.leaderLease()}, holder,
+            Long.toString(now + ttlMillis), Long.toString(now)))
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            roster = order(ar.result());
+          } else {
+            log.debug("gateways not listed: {}", ar.cause().getMessage());
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The roster from the script's reply: the leader first, then the others by id. */
+  private List<String> order(List<Object> reply) {
+    Object lease = reply.isEmpty() ? null : reply.get(0);
+    String leader = lease instanceof String l ? l.substring(l.indexOf(' ') + 1) : null;
+    java.util.TreeSet<String> others = new java.util.TreeSet<>();
+    for (int i = 1; i < reply.size(); i++) {
+      others.add(String.valueOf(reply.get(i)));
+    }
+    others.add(holder);
+    List<String> out = new java.util.ArrayList<>();
+    if (leader != null && others.remove(leader)) {
+      out.add(leader);
+    }
+    out.addAll(others);
+    return List.copyOf(out);
+  }
+
+  private Future<Void> acquire() {
     long askedAt = System.nanoTime();
     return Redis.on(ACQUIRE.<Long>run(redis, redis.commands(), ScriptOutputType.INTEGER,
             new String[] {Keys.leaderLease(), Keys.leaderToken()}, holder,

@@ -346,6 +346,8 @@ public final class Dispatcher {
     private final Set<String> busy;
     private final Call<T> call;
     private boolean answered;
+    /** Whether this request already waited once for a capacity lease under way. */
+    private boolean waitedForLease;
 
     Job(Task task, TaskRequest request, long units, Origin origin, String requestId,
         Set<String> busy, Call<T> call) {
@@ -358,6 +360,31 @@ public final class Dispatcher {
       this.call = call;
     }
 
+    /**
+     * Runs {@code retry} once {@code lease} (more capacity leased from the gateways' shared
+     * ledger) is in: the request found no room only because this gateway's lease had run dry.
+     */
+    private Future<T> afterLease(java.util.concurrent.CompletionStage<Void> lease,
+        java.util.function.Supplier<Future<T>> retry) {
+      waitedForLease = true;
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Future<Void> in = context == null ? Future.fromCompletionStage(lease)
+          : Future.fromCompletionStage(lease, context);
+      return in.transform(ar -> retry.get());
+    }
+
+    /** A lease under way for any miner of {@code taskId}, or null. */
+    private java.util.concurrent.CompletionStage<Void> leaseUnderWay(String taskId, long period) {
+      for (MinerNode candidate : directory.all()) {
+        TaskCapacity cap = candidate.capacity(taskId, period);
+        java.util.concurrent.CompletionStage<Void> lease = cap == null ? null : cap.refilling();
+        if (lease != null && !tried.contains(candidate.hotkey())) {
+          return lease;
+        }
+      }
+      return null;
+    }
+
     /** Attempt number {@code number}, on {@code pinned} or on a miner chosen now. */
     Future<T> attempt(MinerNode pinned, int number) {
       String taskId = task.spec().id();
@@ -368,6 +395,9 @@ public final class Dispatcher {
       if (pinned != null) {
         TaskCapacity cap = pinned.capacity(taskId, period);
         reservation = cap == null ? null : cap.tryReserve(units, now);
+        if (reservation == null && !waitedForLease && cap != null && cap.refilling() != null) {
+          return afterLease(cap.refilling(), () -> attempt(pinned, number));
+        }
         if (reservation == null) {
           return Future.failedFuture(new NotSentException("miner " + pinned.name()
               + " has no room for a " + taskId + " request now"));
@@ -375,6 +405,11 @@ public final class Dispatcher {
       }
       while (reservation == null) {
         node = choose(taskId, period, units, tried, busy, now);
+        java.util.concurrent.CompletionStage<Void> lease =
+            node == null && !waitedForLease ? leaseUnderWay(taskId, period) : null;
+        if (lease != null) {
+          return afterLease(lease, () -> attempt(null, number));
+        }
         if (node == null) {
           return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
               ? "No miner can serve " + request.model() + " right now; try again shortly."

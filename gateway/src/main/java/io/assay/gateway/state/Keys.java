@@ -156,4 +156,21 @@ public final class Keys {
   public static String testAssignments(long period) {
     return PREFIX + "plans:" + period + ":assigned";
   }
+
+  /**
+   * Hash: what the gateways sharing this store leased of each miner's declared capacity in one
+   * period, by {@code <hotkey>|<task>|v}, {@code |w} and {@code |r} (see {@code
+   * routing/CapacityLedger}).
+   */
+  public static String capacityLeased(long period) {
+    return PREFIX + "capacity-leased:" + period;
+  }
+
+  /**
+   * Sorted set: the live gateways' lease ids, scored by when each expires unless it is heard from
+   * again; tagged with the lease, which the same script reads.
+   */
+  public static String gateways() {
+    return PREFIX + "{leader}:gateways";
+  }
 }

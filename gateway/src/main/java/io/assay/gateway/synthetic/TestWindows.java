@@ -56,6 +56,20 @@ public final class TestWindows {
   private final int maxConsecutiveFailures;
   private final PlanBook book;
   private final java.util.function.BooleanSupplier leads;
+  private final io.assay.gateway.routing.CapacityLedger ledger;
+
+  /**
+   * What a gateway shares with the others on its store: where plans are written down, whether it
+   * leads, and the ledger of what each gateway leased of each miner's capacity.
+   */
+  public record Sharing(PlanBook book, java.util.function.BooleanSupplier leads,
+      io.assay.gateway.routing.CapacityLedger ledger) {
+
+    /** A gateway alone: plans in memory, always the leader, no shared ledger. */
+    public static Sharing alone() {
+      return new Sharing(PlanBook.local(), () -> true, null);
+    }
+  }
 
   /**
    * @param budget {@code synthetic.budget} of a task, by id: synthetic work units per period
@@ -68,20 +82,20 @@ public final class TestWindows {
       Consumer<ScoringEvent> record, TestFractions fractions, RandomGenerator random,
       long periodMillis, long graceMillis, int maxConsecutiveFailures) {
     this(directory, tasks, budget, timeline, sender, record, fractions, random, periodMillis,
-        graceMillis, maxConsecutiveFailures, PlanBook.local(), () -> true);
+        graceMillis, maxConsecutiveFailures, Sharing.alone());
   }
 
   /**
-   * As above, for one of several gateways sharing a store: the plans go through {@code book}, and
-   * windows are paced only while {@code leads} says this gateway leads.
+   * As above, for one of several gateways sharing a store: the plans go through its book, the
+   * windows are paced only while this gateway leads, and their {@code c_W} is held in the ledger.
    */
   public TestWindows(MinerDirectory directory, Map<String, Task> tasks,
       ToLongFunction<String> budget, Timeline timeline, WindowSender sender,
       Consumer<ScoringEvent> record, TestFractions fractions, RandomGenerator random,
-      long periodMillis, long graceMillis, int maxConsecutiveFailures, PlanBook book,
-      java.util.function.BooleanSupplier leads) {
-    this.book = book;
-    this.leads = leads;
+      long periodMillis, long graceMillis, int maxConsecutiveFailures, Sharing sharing) {
+    this.book = sharing.book();
+    this.leads = sharing.leads();
+    this.ledger = sharing.ledger();
     this.directory = directory;
     this.tasks = tasks;
     this.budget = budget;
@@ -274,7 +288,8 @@ public final class TestWindows {
       miners = List.of();
     }
     if (timeline.now() >= plan.start()) {
-      unplan(miners, plan);
+      // Under way: a leader that took over. The windows its gateway loaded as a follower ({@link
+      // #follow}) stay, so organic work in them still counts.
       timeline.at(Math.max(plan.end(), timeline.now()),
           () -> close(plan, List.of(), held.limit(), held.tested()));
       return;
@@ -287,6 +302,10 @@ public final class TestWindows {
           held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
           typical);
       cap.plan(window);
+      if (ledger != null) {
+        ledger.reserveWindow(plan.period(), node.hotkey() + "|" + plan.task(),
+            (long) Math.ceil(window.capacity()), plan.end());
+      }
       Pacing pacing = new Pacing(node, task, cap, window);
       timeline.at(plan.start(), () -> pacing.step(0));
     }
@@ -419,16 +438,73 @@ public final class TestWindows {
 
   private void recordEnd(Plan plan, List<MinerNode> miners, Double limit,
       List<String> tested) {
-    long now = timeline.now();
+    List<io.vertx.core.Future<Long>> askedInAll = new ArrayList<>();
     for (MinerNode node : miners) {
-      TaskCapacity cap = node.capacity(plan.task(), plan.period());
-      long unasked = cap == null ? 0 : cap.closeWindow();
-      if (unasked > 0) {
-        record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(), unasked,
-            RequestOutcome.Outcome.RATE_LIMITED, "no room for it before the test window ended"));
-      }
+      askedInAll.add(ledger == null ? io.vertx.core.Future.succeededFuture(0L)
+          : io.assay.gateway.state.Redis.on(ledger.windowLeased(plan.period(),
+              node.hotkey() + "|" + plan.task())));
     }
-    record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
-        plan.start(), plan.end(), limit, tested));
+    io.vertx.core.Future.join(askedInAll).onComplete(ar -> {
+      long now = timeline.now();
+      for (int i = 0; i < miners.size(); i++) {
+        MinerNode node = miners.get(i);
+        TaskCapacity cap = node.capacity(plan.task(), plan.period());
+        // What the other gateways asked in the window counts too; unknown (Redis away): only
+        // this gateway's, which can only overstate the shortfall when others asked it too.
+        Long asked = askedInAll.get(i).succeeded() ? askedInAll.get(i).result() : 0L;
+        long unasked = cap == null ? 0 : cap.closeWindow(asked);
+        if (unasked > 0) {
+          record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(),
+              unasked, RequestOutcome.Outcome.RATE_LIMITED,
+              "no room for it before the test window ended"));
+        }
+      }
+      record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
+          plan.start(), plan.end(), limit, tested));
+    });
+  }
+
+  /**
+   * On a gateway that does not lead: once the leader has assigned {@code period}'s windows, gives
+   * this gateway's bound miners the same windows, unpaced, so that the organic work it routes to
+   * them in a window counts toward it and leases from the window's share. Tries again every
+   * second until each window has started. Call on the timeline's context.
+   */
+  public void follow(long period) {
+    book.find(period).onSuccess(plans -> {
+      if (plans == null) {
+        retryFollow(period, Long.MAX_VALUE);
+        return;
+      }
+      long firstStart = Long.MAX_VALUE;
+      for (Plan plan : plans) {
+        firstStart = Math.min(firstStart, plan.start());
+        book.assignment(plan).onSuccess(held -> {
+          if (held == null) {
+            return;
+          }
+          Task task = tasks.get(plan.task());
+          long typical = Math.max(1, task.spec().unitsPerRequest());
+          for (MinerNode node : directory.all()) {
+            TaskCapacity cap = node.capacity(plan.task(), plan.period());
+            boolean tested = held.tested() == null || !held.tested().isEmpty();
+            if (cap != null && cap.declared() > 0 && tested && cap.window() == null) {
+              double full = cap.declared() * plan.fraction();
+              cap.plan(new TestWindow(plan.start(), plan.end(),
+                  held.limit() == null ? full : Math.min(full, held.limit()),
+                  maxConsecutiveFailures, typical));
+            }
+          }
+        });
+      }
+      retryFollow(period, firstStart);
+    });
+  }
+
+  private void retryFollow(long period, long until) {
+    long next = timeline.now() + 1_000;
+    if (next < Math.min(until, (period + 1) * periodMillis) && !leads.getAsBoolean()) {
+      timeline.at(next, () -> follow(period));
+    }
   }
 }
