@@ -49,7 +49,8 @@ public final class RateLimiter {
    * Admits one request, or says which limit refuses it. KEYS: the key's window of this minute
    * (hash: {@code requests}, {@code units}), then its balance when it has a budget. ARGV: requests
    * per minute, units per minute (0: no limit), seconds a window is kept. Returns 0 when admitted
-   * (and counted), else the {@link Limit} that refuses it: 1 requests, 2 units, 3 balance.
+   * (and counted), else the {@link Limit} that refuses it: 1 requests, 2 units, 3 balance. A
+   * balance that is absent (a key whose budget was just revoked) refuses nothing.
    */
   static final RedisScript ADMIT = new RedisScript("""
       if KEYS[2] then
