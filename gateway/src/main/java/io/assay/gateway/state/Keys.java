@@ -22,11 +22,6 @@ public final class Keys {
     return PREFIX + "usage:" + keyHash;
   }
 
-  /** String counter: requests of one API key in one minute. */
-  public static String rateWindow(String keyHash, long minute) {
-    return PREFIX + "rate:" + keyHash + ":" + minute;
-  }
-
   /** List (newest first): every weight computation, as JSON. */
   public static String weightsHistory() {
     return PREFIX + "weights:history";
@@ -104,9 +99,13 @@ public final class Keys {
     return PREFIX + "credit:" + keyHash;
   }
 
-  /** String counter: work units served to one API key in one minute. */
-  public static String unitWindow(String keyHash, long minute) {
-    return PREFIX + "units:" + keyHash + ":" + minute;
+  /**
+   * Hash: one API key's {@code requests} admitted and {@code units} served in one minute (epoch
+   * minutes of the gateway's clock), kept two minutes. Tagged with the key's hash: the admission
+   * script reads it with the key's balance, which must be in the same Redis Cluster slot.
+   */
+  public static String limitWindow(String keyHash, long minute) {
+    return PREFIX + "limits:{" + keyHash + "}:" + minute;
   }
 
   /**
