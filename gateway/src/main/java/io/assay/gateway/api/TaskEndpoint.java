@@ -172,7 +172,11 @@ final class TaskEndpoint {
           Throwable cause = r.cause() instanceof CompletionException e && e.getCause() != null
               ? e.getCause() : r.cause();
           if (cause instanceof io.assay.gateway.state.StateException) {
-            storeUnavailable(ctx, request, cause);
+            // The answer is lost to this user: no URL may name a file that was not stored.
+            OUTAGE.failed(log, kind.name() + " " + request.model() + " publishing files", cause);
+            OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable, so"
+                + " this answer's files could not be handed out by URL; try again shortly.", 2)
+                .send(ctx.response());
             return;
           }
           log.error("{} {}: rendering the answer to request {} failed", kind.name(),
@@ -206,18 +210,13 @@ final class TaskEndpoint {
     if (e instanceof NoMinerAvailableException none) {
       OpenAiError.unavailable(none.getMessage(), none.retryAfterSeconds()).send(ctx.response());
     } else if (e instanceof io.assay.gateway.state.StateException) {
-      storeUnavailable(ctx, request, e);
+      OUTAGE.failed(log, kind.name() + " " + request.model(), e);
+      OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable; try again"
+          + " shortly.", 2).send(ctx.response());
     } else {
       log.error("{} {}: request {} failed", kind.name(), request.model(),
           ApiVerticle.requestId(ctx), e);
       OpenAiError.internal().send(ctx.response());
     }
-  }
-
-  /** Redis, which the request needed, is away: 503, to be tried again shortly. */
-  private void storeUnavailable(RoutingContext ctx, TaskRequest request, Throwable e) {
-    OUTAGE.failed(log, kind.name() + " " + request.model(), e);
-    OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable; try again"
-        + " shortly.", 2).send(ctx.response());
   }
 }
