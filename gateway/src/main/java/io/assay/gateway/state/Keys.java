@@ -159,7 +159,7 @@ public final class Keys {
 
   /**
    * The keys of files handed out by URL share the hash tag {@code {files}}: one script keeps
-   * them together ({@code files/PublishedFiles}), so on a Redis Cluster all of them live in one
+   * them together ({@code files/FileScript}), so on a Redis Cluster all of them live in one
    * slot, on one master. That slot holds every published file, bounded by {@code
    * gateway.files_max_bytes}.
    */
