@@ -305,7 +305,8 @@ public final class Gateway implements AutoCloseable {
               config.scoring().chain().netuid() == null ? null
                   : report -> WeightsExport.of(report, config.scoring().chain().netuid(),
                       config.scoring().chain().versionKey(), identity), traffic, lease)::mount,
-          new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
+          new PublishedFiles(redis, config.files().ttl(), config.files().maxBytes(),
+              this::publicUrl),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000,
           Dashboard.load()::mount, traffic);
 

@@ -172,4 +172,40 @@ public final class Keys {
   public static String gateways() {
     return PREFIX + "{leader}:gateways";
   }
+
+  /**
+   * The keys of files handed out by URL share the hash tag {@code {files}}: one script keeps
+   * them together ({@code files/FileScript}), so on a Redis Cluster all of them live in one
+   * slot, on one master. That slot holds every published file, bounded by {@code
+   * gateway.files_max_bytes}.
+   */
+  private static final String FILES = PREFIX + "{files}:";
+
+  /**
+   * Hash: one published file by its id, {@code type} its media type and {@code content} its
+   * bytes; expires with the file.
+   */
+  public static String file(String id) {
+    return FILES + "file:" + id;
+  }
+
+  /** Sorted set: ids of published files by their publication number, oldest first. */
+  public static String filesOrder() {
+    return FILES + "order";
+  }
+
+  /** Hash: id of a published file to its size in bytes, for every id in {@link #filesOrder}. */
+  public static String fileSizes() {
+    return FILES + "sizes";
+  }
+
+  /** String counter: the bytes of every file in {@link #filesOrder}. */
+  public static String filesBytes() {
+    return FILES + "bytes";
+  }
+
+  /** String counter: files published so far; numbers them for {@link #filesOrder}. */
+  public static String filesPublished() {
+    return FILES + "published";
+  }
 }

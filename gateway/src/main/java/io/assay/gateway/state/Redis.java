@@ -26,6 +26,8 @@ import java.util.function.Function;
  * system call on each side) per command. Commands on one connection reach Redis in the order they
  * were issued; there is no order between the two.
  *
+ * <p>A third, {@link #binary}, carries large binary values (published files) apart from both.
+ *
  * <p>The request queue is bounded and commands time out, so a slow or absent Redis sheds load
  * instead of growing memory.
  */
@@ -38,6 +40,12 @@ public final class Redis implements AutoCloseable {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final StatefulRedisConnection<String, String> batched;
+  /**
+   * Raw bytes, for files handed out by URL: stored as they are (base64 in a String would take a
+   * third more memory and a pass each way), on a connection of their own so that a few megabytes
+   * of picture do not queue the small commands of every request behind them.
+   */
+  private final StatefulRedisConnection<byte[], byte[]> binary;
   private final WriteBacklog backlog;
 
   private Redis(RedisClient client, StatefulRedisConnection<String, String> connection,
@@ -45,6 +53,7 @@ public final class Redis implements AutoCloseable {
     this.client = client;
     this.connection = connection;
     this.batched = batched;
+    this.binary = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
     this.backlog = new WriteBacklog(this::writeStage, task -> client.getResources()
         .eventExecutorGroup().schedule(task, WriteBacklog.RETRY_MILLIS, TimeUnit.MILLISECONDS));
     batched.setAutoFlushCommands(false);
@@ -76,6 +85,15 @@ public final class Redis implements AutoCloseable {
   /** Asynchronous commands; wrap results with {@link #on}. */
   public RedisAsyncCommands<String, String> commands() {
     return connection.async();
+  }
+
+  /**
+   * Asynchronous commands on raw bytes (keys and values), each sent as it is issued; wrap results
+   * with {@link #on}. For large binary values (published files). Typed as the commands a Redis
+   * Cluster connection offers too, so callers need not change when the store is a cluster.
+   */
+  public io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> binary() {
+    return binary.async();
   }
 
   /**
@@ -144,6 +162,7 @@ public final class Redis implements AutoCloseable {
   public void close() {
     batched.flushCommands();
     batched.close();
+    binary.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
