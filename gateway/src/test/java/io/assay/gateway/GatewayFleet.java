@@ -48,9 +48,19 @@ final class GatewayFleet implements AutoCloseable {
    */
   static GatewayFleet start(String redisUrl, int gateways, int miners, long startMillis,
       double price) throws Exception {
+    return start(redisUrl, gateways, miners, startMillis, price, SPEC, b -> b);
+  }
+
+  /**
+   * As above, the miners offering {@code spec} (declaring its {@code max_capacity}, 8 requests
+   * at once) through the reference backend as {@code wrap} changes it.
+   */
+  static GatewayFleet start(String redisUrl, int gateways, int miners, long startMillis,
+      double price, TaskSpec spec, java.util.function.UnaryOperator<Backend> wrap)
+      throws Exception {
     GatewayFleet fleet = new GatewayFleet(new ManualClock(startMillis));
     try {
-      fleet.startAll(redisUrl, gateways, miners, price);
+      fleet.startAll(redisUrl, gateways, miners, price, spec, wrap);
       return fleet;
     } catch (Exception | Error e) {
       fleet.close();
@@ -58,17 +68,18 @@ final class GatewayFleet implements AutoCloseable {
     }
   }
 
-  private void startAll(String redisUrl, int count, int minerCount, double price)
-      throws Exception {
+  private void startAll(String redisUrl, int count, int minerCount, double price, TaskSpec spec,
+      java.util.function.UnaryOperator<Backend> wrap) throws Exception {
     GatewayConfig base = ConfigFiles.load(null, Map.of("ASSAY_REDIS_URL", redisUrl,
             "ASSAY_SYNTHETIC_ENABLED", "false", "ASSAY_CHECKING_EMBEDDED", "false"))
         .withPort(0).withTasks("llm", t -> t.withPrice(price));
     Path identityFile = TestDevnets.tempDir("assay-fleet-identity").resolve("validator.key");
     Identity validator = Identity.loadOrCreate(identityFile);
-    Backend reference = LlmTestGateway.KIND.referenceBackend(SPEC, workers).orElseThrow();
+    Backend reference = wrap.apply(
+        LlmTestGateway.KIND.referenceBackend(spec, workers).orElseThrow());
     List<MinerEntry> entries = new ArrayList<>();
     for (int i = 0; i < minerCount; i++) {
-      Miner miner = LlmTestGateway.startMiner("miner-" + i, reference, SPEC, 8,
+      Miner miner = LlmTestGateway.startMiner("miner-" + i, reference, spec, 8,
           validator.hotkey(), base.period(), clock);
       miners.add(miner);
       entries.add(new MinerEntry(miner.name(), "http://127.0.0.1:" + miner.port(),

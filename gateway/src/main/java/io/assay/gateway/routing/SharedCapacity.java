@@ -11,8 +11,9 @@ import java.util.concurrent.CompletionStage;
  * request waits on Redis only when a burst outruns the blocks (then {@link Dispatcher} waits for
  * the lease under way rather than failing).
  *
- * <p>A block is 1/64 of the declaration outside the window (so at most one 64th of a miner's
- * volume per gateway sits leased and unused), and 1/16 of {@code c_W} in it. Volume left unused
+ * <p>A block is 1/64 of the declaration outside the window, or four requests' worth when that is
+ * more (so little of a miner's volume sits leased and unused at any gateway), and 1/16 of {@code
+ * c_W} in it. Volume left unused
  * for {@link #IDLE_MILLIS} is given back ({@link #giveBackIdle}) for other gateways to lease;
  * window leases are not (what was leased in the window counts as asked when it is scored).
  *
@@ -53,11 +54,13 @@ final class SharedCapacity {
 
   /**
    * Whether {@code needed} units asked outside the window (this gateway's, the request's
-   * included) are leased; leases more when they are not, or soon will not be.
+   * {@code units} included) are leased; leases more when they are not, or soon will not be.
    */
-  synchronized boolean coversVolume(long needed, long now) {
-    if (needed + block / 2 > volume) {
-      lease(false, needed + block - volume, now);
+  synchronized boolean coversVolume(long needed, long units, long now) {
+    // At least four requests' worth, so that a burst does not wait on a lease per request.
+    long size = Math.min(declared, Math.max(block, 4 * units));
+    if (needed + size / 2 > volume) {
+      lease(false, needed + size - volume, now);
     }
     if (needed > volume) {
       return false;

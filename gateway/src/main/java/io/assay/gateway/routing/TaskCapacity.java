@@ -226,7 +226,7 @@ public final class TaskCapacity {
     }
     double owed = window == null ? 0 : window.owed(now);
     return asked + units + owed <= declared && (shared == null
-        || shared.coversVolume(asked - (window == null ? 0 : window.asked) + units, now))
+        || shared.coversVolume(asked - (window == null ? 0 : window.asked) + units, units, now))
         ? Room.OUTSIDE : Room.NONE;
   }
 
