@@ -83,11 +83,7 @@ class DevnetRestartIntegrationTest {
 
   /** The redis-server serving {@code dataDir}, found by its command line. */
   private static Optional<ProcessHandle> privateRedis(Path dataDir) {
-    String redisDir = dataDir.resolve("redis").toAbsolutePath().toString();
-    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
-      String line = p.info().commandLine().orElse("");
-      return line.contains("redis-server") && line.contains(redisDir);
-    }).findFirst();
+    return io.assay.gateway.state.PrivateRedis.serverOn(dataDir.resolve("redis"));
   }
 
   private static long usageRequests(Devnet devnet, String apiKey) {

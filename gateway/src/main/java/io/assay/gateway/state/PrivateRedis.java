@@ -114,6 +114,14 @@ public final class PrivateRedis implements AutoCloseable {
   }
 
   /**
+   * The redis-server running on {@code dataDir}, as its pid file names it, if it is alive. (Its
+   * command line cannot tell: a redis-server may rewrite it, as Debian's does, to its address.)
+   */
+  public static java.util.Optional<ProcessHandle> serverOn(Path dataDir) {
+    return PidFile.read(dataDir).flatMap(PidFile::server).filter(ProcessHandle::isAlive);
+  }
+
+  /**
    * Names the running server and who started it: {@code "<pid> <port> <owner pid>"}, so the
    * next start can find it.
    */
@@ -136,8 +144,10 @@ public final class PrivateRedis implements AutoCloseable {
           + orphan.get().pid() + ") on " + dataDir + " already; give each gateway its own"
           + " gateway.data_dir, or stop that one first");
     }
+    // "redis", not "redis-server": Debian's redis-server is a link to redis-check-rdb, which
+    // is the executable the process then names.
     orphan.filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false))
+        .filter(h -> h.info().command().map(c -> c.contains("redis")).orElse(false))
         .ifPresent(h -> {
           log.warn("a redis-server (pid {}) left running on {} by an earlier gateway: stopping"
               + " it before starting another", h.pid(), dataDir);

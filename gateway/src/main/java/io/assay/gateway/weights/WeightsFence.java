@@ -8,17 +8,18 @@ import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 /**
- * Lets a weight computation be recorded only by the leader, only once and in order: the fencing
- * token it carries must be at least the last one recorded (a leader that stalled past its lease
- * and was replaced is refused once its successor has recorded anything), and its time must be
- * after the newest computation recorded (two leaders overlapping for an instant cannot record the
- * same computation twice).
+ * Lets a weight computation be recorded only by the leader, and once: the fencing token it
+ * carries must be at least the last one recorded (a leader that stalled past its lease and was
+ * replaced is refused once its successor has recorded anything), and its time must not be that
+ * of the newest computation recorded (the same computation is not recorded twice).
  */
 public final class WeightsFence {
 
   /**
    * KEYS: the fence hash. ARGV: fencing token, computation time. Returns 1 when admitted, -1 for
-   * a token older than the fence's, 0 for a time not after the newest recorded.
+   * a token older than the fence's, 0 for the time of the newest computation recorded (the same
+   * computation again). A computation for an earlier time (an audit's, a simulation's) is
+   * recorded.
    */
   static final RedisScript ADMIT = new RedisScript("""
       local token, at = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -26,10 +27,13 @@ public final class WeightsFence {
       if held[1] and tonumber(held[1]) > token then
         return -1
       end
-      if held[2] and tonumber(held[2]) >= at then
+      if held[2] and tonumber(held[2]) == at then
         return 0
       end
-      redis.call('HSET', KEYS[1], 'token', ARGV[1], 'computed_at', ARGV[2])
+      redis.call('HSET', KEYS[1], 'token', ARGV[1])
+      if not held[2] or tonumber(held[2]) < at then
+        redis.call('HSET', KEYS[1], 'computed_at', ARGV[2])
+      end
       return 1
       """);
 
@@ -60,6 +64,6 @@ public final class WeightsFence {
         .compose(admitted -> admitted == 1 ? Future.succeededFuture()
             : Future.failedFuture(new NotLeaderException(admitted < 0
                 ? "a newer leader has recorded weights since this gateway's lease began"
-                : "a computation at or after this time is already recorded")));
+                : "a computation for this time is already recorded")));
   }
 }

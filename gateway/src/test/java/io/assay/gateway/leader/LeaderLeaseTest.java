@@ -101,6 +101,8 @@ class LeaderLeaseTest {
     assertThat(succeeded(() -> fenceA.admit(1_000))).isTrue();
     assertThat(succeeded(() -> fenceA.admit(1_000))).as("the same computation again").isFalse();
     assertThat(succeeded(() -> fenceA.admit(2_000))).isTrue();
+    assertThat(succeeded(() -> fenceA.admit(1_500))).as("an earlier time (an audit's)").isTrue();
+    assertThat(succeeded(() -> fenceA.admit(2_000))).as("the newest again").isFalse();
 
     // a stalls; its lease passes to b, which records; a wakes up still believing it leads.
     long staleToken = a.token();
