@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
  * the lease under way rather than failing).
  *
  * <p>A block is 1/64 of the declaration outside the window, or four requests' worth when that is
- * more (so little of a miner's volume sits leased and unused at any gateway), and 1/16 of {@code
- * c_W} in it. Volume left unused
+ * more (up to 1/8 of the declaration), so little of a miner's volume sits leased and unused at
+ * any gateway; in the window, 1/16 of {@code c_W}. Volume left unused
  * for {@link #IDLE_MILLIS} is given back ({@link #giveBackIdle}) for other gateways to lease;
  * window leases are not (what was leased in the window counts as asked when it is scored).
  *
@@ -57,8 +57,10 @@ final class SharedCapacity {
    * {@code units} included) are leased; leases more when they are not, or soon will not be.
    */
   synchronized boolean coversVolume(long needed, long units, long now) {
-    // At least four requests' worth, so that a burst does not wait on a lease per request.
-    long size = Math.min(declared, Math.max(block, 4 * units));
+    // Four requests' worth when that is more than a block, so that a burst does not wait on a
+    // lease per request, but never more than an eighth of the declaration: the other gateways
+    // need their part.
+    long size = Math.max(block, Math.min(4 * units, declared / 8));
     if (needed + size / 2 > volume) {
       lease(false, needed + size - volume, now);
     }

@@ -153,8 +153,20 @@ public final class TestWindows {
   public void bound(MinerNode miner, String task, TaskCapacity capacity) {
     Plan plan = current.get(task);
     if (plan != null && plan.period() == capacity.period() && capacity.declared() > 0) {
-      capacity.plan(new TestWindow(plan.start(), plan.end(),
-          capacity.declared() * plan.fraction(), maxConsecutiveFailures));
+      double held = capacity.declared() * plan.fraction();
+      capacity.plan(new TestWindow(plan.start(), plan.end(), held, maxConsecutiveFailures));
+      reserve(plan, miner, held);
+    }
+  }
+
+  /**
+   * Holds {@code units} of the miner's volume for its window in the gateways' shared ledger, so
+   * that no gateway's leases outside the window use it up (0: releases the hold).
+   */
+  private void reserve(Plan plan, MinerNode miner, double units) {
+    if (ledger != null) {
+      ledger.reserveWindow(plan.period(), miner.hotkey() + "|" + plan.task(),
+          (long) Math.ceil(units), plan.end());
     }
   }
 
@@ -302,10 +314,7 @@ public final class TestWindows {
           held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
           typical);
       cap.plan(window);
-      if (ledger != null) {
-        ledger.reserveWindow(plan.period(), node.hotkey() + "|" + plan.task(),
-            (long) Math.ceil(window.capacity()), plan.end());
-      }
+      reserve(plan, node, window.capacity());
       Pacing pacing = new Pacing(node, task, cap, window);
       timeline.at(plan.start(), () -> pacing.step(0));
     }
@@ -342,9 +351,10 @@ public final class TestWindows {
   }
 
   /** Miners not tested this period: the window's share held at binding is released. */
-  private static void unplan(List<MinerNode> untested, Plan plan) {
+  private void unplan(List<MinerNode> untested, Plan plan) {
     for (MinerNode node : untested) {
       node.capacity(plan.task(), plan.period()).plan(null);
+      reserve(plan, node, 0);
     }
   }
 
