@@ -1,6 +1,6 @@
 package io.assay.gateway.state;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +27,7 @@ final class WriteBacklog {
   /** Issues commands as {@link Redis#writes} does. */
   interface Sender {
     <T> CompletionStage<T> send(
-        Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
+        Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
   }
 
   /** Runs a task once, {@link #RETRY_MILLIS} ms from now. */
@@ -43,7 +43,7 @@ final class WriteBacklog {
 
   /** A write and the result its caller holds. */
   private record Pending<T>(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
       CompletableFuture<T> result) {}
 
   WriteBacklog(Sender sender, Later later) {
@@ -52,7 +52,7 @@ final class WriteBacklog {
   }
 
   <T> CompletableFuture<T> write(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
     Pending<T> p = new Pending<>(commands, new CompletableFuture<>());
     boolean behind;
     synchronized (this) {

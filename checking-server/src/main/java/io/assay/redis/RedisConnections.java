@@ -1,0 +1,137 @@
+package io.assay.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.time.Duration;
+
+/**
+ * A Lettuce client for what a {@link RedisAddress} names, one server or a Redis Cluster, and the
+ * connections made from it. Callers see one command type, {@link RedisClusterAsyncCommands}, which
+ * both kinds of connection implement: on a cluster each command goes to the master of its key's
+ * slot, so a command (or script) that names several keys must name keys of one slot (hash tags).
+ *
+ * <p>On a cluster the client follows the topology: a refresh is triggered by a MOVED or ASK
+ * redirection and by repeated reconnection attempts (a master that died), at most once per
+ * {@link #ADAPTIVE_REFRESH_LIMIT}, and runs every {@link #PERIODIC_REFRESH} regardless, so the
+ * promotion of a replica after a failover is found within seconds.
+ *
+ * <p>Thread-safe. {@link #create} and {@link #connect} block (call them at start-up, off any
+ * event loop).
+ */
+public final class RedisConnections implements AutoCloseable {
+
+  /** Shortest time between two topology refreshes triggered by redirections or reconnections. */
+  static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
+
+  /** Topology refresh regardless of triggers: the bound on following a quiet failover. */
+  static final Duration PERIODIC_REFRESH = Duration.ofSeconds(5);
+
+  /**
+   * How the client treats commands.
+   *
+   * @param requestQueueSize commands a connection holds at most before refusing more (Lettuce's
+   *     default is unbounded)
+   * @param commandTimeout a command without a reply by then fails
+   * @param rejectWhileDisconnected refuse commands at once while a connection is down, and fail
+   *     those sent and unanswered when it broke, rather than buffering and sending them again on
+   *     reconnection (at most once instead of at least once: for writes that must not count
+   *     twice)
+   */
+  public record Settings(int requestQueueSize, Duration commandTimeout,
+      boolean rejectWhileDisconnected) {}
+
+  /** One connection and its commands. */
+  public record Connection(StatefulConnection<String, String> state,
+      RedisClusterAsyncCommands<String, String> commands) implements AutoCloseable {
+
+    @Override
+    public void close() {
+      state.close();
+    }
+  }
+
+  private final RedisAddress address;
+  private final AbstractRedisClient client;
+
+  private RedisConnections(RedisAddress address, AbstractRedisClient client) {
+    this.address = address;
+    this.client = client;
+  }
+
+  /** A client for {@code address}; connects nothing yet. */
+  public static RedisConnections create(RedisAddress address, Settings settings) {
+    ClientOptions.DisconnectedBehavior disconnected = settings.rejectWhileDisconnected()
+        ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+        : ClientOptions.DisconnectedBehavior.DEFAULT;
+    TimeoutOptions timeouts = TimeoutOptions.enabled(settings.commandTimeout());
+    if (!address.cluster()) {
+      RedisClient client = RedisClient.create(address.nodes().get(0));
+      client.setOptions(ClientOptions.builder()
+          .requestQueueSize(settings.requestQueueSize())
+          .disconnectedBehavior(disconnected)
+          .timeoutOptions(timeouts)
+          .build());
+      return new RedisConnections(address, client);
+    }
+    RedisClusterClient client = RedisClusterClient.create(address.nodes());
+    client.setOptions(ClusterClientOptions.builder()
+        .requestQueueSize(settings.requestQueueSize())
+        .disconnectedBehavior(disconnected)
+        .timeoutOptions(timeouts)
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enableAllAdaptiveRefreshTriggers()
+            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_LIMIT)
+            .enablePeriodicRefresh(PERIODIC_REFRESH)
+            .build())
+        .build());
+    return new RedisConnections(address, client);
+  }
+
+  /**
+   * A new connection (blocking).
+   *
+   * @throws io.lettuce.core.RedisException when Redis (no seed of a cluster) cannot be reached
+   */
+  public Connection connect() {
+    if (client instanceof RedisClusterClient cluster) {
+      StatefulRedisClusterConnection<String, String> c = cluster.connect();
+      return new Connection(c, c.async());
+    }
+    StatefulRedisConnection<String, String> c = ((RedisClient) client).connect();
+    return new Connection(c, c.async());
+  }
+
+  public RedisAddress address() {
+    return address;
+  }
+
+  /**
+   * Registers {@code listener} for every connection of this client (on a cluster, also the
+   * connections to each node).
+   */
+  public void addListener(RedisConnectionStateListener listener) {
+    client.addListener(listener);
+  }
+
+  /** The client's scheduler, for work that must not wait on a caller's thread. */
+  public EventExecutorGroup executor() {
+    return client.getResources().eventExecutorGroup();
+  }
+
+  /** Closes every connection and the client's threads; waits up to two seconds. */
+  @Override
+  public void close() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}
