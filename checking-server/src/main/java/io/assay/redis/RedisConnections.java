@@ -4,6 +4,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -12,8 +13,18 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import reactor.core.Disposable;
 
 /**
  * A Lettuce client for what a {@link RedisAddress} names, one server or a Redis Cluster, and the
@@ -24,7 +35,10 @@ import java.time.Duration;
  * <p>On a cluster the client follows the topology: a refresh is triggered by a MOVED or ASK
  * redirection and by repeated reconnection attempts (a master that died), at most once per
  * {@link #ADAPTIVE_REFRESH_LIMIT}, and runs every {@link #PERIODIC_REFRESH} regardless, so the
- * promotion of a replica after a failover is found within seconds.
+ * promotion of a replica after a failover is found within seconds. Lettuce opens a connection
+ * to a master on the first command for it, and with {@link Settings#rejectWhileDisconnected}
+ * refuses that command while the connection opens; so each connection opens one to every master
+ * when it is made and again whenever the topology changes.
  *
  * <p>Thread-safe. {@link #create} and {@link #connect} block (call them at start-up, off any
  * event loop).
@@ -36,6 +50,9 @@ public final class RedisConnections implements AutoCloseable {
 
   /** Topology refresh regardless of triggers: the bound on following a quiet failover. */
   static final Duration PERIODIC_REFRESH = Duration.ofSeconds(5);
+
+  /** How long {@link #connect} waits for a cluster's masters. */
+  private static final long CONNECT_SECONDS = 10;
 
   /**
    * How the client treats commands.
@@ -63,10 +80,18 @@ public final class RedisConnections implements AutoCloseable {
 
   private final RedisAddress address;
   private final AbstractRedisClient client;
+  /** A cluster's connections, to open to each new master; empty for one server. */
+  private final List<StatefulRedisClusterConnection<String, String>> clusterConnections =
+      new CopyOnWriteArrayList<>();
+  private final Disposable topologyWatch;
 
   private RedisConnections(RedisAddress address, AbstractRedisClient client) {
     this.address = address;
     this.client = client;
+    this.topologyWatch = !(client instanceof RedisClusterClient) ? null
+        : client.getResources().eventBus().get()
+            .filter(event -> event instanceof ClusterTopologyChangedEvent)
+            .subscribe(event -> clusterConnections.forEach(RedisConnections::openToEveryMaster));
   }
 
   /** A client for {@code address}; connects nothing yet. */
@@ -106,6 +131,18 @@ public final class RedisConnections implements AutoCloseable {
   public Connection connect() {
     if (client instanceof RedisClusterClient cluster) {
       StatefulRedisClusterConnection<String, String> c = cluster.connect();
+      try {
+        CompletableFuture.allOf(openToEveryMaster(c)).get(CONNECT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        c.close();
+        throw new RedisException("interrupted while connecting to the cluster's masters", e);
+      } catch (ExecutionException | TimeoutException e) {
+        c.close();
+        throw new RedisException("cannot connect to every master of the cluster: "
+            + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+      }
+      clusterConnections.add(c);
       return new Connection(c, c.async());
     }
     StatefulRedisConnection<String, String> c = ((RedisClient) client).connect();
@@ -129,9 +166,30 @@ public final class RedisConnections implements AutoCloseable {
     return client.getResources().eventExecutorGroup();
   }
 
+  /**
+   * Opens (or finds open) {@code connection}'s connection to each master the client knows.
+   *
+   * @return one future per master, failing when that master cannot be reached
+   */
+  private static CompletableFuture<?>[] openToEveryMaster(
+      StatefulRedisClusterConnection<String, String> connection) {
+    List<CompletableFuture<?>> opened = new ArrayList<>();
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+          && connection.isOpen()) {
+        opened.add(connection.getConnectionAsync(node.getUri().getHost(),
+            node.getUri().getPort()));
+      }
+    }
+    return opened.toArray(CompletableFuture[]::new);
+  }
+
   /** Closes every connection and the client's threads; waits up to two seconds. */
   @Override
   public void close() {
+    if (topologyWatch != null) {
+      topologyWatch.dispose();
+    }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 }

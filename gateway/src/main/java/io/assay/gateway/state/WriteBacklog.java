@@ -162,11 +162,21 @@ final class WriteBacklog {
     }
   }
 
-  /** Whether Redis refused the write before sending it (so sending it again cannot double it). */
+  /**
+   * Whether the write was not applied, so sending it again cannot double it: refused unsent
+   * (the connection is down), or refused by Redis without running it because it cannot serve
+   * the key now. A Redis Cluster answers {@code CLUSTERDOWN} to every command while a master is
+   * failed and not yet replaced, {@code TRYAGAIN} to a multi-key command while its slot moves;
+   * a server still reading its files answers {@code LOADING}.
+   */
   static boolean refusedUnsent(Throwable error) {
     Throwable t = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     String message = String.valueOf(t.getMessage());
+    if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+      return message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")
+          || message.startsWith("LOADING");
+    }
     return t instanceof io.lettuce.core.RedisException && message.contains("not connected");
   }
 }
