@@ -30,7 +30,8 @@ import java.util.function.Function;
  * both have, and a command or script naming several keys names keys of one slot ({@link Keys}).
  * On a cluster, commands Redis redirects to another master (after a failover, MOVED) are queued
  * again by Lettuce on the batched connection from one of its own threads, where no task end
- * flushes them; a sweep every {@link #CLUSTER_SWEEP_MILLIS} ms sends them.
+ * flushes them, as are commands that waited for their master's connection to open; a sweep
+ * every {@link #CLUSTER_SWEEP_MILLIS} ms sends them.
  */
 public final class Redis implements AutoCloseable {
 
