@@ -121,7 +121,7 @@ public class PlanningBenchmark {
   public int planPeriod() throws Exception {
     CompletableFuture<Integer> done = new CompletableFuture<>();
     context.runOnContext(v -> {
-      windows.assign(windows.openPeriod(0, 0));
+      windows.assign(windows.openPeriod(0, 0).result());
       done.complete(timeline.size());
     });
     return done.get(1, TimeUnit.MINUTES);

@@ -42,8 +42,8 @@ public final class CheckingService implements AutoCloseable {
 
   private final CheckingOptions options;
   private final RedisConnections client;
-  private final RedisConnections.Connection reads;
-  private final RedisConnections.Connection writes;
+  private final RedisConnections.Connection<String, String> reads;
+  private final RedisConnections.Connection<String, String> writes;
   private final ThreadPoolExecutor workers;
   private final TaskCheckers checkers;
   private final QueueReader reader;
@@ -57,8 +57,9 @@ public final class CheckingService implements AutoCloseable {
   private static final int STOPPED = 2;
 
   private CheckingService(CheckingOptions options, TaskKinds kinds, Clock clock,
-      PrometheusRegistry registry, RedisConnections client, RedisConnections.Connection reads,
-      RedisConnections.Connection writes) {
+      PrometheusRegistry registry, RedisConnections client,
+      RedisConnections.Connection<String, String> reads,
+      RedisConnections.Connection<String, String> writes) {
     this.options = options;
     this.client = client;
     this.reads = reads;

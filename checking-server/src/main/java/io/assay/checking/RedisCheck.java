@@ -33,7 +33,7 @@ public final class RedisCheck {
   private static Finding ping(RedisAddress address, String fix) {
     RedisConnections client = RedisConnections.create(address,
         new RedisConnections.Settings(16, TIMEOUT, true));
-    try (RedisConnections.Connection connection = client.connect()) {
+    try (RedisConnections.Connection<String, String> connection = client.connect()) {
       return Finding.ok("answers " + connection.commands().ping().get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

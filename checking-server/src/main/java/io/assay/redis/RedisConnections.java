@@ -15,6 +15,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +71,8 @@ public final class RedisConnections implements AutoCloseable {
       boolean rejectWhileDisconnected) {}
 
   /** One connection and its commands. */
-  public record Connection(StatefulConnection<String, String> state,
-      RedisClusterAsyncCommands<String, String> commands) implements AutoCloseable {
+  public record Connection<K, V>(StatefulConnection<K, V> state,
+      RedisClusterAsyncCommands<K, V> commands) implements AutoCloseable {
 
     @Override
     public void close() {
@@ -81,7 +83,7 @@ public final class RedisConnections implements AutoCloseable {
   private final RedisAddress address;
   private final AbstractRedisClient client;
   /** A cluster's connections, to open to each new master; empty for one server. */
-  private final List<StatefulRedisClusterConnection<String, String>> clusterConnections =
+  private final List<StatefulRedisClusterConnection<?, ?>> clusterConnections =
       new CopyOnWriteArrayList<>();
   private final Disposable topologyWatch;
 
@@ -124,13 +126,22 @@ public final class RedisConnections implements AutoCloseable {
   }
 
   /**
-   * A new connection (blocking).
+   * A new connection of strings (blocking).
    *
    * @throws io.lettuce.core.RedisException when Redis (no seed of a cluster) cannot be reached
    */
-  public Connection connect() {
+  public Connection<String, String> connect() {
+    return connect(StringCodec.UTF8);
+  }
+
+  /**
+   * A new connection whose keys and values {@code codec} reads and writes (blocking).
+   *
+   * @throws io.lettuce.core.RedisException when Redis (no seed of a cluster) cannot be reached
+   */
+  public <K, V> Connection<K, V> connect(RedisCodec<K, V> codec) {
     if (client instanceof RedisClusterClient cluster) {
-      StatefulRedisClusterConnection<String, String> c = cluster.connect();
+      StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
       try {
         CompletableFuture.allOf(openToEveryMaster(c)).get(CONNECT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -143,10 +154,10 @@ public final class RedisConnections implements AutoCloseable {
             + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
       }
       clusterConnections.add(c);
-      return new Connection(c, c.async());
+      return new Connection<>(c, c.async());
     }
-    StatefulRedisConnection<String, String> c = ((RedisClient) client).connect();
-    return new Connection(c, c.async());
+    StatefulRedisConnection<K, V> c = ((RedisClient) client).connect(codec);
+    return new Connection<>(c, c.async());
   }
 
   public RedisAddress address() {
@@ -172,7 +183,7 @@ public final class RedisConnections implements AutoCloseable {
    * @return one future per master, failing when that master cannot be reached
    */
   private static CompletableFuture<?>[] openToEveryMaster(
-      StatefulRedisClusterConnection<String, String> connection) {
+      StatefulRedisClusterConnection<?, ?> connection) {
     List<CompletableFuture<?>> opened = new ArrayList<>();
     for (RedisClusterNode node : connection.getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)

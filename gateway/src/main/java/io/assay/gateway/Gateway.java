@@ -26,7 +26,10 @@ import io.assay.gateway.synthetic.SyntheticSource;
 import io.assay.gateway.synthetic.TestWindows;
 import io.assay.gateway.weights.TaskWeights;
 import io.assay.gateway.weights.TaskWeightsFile;
+import io.assay.gateway.weights.WeightsFence;
 import io.assay.gateway.weights.WeightsService;
+import io.assay.gateway.leader.LeaderLease;
+import io.assay.gateway.synthetic.PlanBook;
 import io.assay.checking.CheckQueueGauges;
 import io.assay.checking.CheckingService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,6 +41,7 @@ import io.assay.gateway.files.PublishedFiles;
 import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
 import io.assay.gateway.miner.MinerClient;
+import io.assay.gateway.routing.CapacityLedger;
 import io.assay.gateway.routing.CapacityPoller;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.MinerDirectory;
@@ -86,6 +90,15 @@ public final class Gateway implements AutoCloseable {
   /** Connections to one miner, at most: above any concurrency a real miner declares. */
   static final int MAX_CONNECTIONS_PER_MINER = 4096;
 
+  /**
+   * The leader lease's length: a leader that dies is replaced within {@code 4/3} of it (8 s), a
+   * leader that cannot reach Redis stops acting as one after half of it.
+   */
+  static final Duration LEASE = Duration.ofSeconds(6);
+
+  /** The file in the data directory naming the last process's lease id. */
+  private static final String HOLDER_FILE = "leader-holder";
+
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
@@ -106,6 +119,7 @@ public final class Gateway implements AutoCloseable {
   private final ReceiptAudit receiptAudit;
   private final WeightsService weights;
   private final java.util.concurrent.ExecutorService scoring;
+  private final LeaderLease lease;
   private final CheckingService checking;
   private final Clock clock;
   private final int port;
@@ -141,6 +155,9 @@ public final class Gateway implements AutoCloseable {
           new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
           new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_MINER)
               .setMaxWaitQueueSize(MAX_CONNECTIONS_PER_MINER));
+      String holder = leaseHolder(identity);
+      this.lease = new LeaderLease(redis, vertx, holder, predecessor(cfg.dataDir()), LEASE);
+      recordHolder(cfg.dataDir(), holder);
       this.directory = new MinerDirectory();
       SessionInitiator initiator = new SessionInitiator(identity, clock);
       for (MinerEntry entry : allMiners(b)) {
@@ -187,7 +204,7 @@ public final class Gateway implements AutoCloseable {
               io.assay.gateway.scoring.Retention.withMargin(config.events().margin()),
               config.events().trim()
                   ? new io.assay.gateway.audit.EventArchive(config.archiveDir()) : null,
-              scoring, metrics::scoringEvent));
+              scoring, metrics::scoringEvent, new WeightsFence(redis, lease::token)));
       MinerGauges.register(metrics.registry(), directory,
           () -> Math.floorDiv(clock.millis(), periodMillis), weights::latest);
       CheckQueueGauges queue = CheckQueueGauges.register(metrics.registry(), redis.commands());
@@ -205,6 +222,10 @@ public final class Gateway implements AutoCloseable {
       io.vertx.core.Context schedule = vertx.getOrCreateContext();
       this.timeline = new Timeline(schedule, clock, Math.max(5, Math.min(50, periodMillis / 400)));
       OrganicSamples organic = new OrganicSamples();
+      long keepPlans = 3 * periodMillis + params.declarationGrace().toMillis();
+      // Every gateway leases the capacity it routes from one ledger, so however many share the
+      // store, no miner is asked for more than it declared, in volume or at once.
+      CapacityLedger ledger = new CapacityLedger(redis, keepPlans, lease::share);
       TestWindows windows = null;
       if (config.synthetic().enabled()) {
         // Secure: a miner that could predict the draws would know its tests beforehand.
@@ -218,7 +239,8 @@ public final class Gateway implements AutoCloseable {
             timeline, sender, e -> events.append(e).onFailure(x -> log.warn(
                 "scoring event lost: {}", x.getMessage())),
             config.scoring().testFractions(), secure, periodMillis,
-            params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures());
+            params.declarationGrace().toMillis(), config.synthetic().maxConsecutiveFailures(),
+            new TestWindows.Sharing(new PlanBook(redis, keepPlans), lease::isLeader, ledger));
       }
       TestWindows planned = windows;
       Map<String, Long> maxCapacity = new LinkedHashMap<>();
@@ -229,28 +251,51 @@ public final class Gateway implements AutoCloseable {
             if (planned != null) {
               planned.bound(node, task, cap);
             }
-          });
+          }, ledger);
       CapacityPoller polls = poller;
       // Windows first: each declaration that binds in the grace window is then held for its
       // task's window (planned.bound above).
+      // Work done once per validator, by the gateway that leads (DESIGN.md, "State"): the test
+      // plans, the receipt-root checks, the verdict sweeps and the weight computations.
+      AtomicBoolean periodsOpened = new AtomicBoolean();
       PeriodClock periods = new PeriodClock(timeline, periodMillis, (period, graceFrom) -> {
-        if (planned != null) {
-          planned.openPeriod(period, graceFrom);
+        if (planned != null && lease.isLeader()) {
+          planned.openPeriod(period, graceFrom).onFailure(e -> log.warn(
+              "period {}: test windows not planned: {}", period, e.getMessage()));
+        } else if (planned != null) {
+          timeline.at(graceFrom + params.declarationGrace().toMillis(),
+              () -> planned.follow(period));
         }
         // The previous period's answers have had receiptCheckDelay to finish by then.
-        timeline.at(period * periodMillis + receiptCheckDelay, () -> receiptAudit
-            .check(period - 1).onFailure(e -> log.warn("receipt roots of period {} not checked:"
-                + " {}", period - 1, e.getMessage())));
+        timeline.at(period * periodMillis + receiptCheckDelay, () -> {
+          if (lease.isLeader()) {
+            receiptAudit.check(period - 1).onFailure(e -> log.warn("receipt roots of period {}"
+                + " not checked: {}", period - 1, e.getMessage()));
+          }
+        });
+        periodsOpened.set(true);
         return polls.openPeriod(period, graceFrom);
       }, polls::healthCheck, config.routing().capacityRefresh().toMillis());
+      // A gateway that comes to lead mid-period carries on with the period's plans.
+      lease.onGained(token -> {
+        if (planned != null && periodsOpened.get()) {
+          long period = Math.floorDiv(timeline.now(), periodMillis);
+          planned.resume(period).onFailure(e -> log.warn("period {}: test windows not resumed:"
+              + " {}", period, e.getMessage()));
+        }
+      });
       VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),
           config.checking().options().verdictTimeout());
       long sweep = Math.max(1000, Math.min(30_000,
           config.checking().options().verdictTimeout().toMillis() / 10));
-      vertx.setPeriodic(sweep, sweep, id -> timeouts.sweep(clock.millis()).exceptionally(e -> {
-        log.debug("verdict timeouts not swept: {}", e.getMessage());
-        return 0;
-      }));
+      vertx.setPeriodic(sweep, sweep, id -> {
+        if (lease.isLeader()) {
+          timeouts.sweep(clock.millis()).exceptionally(e -> {
+            log.debug("verdict timeouts not swept: {}", e.getMessage());
+            return 0;
+          });
+        }
+      });
       if (privateRedis != null) {
         new StoreCompaction(redis).schedule(vertx);
       }
@@ -261,19 +306,32 @@ public final class Gateway implements AutoCloseable {
           new AdminRoutes(directory, weights, taskWeights, keys, receiptAudit,
               config.scoring().chain().netuid() == null ? null
                   : report -> WeightsExport.of(report, config.scoring().chain().netuid(),
-                      config.scoring().chain().versionKey(), identity), traffic)::mount,
-          new PublishedFiles(config.files().ttl(), config.files().maxBytes(), this::publicUrl),
+                      config.scoring().chain().versionKey(), identity), traffic, lease)::mount,
+          new PublishedFiles(redis, config.files().ttl(), config.files().maxBytes(),
+              this::publicUrl),
           () -> ready.get() && redis.isOpen(), clock.millis() / 1000,
           Dashboard.load()::mount, traffic);
 
       await(runOnContext(() -> {
         io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();
-        schedule.runOnContext(v -> periods.start().onComplete(first));
+        schedule.runOnContext(v -> lease.start().compose(led -> periods.start())
+            .onComplete(first));
         return first.future();
       }), "first capacity poll");
       long cadence = config.scoring().cadence().toMillis();
-      vertx.setPeriodic(cadence, cadence, id -> weights.compute()
-          .onFailure(e -> log.debug("weights not computed: {}", e.getMessage())));
+      vertx.setPeriodic(cadence, cadence, id -> {
+        if (lease.isLeader()) {
+          weights.compute().onFailure(e -> log.debug("weights not computed: {}", e.getMessage()));
+        }
+      });
+      // The other gateways route by the leader's computations.
+      long follow = Math.min(cadence, 5_000);
+      vertx.setPeriodic(follow, follow, id -> {
+        if (!lease.isLeader()) {
+          weights.loadLatest().onFailure(e -> log.debug("weights not loaded: {}",
+              e.getMessage()));
+        }
+      });
       if (b.configFile != null) {
         new TaskWeightsFile(vertx, b.configFile, taskWeights).watch(Duration.ofSeconds(2));
       }
@@ -433,6 +491,9 @@ public final class Gateway implements AutoCloseable {
         log.warn("stopping the API server: {}", e.getMessage());
       }
     }
+    if (lease != null) {
+      lease.close();
+    }
     if (timeline != null) {
       timeline.close();
     }
@@ -551,6 +612,41 @@ public final class Gateway implements AutoCloseable {
       throw new IllegalStateException("gateway: timed out trying to " + what, e);
     } catch (Exception e) {
       throw new IllegalStateException("gateway: could not " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * This process's id in the leader lease: the validator's hotkey (every gateway of a validator
+   * shares it) and a random part.
+   */
+  private static String leaseHolder(Identity identity) {
+    byte[] random = new byte[6];
+    new java.security.SecureRandom().nextBytes(random);
+    return identity.hotkey().value().substring(0, 8) + "-"
+        + java.util.HexFormat.of().formatHex(random);
+  }
+
+  /**
+   * The lease id of the last gateway process on {@code dataDir}, if any, for {@link LeaderLease};
+   * the file is then pointed at this process's id by {@link #recordHolder}.
+   */
+  private static String predecessor(java.nio.file.Path dataDir) {
+    try {
+      java.nio.file.Path file = dataDir.resolve(HOLDER_FILE);
+      return java.nio.file.Files.exists(file)
+          ? java.nio.file.Files.readString(file).strip() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void recordHolder(java.nio.file.Path dataDir, String holder) {
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+      java.nio.file.Files.writeString(dataDir.resolve(HOLDER_FILE), holder + "\n");
+    } catch (IOException e) {
+      log.warn("cannot write {} in {}: a restart will wait for this process's leader lease to"
+          + " expire: {}", HOLDER_FILE, dataDir, e.getMessage());
     }
   }
 

@@ -41,14 +41,15 @@ class KeyBudgetIntegrationTest {
       String admin = test.gateway.call(
           () -> test.gateway.keys().create("ops", ApiKey.Role.ADMIN, 0), "admin key");
       JsonNode created = admin(test, admin, "POST", "/admin/keys",
-          "{\"name\":\"metered\",\"credit\":0.002}");
+          "{\"name\":\"metered\",\"credit\":0.02}");
       String key = created.path("key").asText();
       String prefix = key.substring(0, 13);
-      assertThat(created.path("credit").asDouble()).isEqualTo(0.002);
+      assertThat(created.path("credit").asDouble()).isEqualTo(0.02);
 
       assertThat(test.chat(key, "hi", 64, false).statusCode()).isEqualTo(200);
       assertThat(test.chat(key, "hi", 64, true).statusCode()).as("a stream").isEqualTo(200);
-      // A request is about a hundred units, so 0.002 credits (20 units) are soon used up.
+      // A request is at most 64 units, so 0.02 credits (200 units) pay for both and are soon
+      // used up; requests are admitted while the balance is above 0.
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         HttpResponse<String> refused = test.chat(key, "hi", 64, false);
         assertThat(refused.statusCode()).isEqualTo(429);
@@ -56,7 +57,7 @@ class KeyBudgetIntegrationTest {
             .isEqualTo("insufficient_quota");
       });
       JsonNode shown = admin(test, admin, "GET", "/admin/keys/" + prefix, null);
-      assertThat(shown.path("credit").asDouble()).isLessThan(0);
+      assertThat(shown.path("credit").asDouble()).isLessThanOrEqualTo(0);
       JsonNode today = shown.path("usage_by_day")
           .path(LocalDate.now(ZoneOffset.UTC).toString()).path("llm/reference-lm");
       assertThat(today.path("requests").asInt()).as(shown.toString()).isGreaterThanOrEqualTo(2);

@@ -90,18 +90,30 @@ final class LlmTestGateway implements AutoCloseable {
     List<MinerEntry> entries = new ArrayList<>();
     for (Map.Entry<String, Backend> m : new LinkedHashMap<>(backends.apply(reference))
         .entrySet()) {
-      Miner miner = Miner.builder().name(m.getKey()).identity(Identity.generate())
-          .acceptValidators(validator.hotkey()::equals)
-          .periodLength(config.period())
-          .offer(new TaskOffer(KIND, spec, m.getValue(), spec.maxCapacity(), concurrency))
-          .build();
-      miner.start().toCompletableFuture().join();
+      Miner miner = startMiner(m.getKey(), m.getValue(), spec, concurrency, validator.hotkey(),
+          config.period(), java.time.Clock.systemUTC());
       miners.add(miner);
       entries.add(new MinerEntry(m.getKey(), address.apply(miner), miner.hotkey().value()));
     }
     Gateway gateway = Gateway.builder(config).miners(entries).start();
     String key = gateway.call(() -> gateway.keys().create("test", ApiKey.Role.USER, 0), "key");
     return new LlmTestGateway(gateway, miners, key, config, workers);
+  }
+
+  /**
+   * Starts a miner named {@code name} offering {@code spec} through {@code backend} to the
+   * validator {@code validator} only, with scoring periods of {@code period} on {@code clock}.
+   */
+  static Miner startMiner(String name, Backend backend, TaskSpec spec, int concurrency,
+      io.assay.protocol.Hotkey validator, Duration period, java.time.Clock clock) {
+    Miner miner = Miner.builder().name(name).identity(Identity.generate())
+        .acceptValidators(validator::equals)
+        .periodLength(period)
+        .clock(clock)
+        .offer(new TaskOffer(KIND, spec, backend, spec.maxCapacity(), concurrency))
+        .build();
+    miner.start().toCompletableFuture().join();
+    return miner;
   }
 
   /** HTTP/1.1, as OpenAI clients speak to a plain-text server. */
@@ -114,6 +126,12 @@ final class LlmTestGateway implements AutoCloseable {
    */
   java.net.http.HttpResponse<String> chat(String key, String content, int maxTokens,
       boolean stream, String... headers) throws Exception {
+    return chat(gateway, key, content, maxTokens, stream, headers);
+  }
+
+  /** As above, through {@code gateway}. */
+  static java.net.http.HttpResponse<String> chat(Gateway gateway, String key, String content,
+      int maxTokens, boolean stream, String... headers) throws Exception {
     java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
             java.net.URI.create(gateway.baseUrl() + "/chat/completions"))
         .header("Authorization", "Bearer " + key)

@@ -43,14 +43,17 @@ public final class AdminRoutes {
   private final ReceiptAudit receipts;
   private final java.util.function.Function<WeightReport, WeightsExport> export;
   private final TrafficSeries traffic;
+  private final io.assay.gateway.leader.LeaderLease lease;
 
   /**
    * @param export signs a computation for the chain; null when {@code weights.netuid} is unset
    * @param traffic this gateway's user traffic by minute
+   * @param lease which of the gateways sharing the store leads
    */
   public AdminRoutes(MinerDirectory directory, WeightsService weights, TaskWeights taskWeights,
       ApiKeys keys, ReceiptAudit receipts,
-      java.util.function.Function<WeightReport, WeightsExport> export, TrafficSeries traffic) {
+      java.util.function.Function<WeightReport, WeightsExport> export, TrafficSeries traffic,
+      io.assay.gateway.leader.LeaderLease lease) {
     this.directory = directory;
     this.weights = weights;
     this.taskWeights = taskWeights;
@@ -58,6 +61,7 @@ public final class AdminRoutes {
     this.receipts = receipts;
     this.export = export;
     this.traffic = traffic;
+    this.lease = lease;
   }
 
   /** Adds the routes to {@code router}; authentication and body parsing come before. */
@@ -75,6 +79,33 @@ public final class AdminRoutes {
     router.get("/admin/traffic").handler(this::traffic);
     new KeyRoutes(keys).mount(router);
     router.get("/admin/receipt-roots").handler(this::receiptRoots);
+    router.get("/admin/leader").handler(this::leader);
+  }
+
+  /**
+   * Which gateway leads (plans the test windows, computes the weights) and whether this one
+   * does: {@code leader} is null while no gateway holds the lease.
+   */
+  private void leader(RoutingContext ctx) {
+    lease.current().onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiError.internal().send(ctx.response());
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      String current = ar.result();
+      if (current == null) {
+        body.putNull("leader");
+      } else {
+        int space = current.indexOf(' ');
+        ObjectNode leader = body.putObject("leader");
+        leader.put("holder", current.substring(space + 1));
+        leader.put("fencing_token", Long.parseLong(current.substring(0, space)));
+      }
+      body.put("this_gateway", lease.holder());
+      body.put("leads", lease.isLeader());
+      send(ctx, 200, body);
+    });
   }
 
   /**
@@ -261,6 +292,12 @@ public final class AdminRoutes {
 
   private void compute(RoutingContext ctx) {
     weights.compute().onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof io.assay.gateway.leader.NotLeaderException e) {
+        new OpenAiError(409, "Weights are not recorded here: " + e.getMessage()
+            + ". Ask the gateway that leads (GET /admin/leader names it).",
+            "invalid_request_error", null, "not_leader", 0).send(ctx.response());
+        return;
+      }
       if (ar.failed()) {
         new OpenAiError(409, "Weights cannot be computed yet: " + ar.cause().getMessage(),
             "invalid_request_error", null, "not_ready", 0).send(ctx.response());

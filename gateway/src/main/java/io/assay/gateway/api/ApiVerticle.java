@@ -194,15 +194,8 @@ public final class ApiVerticle extends VerticleBase {
             .handler(new LocalRouteHandler(route));
       }
     }
-    // Published files need no key: their unguessable id is the credential, as with OpenAI's
-    // image URLs, so a browser or an <img> tag can fetch them.
-    router.get(PublishedFiles.PATH + ":id").handler(ctx -> c.files().get(ctx.pathParam("id"))
-        .ifPresentOrElse(
-            f -> ctx.response().putHeader("Content-Type", f.mediaType())
-                .putHeader("Cache-Control", "private, max-age=3600")
-                .end(Buffer.buffer(f.content())),
-            () -> OpenAiError.notFound("This file does not exist or has expired.")
-                .send(ctx.response())));
+    // Published files need no key (see FileEndpoint).
+    router.get(PublishedFiles.PATH + ":id").handler(new FileEndpoint(c.files())::handle);
 
     router.errorHandler(404, ctx -> OpenAiError.notFound("Unknown request URL: "
         + ctx.request().method() + " " + ctx.request().path() + ".").send(ctx.response()));

@@ -9,14 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks {@code Authorization: Bearer <key>} and the key's request rate, then passes the request
- * on with the {@link ApiKey} in the context under {@link #KEY}.
+ * Checks {@code Authorization: Bearer <key>}, the key's requests in flight here and its limits and
+ * balance across gateways ({@link RateLimiter}), then passes the request on with the {@link
+ * ApiKey} in the context under {@link #KEY}. A key that needs Redis to be admitted gets 503 with
+ * {@code Retry-After} while Redis is away; a key with no limit is served from its cached record.
  */
 final class Authenticator implements Handler<RoutingContext> {
 
   static final String KEY = ApiVerticle.API_KEY;
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
-  /** Key look-ups fail together while Redis is away: one log line a minute, not one a request. */
+  /**
+   * Key look-ups and admissions fail together while Redis is away: one log line a minute, not one
+   * a request.
+   */
   private static final io.assay.gateway.state.OutageLog OUTAGE =
       new io.assay.gateway.state.OutageLog(java.time.Duration.ofMinutes(1));
 
@@ -71,12 +76,6 @@ final class Authenticator implements Handler<RoutingContext> {
             + " key.").send(ctx.response());
         return;
       }
-      long retryAfter = limiter.admit(key);
-      if (retryAfter > 0) {
-        OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
-            + key.requestsPerMinute() + " requests per minute.", retryAfter).send(ctx.response());
-        return;
-      }
       if (concurrency != null) {
         Runnable slot = concurrency.tryTake(key.hash());
         if (slot == null) {
@@ -87,19 +86,30 @@ final class Authenticator implements Handler<RoutingContext> {
         // Called when the response ends or the connection closes, whichever comes first.
         ctx.addEndHandler(v -> slot.run());
       }
-      if (key.creditMicros() != null && key.creditMicros() <= 0) {
-        OpenAiError.insufficientQuota().send(ctx.response());
-        return;
-      }
-      long unitsWait = limiter.admitUnits(key);
-      if (unitsWait > 0) {
-        OpenAiError.rateLimited("Rate limit reached for key " + key.name() + ": "
-            + key.unitsPerMinute() + " units (tokens, for text) per minute.", unitsWait)
-            .send(ctx.response());
-        return;
-      }
-      ctx.put(KEY, key);
-      ctx.next();
+      limiter.admit(key).onComplete(admission -> {
+        if (admission.failed()) {
+          OUTAGE.failed(log, "admission of a limited key", admission.cause());
+          OpenAiError.serviceUnavailable("Rate limits and balances are temporarily unavailable;"
+              + " try again shortly.", 2).send(ctx.response());
+        } else if (!admission.result().admitted()) {
+          refused(key, admission.result()).send(ctx.response());
+        } else {
+          ctx.put(KEY, key);
+          ctx.next();
+        }
+      });
     });
+  }
+
+  private static OpenAiError refused(ApiKey key, RateLimiter.Admission admission) {
+    return switch (admission.refused()) {
+      case REQUESTS_PER_MINUTE -> OpenAiError.rateLimited("Rate limit reached for key "
+          + key.name() + ": " + key.requestsPerMinute() + " requests per minute.",
+          admission.retryAfterSeconds());
+      case UNITS_PER_MINUTE -> OpenAiError.rateLimited("Rate limit reached for key "
+          + key.name() + ": " + key.unitsPerMinute() + " units (tokens, for text) per minute.",
+          admission.retryAfterSeconds());
+      case CREDIT -> OpenAiError.insufficientQuota();
+    };
   }
 }

@@ -13,12 +13,15 @@ import io.assay.task.Task;
 import io.assay.task.TaskKind;
 import io.assay.task.TaskAnswer;
 import io.assay.task.TaskRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,14 +148,17 @@ final class TaskEndpoint {
       long done = served.stream().mapToLong(Dispatcher.Served::units).sum();
       List<String> miners = served.stream().map(s -> s.miner().name()).toList();
       Delivery delivery = new Delivery(files, miners, (System.nanoTime() - started) / 1_000_000);
-      Callable<Rendered> render = () -> {
+      Callable<CompletionStage<Rendered>> render = () -> {
         TaskAnswer answer = task.merge(asked,
             served.stream().map(Dispatcher.Served::answer).toList());
-        return new Rendered(task.publicResponseBody(asked, answer, delivery),
-            task.usage(asked, answer));
+        Map<String, Long> counts = task.usage(asked, answer);
+        return task.publicResponse(asked, answer, delivery)
+            .thenApply(body -> new Rendered(body, counts));
       };
-      // Answers heavy enough to be read on a worker (pictures) are rendered there too.
-      Future<Rendered> rendered = task.readsAnswersOnWorker()
+      // Answers heavy enough to be read on a worker (pictures) are rendered there too; files
+      // they publish are stored before the body, which lists their URLs, is sent.
+      Context context = ctx.vertx().getOrCreateContext();
+      Future<CompletionStage<Rendered>> rendering = task.readsAnswersOnWorker()
           ? ctx.vertx().executeBlocking(render, false)
           : Future.future(p -> {
             try {
@@ -161,10 +167,20 @@ final class TaskEndpoint {
               p.fail(e);
             }
           });
-      rendered.onComplete(r -> {
+      rendering.compose(stage -> Future.fromCompletionStage(stage, context)).onComplete(r -> {
         if (r.failed()) {
+          Throwable cause = r.cause() instanceof CompletionException e && e.getCause() != null
+              ? e.getCause() : r.cause();
+          if (cause instanceof io.assay.gateway.state.StateException) {
+            // The answer is lost to this user: no URL may name a file that was not stored.
+            OUTAGE.failed(log, kind.name() + " " + request.model() + " publishing files", cause);
+            OpenAiError.serviceUnavailable("The gateway's store is temporarily unavailable, so"
+                + " this answer's files could not be handed out by URL; try again shortly.", 2)
+                .send(ctx.response());
+            return;
+          }
           log.error("{} {}: rendering the answer to request {} failed", kind.name(),
-              request.model(), ApiVerticle.requestId(ctx), r.cause());
+              request.model(), ApiVerticle.requestId(ctx), cause);
           OpenAiError.internal().send(ctx.response());
           return;
         }

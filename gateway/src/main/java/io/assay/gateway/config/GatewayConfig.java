@@ -186,7 +186,8 @@ public record GatewayConfig(
    * @param publicUrl the gateway's address as users reach it (scheme, host, port, no path), for
    *     URLs it hands out; null to use {@code http://host:port}
    * @param ttl how long a published file stays available
-   * @param maxBytes the most bytes kept at once; the oldest files go first beyond it
+   * @param maxBytes the most bytes kept at once in Redis, by all gateways sharing it together;
+   *     the oldest files go first beyond it
    */
   public record FilesConfig(String publicUrl, Duration ttl, long maxBytes) {}
 
@@ -237,9 +238,13 @@ public record GatewayConfig(
         Tls.read(gateway, baseDir),
         gateway.integer("max_requests_in_flight_per_key", 1024, 1, 1_000_000),
         headerTimeout);
+    Duration filesTtl = gateway.duration("files_ttl", Duration.ofHours(1));
+    if (filesTtl.toSeconds() < 1) {
+      throw new ConfigException("config key 'gateway.files_ttl': must be at least 1s (a URL"
+          + " handed out must work long enough to be fetched), was " + filesTtl);
+    }
     FilesConfig files = new FilesConfig(
-        publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""),
-        gateway.duration("files_ttl", Duration.ofHours(1)),
+        publicUrl.isBlank() ? null : publicUrl.replaceAll("/$", ""), filesTtl,
         gateway.longValue("files_max_bytes", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
 
     ConfigNode redis = root.section("redis");

@@ -1,29 +1,40 @@
 package io.assay.gateway.files;
 
+import io.assay.gateway.state.Keys;
+import io.assay.gateway.state.Redis;
 import io.assay.task.FilePublisher;
+import io.lettuce.core.KeyValue;
+import io.vertx.core.Future;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Files the gateway hands out by URL (images asked for with {@code response_format: "url"}),
- * kept in memory for a limited time under an unguessable id, as OpenAI's own image URLs are.
+ * kept in Redis for a limited time under an unguessable id, as OpenAI's own image URLs are, so
+ * that every gateway sharing the Redis serves every URL any of them handed out.
  *
  * <p>The id is 128 random bits, so holding a URL is the only way to fetch its file and no
- * credential is needed. Files expire {@code ttl} after they were published; when more than
- * {@code maxBytes} are kept, the oldest go first. Every file lives equally long and is fetched
- * once or twice, so first in, first out is the right order (a frequency-based cache could drop a
- * file the moment it is published). Memory, not Redis, holds them: a URL lives minutes to an
- * hour, so surviving a restart is not worth a round of multi-megabyte writes per image.
+ * credential is needed. A file expires {@code ttl} after it was published (Redis expires it); when
+ * the files of all gateways together hold more than {@code maxBytes}, the oldest go first. Every
+ * file lives equally long and is fetched once or twice, so first in, first out is the right order
+ * (a frequency-based cache could drop a file the moment it is published).
  *
- * <p>Thread-safe; each call holds one lock for a few map operations.
+ * <p>The budget is kept by one script ({@link FileScript}) that stores a file, numbers it in an
+ * index of every published file and adds its size to a counter, then drops the oldest while they
+ * are over budget or already expired: the counter is changed only with the index, in one atomic
+ * step, so it is always the sum of the indexed sizes; a file that expired by its TTL leaves the
+ * index (and the counter) when the script next finds it missing at the front. Redis Cluster: see
+ * {@link Keys#file}.
+ *
+ * <p>Thread-safe; nothing here blocks.
  */
 public final class PublishedFiles implements FilePublisher {
 
@@ -31,77 +42,80 @@ public final class PublishedFiles implements FilePublisher {
   public static final String PATH = "/files/";
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** 22 base64url characters (128 bits), then the extension of the media type, if any. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}(\\.[a-z]{1,5})?");
+  private static final byte[] TYPE = bytes("type");
+  private static final byte[] CONTENT = bytes("content");
 
-  private final long ttlNanos;
+  private final Redis redis;
+  private final long ttlMillis;
   private final long maxBytes;
   private final Supplier<String> baseUrl;
-  private final LongSupplier nanoTime;
-  /** In publication order, so the first entries are the oldest. */
-  private final LinkedHashMap<String, Stored> files = new LinkedHashMap<>();
-  private long bytes;
 
-  /** A file and its media type. */
-  public record File(byte[] content, String mediaType) {}
-
-  private record Stored(File file, long publishedNanos) {}
+  /** A file, its media type and how much longer it is served. */
+  public record File(byte[] content, String mediaType, Duration remaining) {}
 
   /**
+   * @param ttl how long a file is served after it was published, at least a millisecond
+   * @param maxBytes the most bytes all gateways sharing {@code redis} keep at once
    * @param baseUrl the gateway's public address, e.g. {@code https://api.example.com}; asked at
    *     each publish, since the port may be known only once the server listens
    */
-  public PublishedFiles(Duration ttl, long maxBytes, Supplier<String> baseUrl) {
-    this(ttl, maxBytes, baseUrl, System::nanoTime);
-  }
-
-  /** As above, on {@code nanoTime}'s clock (tests move it by hand). */
-  PublishedFiles(Duration ttl, long maxBytes, Supplier<String> baseUrl, LongSupplier nanoTime) {
-    this.ttlNanos = ttl.toNanos();
+  public PublishedFiles(Redis redis, Duration ttl, long maxBytes, Supplier<String> baseUrl) {
+    if (ttl.toMillis() < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("files need a TTL of at least 1ms and a budget of at"
+          + " least 1 byte, not " + ttl + " and " + maxBytes);
+    }
+    this.redis = redis;
+    this.ttlMillis = ttl.toMillis();
     this.maxBytes = maxBytes;
     this.baseUrl = baseUrl;
-    this.nanoTime = nanoTime;
-  }
-
-  @Override
-  public URI publish(byte[] content, String mediaType) {
-    byte[] bits = new byte[16];
-    RANDOM.nextBytes(bits);
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits)
-        + extension(mediaType);
-    synchronized (files) {
-      long now = nanoTime.getAsLong();
-      files.put(id, new Stored(new File(content, mediaType), now));
-      bytes += content.length;
-      dropExpiredAndExcess(now);
-    }
-    return URI.create(baseUrl.get() + PATH + id);
-  }
-
-  /** The file published under {@code id}, unless it is unknown, expired or was pushed out. */
-  public Optional<File> get(String id) {
-    synchronized (files) {
-      dropExpiredAndExcess(nanoTime.getAsLong());
-      Stored stored = files.get(id);
-      return stored == null ? Optional.empty() : Optional.of(stored.file());
-    }
   }
 
   /**
-   * Drops the oldest files while they are expired or the total is over budget; the newest stays
-   * until it expires even when it alone is over budget, so a URL just handed out always works.
+   * Stores {@code content} and completes with its URL once any gateway sharing the Redis serves
+   * it; fails with a {@link io.assay.gateway.state.StateException} when Redis is away. Completes
+   * on the caller's Vert.x context when there is one.
    */
-  private void dropExpiredAndExcess(long now) {
-    Iterator<Map.Entry<String, Stored>> oldest = files.entrySet().iterator();
-    int left = files.size();
-    while (oldest.hasNext()) {
-      Stored s = oldest.next().getValue();
-      boolean expired = now - s.publishedNanos() >= ttlNanos;
-      if (!expired && (bytes <= maxBytes || left == 1)) {
-        return;
-      }
-      left--;
-      oldest.remove();
-      bytes -= s.file().content().length;
+  @Override
+  public CompletionStage<URI> publish(byte[] content, String mediaType) {
+    String id = newId(mediaType);
+    return Redis.on(FileScript.publish(redis.binary(), id, content, mediaType, ttlMillis,
+            maxBytes))
+        .map(bytesKept -> URI.create(baseUrl.get() + PATH + id))
+        .toCompletionStage();
+  }
+
+  /**
+   * The file published under {@code id}, empty when it is unknown, expired or was pushed out;
+   * fails with a {@link io.assay.gateway.state.StateException} when Redis is away. Completes on
+   * the caller's context.
+   */
+  public Future<Optional<File>> get(String id) {
+    if (!ID.matcher(id).matches()) {
+      return Future.succeededFuture(Optional.empty());
     }
+    byte[] key = bytes(Keys.file(id));
+    // Both leave at once on the one connection: one round trip.
+    Future<List<KeyValue<byte[], byte[]>>> fields = Redis.on(
+        redis.binary().hmget(key, TYPE, CONTENT));
+    Future<Long> ttl = Redis.on(redis.binary().pttl(key));
+    return Future.all(fields, ttl).map(both -> {
+      byte[] type = fields.result().get(0).getValueOrElse(null);
+      byte[] content = fields.result().get(1).getValueOrElse(null);
+      if (type == null || content == null) {
+        return Optional.empty();
+      }
+      // Expired between the two commands (-2): it was there, serve it as the last time.
+      Duration remaining = Duration.ofMillis(Math.max(0, ttl.result()));
+      return Optional.of(new File(content, new String(type, StandardCharsets.UTF_8), remaining));
+    });
+  }
+
+  private static String newId(String mediaType) {
+    byte[] bits = new byte[16];
+    RANDOM.nextBytes(bits);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bits) + extension(mediaType);
   }
 
   private static String extension(String mediaType) {
@@ -111,5 +125,9 @@ public final class PublishedFiles implements FilePublisher {
       case "image/webp" -> ".webp";
       default -> "";
     };
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -46,6 +46,7 @@ public final class CapacityPoller {
   private final long graceMillis;
   private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
   private final BindingListener listener;
+  private final CapacityLedger ledger;
 
   /** Told of every binding as it is made, on the poller's context. */
   @FunctionalInterface
@@ -58,10 +59,13 @@ public final class CapacityPoller {
    *     ({@code tasks[].max_capacity}); a declaration above it binds at it
    * @param listener told of each binding (the test windows hold the window's share of it at
    *     once, before organic demand can use it up)
+   * @param ledger where the capacity bound is leased from, shared by the gateways that share the
+   *     store; null for a gateway alone
    */
   public CapacityPoller(MinerDirectory directory, Map<String, Long> maxCapacity, Redis redis,
       EventAppender events, Timeline timeline, long periodMillis, long graceMillis,
-      BindingListener listener) {
+      BindingListener listener, CapacityLedger ledger) {
+    this.ledger = ledger;
     this.directory = directory;
     this.maxCapacity = maxCapacity;
     this.redis = redis;
@@ -108,7 +112,9 @@ public final class CapacityPoller {
 
   /** Asks every miner once; a failure is logged (once until it answers again), nothing else. */
   public void healthCheck() {
+    long now = timeline.now();
     for (MinerNode node : directory.all()) {
+      node.capacities().values().forEach(cap -> cap.giveBackIdle(now));
       ask(node).onComplete(ar -> {
         if (ar.succeeded()) {
           unhealthy.remove(node.hotkey());
@@ -160,7 +166,7 @@ public final class CapacityPoller {
     return Redis.on(redis.commands().hsetnx(Keys.capacity(period), field, value))
         .compose(first -> {
           if (Boolean.TRUE.equals(first)) {
-            listener.bound(node, task, node.bind(task, period, volume, concurrency));
+            listener.bound(node, task, node.bind(task, period, volume, concurrency, ledger));
             return events.append(new CapacityDeclared(timeline.now(), period, node.hotkey(), task,
                 volume, concurrency)).<Void>mapEmpty();
           }
@@ -168,7 +174,7 @@ public final class CapacityPoller {
             String[] parts = bound == null ? new String[0] : bound.trim().split(" ");
             long v = parts.length > 0 ? Long.parseLong(parts[0]) : volume;
             int c = parts.length > 1 ? Integer.parseInt(parts[1]) : concurrency;
-            listener.bound(node, task, node.bind(task, period, v, c));
+            listener.bound(node, task, node.bind(task, period, v, c, ledger));
             return null;
           });
         });

@@ -50,6 +50,9 @@ import java.util.random.RandomGenerator;
  */
 public final class Dispatcher {
 
+  /** Capacity leases a request may wait for before it is refused for want of room. */
+  private static final int MAX_LEASE_WAITS = 8;
+
   /** Settings of the dispatcher. */
   public record Settings(int maxAttempts, long cooldownMillis, long maxRateLimitPauseMillis,
       long periodMillis, double organicCheckShare, double syntheticCheckShare) {}
@@ -346,6 +349,8 @@ public final class Dispatcher {
     private final Set<String> busy;
     private final Call<T> call;
     private boolean answered;
+    /** Times this request waited for a capacity lease under way. */
+    private int leaseWaits;
 
     Job(Task task, TaskRequest request, long units, Origin origin, String requestId,
         Set<String> busy, Call<T> call) {
@@ -358,6 +363,34 @@ public final class Dispatcher {
       this.call = call;
     }
 
+    /**
+     * Runs {@code retry} once {@code lease} (more capacity leased from the gateways' shared
+     * ledger) is in: the request found no room only because this gateway's lease had run dry.
+     * Other requests waiting may take the new lease first, so a request waits up to {@link
+     * Dispatcher#MAX_LEASE_WAITS} times; a lease that finds nothing left ends the waiting at once (no
+     * lease is then under way).
+     */
+    private Future<T> afterLease(java.util.concurrent.CompletionStage<Void> lease,
+        java.util.function.Supplier<Future<T>> retry) {
+      leaseWaits++;
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Future<Void> in = context == null ? Future.fromCompletionStage(lease)
+          : Future.fromCompletionStage(lease, context);
+      return in.transform(ar -> retry.get());
+    }
+
+    /** A lease under way for any miner of {@code taskId}, or null. */
+    private java.util.concurrent.CompletionStage<Void> leaseUnderWay(String taskId, long period) {
+      for (MinerNode candidate : directory.all()) {
+        TaskCapacity cap = candidate.capacity(taskId, period);
+        java.util.concurrent.CompletionStage<Void> lease = cap == null ? null : cap.refilling();
+        if (lease != null && !tried.contains(candidate.hotkey())) {
+          return lease;
+        }
+      }
+      return null;
+    }
+
     /** Attempt number {@code number}, on {@code pinned} or on a miner chosen now. */
     Future<T> attempt(MinerNode pinned, int number) {
       String taskId = task.spec().id();
@@ -368,6 +401,10 @@ public final class Dispatcher {
       if (pinned != null) {
         TaskCapacity cap = pinned.capacity(taskId, period);
         reservation = cap == null ? null : cap.tryReserve(units, now);
+        if (reservation == null && leaseWaits < MAX_LEASE_WAITS && cap != null
+            && cap.refilling() != null) {
+          return afterLease(cap.refilling(), () -> attempt(pinned, number));
+        }
         if (reservation == null) {
           return Future.failedFuture(new NotSentException("miner " + pinned.name()
               + " has no room for a " + taskId + " request now"));
@@ -375,6 +412,11 @@ public final class Dispatcher {
       }
       while (reservation == null) {
         node = choose(taskId, period, units, tried, busy, now);
+        java.util.concurrent.CompletionStage<Void> lease =
+            node == null && leaseWaits < MAX_LEASE_WAITS ? leaseUnderWay(taskId, period) : null;
+        if (lease != null) {
+          return afterLease(lease, () -> attempt(null, number));
+        }
         if (node == null) {
           return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
               ? "No miner can serve " + request.model() + " right now; try again shortly."

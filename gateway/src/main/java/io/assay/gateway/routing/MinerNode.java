@@ -77,10 +77,20 @@ public final class MinerNode {
    * @return the binding in force (the new one, or the one already bound)
    */
   public TaskCapacity bind(String taskId, long period, long declared, int concurrency) {
+    return bind(taskId, period, declared, concurrency, null);
+  }
+
+  /**
+   * As above, leasing the capacity from {@code ledger}, shared by the gateways that share the
+   * store (null: this gateway alone asks the miner).
+   */
+  public TaskCapacity bind(String taskId, long period, long declared, int concurrency,
+      CapacityLedger ledger) {
     java.util.concurrent.atomic.AtomicInteger running = inFlight.computeIfAbsent(taskId,
         t -> new java.util.concurrent.atomic.AtomicInteger());
     return capacity.compute(taskId, (id, old) -> old != null && old.period() == period ? old
-        : new TaskCapacity(period, declared, concurrency, running));
+        : new TaskCapacity(period, declared, concurrency, running, ledger == null ? null
+            : new SharedCapacity(ledger, period, hotkey(), taskId, declared)));
   }
 
   /** The miner's share {@code t} of each task's weight in the latest weight computation. */

@@ -27,6 +27,8 @@ public final class TaskCapacity {
   private long pausedUntil;
   private int consecutiveFailures;
   private TestWindow window;
+  /** This gateway's leases of the capacity, when gateways share it; null when alone. */
+  private final SharedCapacity shared;
 
   /**
    * @param declared {@code c}, in work units
@@ -41,10 +43,20 @@ public final class TaskCapacity {
    *     other periods: a request that started last period still holds its place at once
    */
   TaskCapacity(long period, long declared, int concurrency, AtomicInteger inFlight) {
+    this(period, declared, concurrency, inFlight, null);
+  }
+
+  /**
+   * @param shared this gateway's leases of the capacity from the ledger all gateways share, or
+   *     null for a gateway alone
+   */
+  TaskCapacity(long period, long declared, int concurrency, AtomicInteger inFlight,
+      SharedCapacity shared) {
     this.period = period;
     this.declared = declared;
     this.concurrency = concurrency;
     this.inFlight = inFlight;
+    this.shared = shared;
   }
 
   public long period() {
@@ -108,7 +120,30 @@ public final class TaskCapacity {
    * those were counted then).
    */
   public synchronized long closeWindow() {
-    return window == null ? 0 : window.close();
+    return window == null ? 0 : window.close(window.asked);
+  }
+
+  /**
+   * As {@link #closeWindow()}, when gateways share the miner: {@code askedInAll} is what all of
+   * them asked in the window ({@link CapacityLedger#windowLeased}).
+   */
+  public synchronized long closeWindow(long askedInAll) {
+    return window == null ? 0 : window.close(Math.max(window.asked, askedInAll));
+  }
+
+  /**
+   * A lease of this capacity under way from the shared ledger, or null: a request that found no
+   * room may wait for it.
+   */
+  public java.util.concurrent.CompletionStage<Void> refilling() {
+    return shared == null ? null : shared.refilling();
+  }
+
+  /** Gives volume leased and left unused a while back to the gateways' shared ledger. */
+  public synchronized void giveBackIdle(long now) {
+    if (shared != null) {
+      shared.giveBackIdle(asked - windowAsked(), now);
+    }
   }
 
   /** Keeps the miner from being asked again for this task until {@code untilMillis}. */
@@ -179,15 +214,20 @@ public final class TaskCapacity {
   private enum Room { NONE, OUTSIDE, WINDOW }
 
   private Room room(long units, long now) {
-    if (declared <= 0 || inFlight.get() >= concurrency || now < pausedUntil
+    int atOnce = shared == null ? concurrency : shared.concurrency(concurrency);
+    if (declared <= 0 || inFlight.get() >= atOnce || now < pausedUntil
         || asked + units > declared) {
       return Room.NONE;
     }
     if (window != null && window.contains(now)) {
-      return window.admits() ? Room.WINDOW : Room.NONE;
+      return window.admits() && (shared == null
+          || shared.coversWindow(window.asked + units, window.capacity(), now))
+          ? Room.WINDOW : Room.NONE;
     }
     double owed = window == null ? 0 : window.owed(now);
-    return asked + units + owed <= declared ? Room.OUTSIDE : Room.NONE;
+    return asked + units + owed <= declared && (shared == null
+        || shared.coversVolume(asked - (window == null ? 0 : window.asked) + units, units, now))
+        ? Room.OUTSIDE : Room.NONE;
   }
 
   /**

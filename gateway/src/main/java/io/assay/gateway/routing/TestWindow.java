@@ -110,12 +110,14 @@ public final class TestWindow {
   }
 
   /**
-   * Ends the window; returns the whole units never asked, beyond the tolerance, when the miner
+   * Ends the window, in which {@code askedInAll} units were asked (by every gateway sharing the
+   * miner); returns the whole units never asked, beyond the tolerance, when the miner
    * was found without room for them (0 if it had stopped, or if what was not asked is the
    * validator's own doing: it never found the miner without room).
    */
-  long close() {
-    long rest = blocked ? Math.max(0, unasked() - tolerance) : 0;
+  long close(long askedInAll) {
+    long unasked = stopped ? 0 : (long) Math.ceil(Math.max(capacity - askedInAll, 0));
+    long rest = blocked ? Math.max(0, unasked - tolerance) : 0;
     closed = true;
     return rest;
   }

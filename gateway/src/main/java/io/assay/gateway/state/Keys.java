@@ -10,10 +10,11 @@ import java.util.List;
  * slot, which a hash tag decides: only the part between the first {@code {} and the next {@code }}
  * is hashed. Every key of one API key carries its hash as the tag, {@code {<hash>}}, so that
  * usage, daily usage and the balance are charged in one script, a revocation deletes the record
- * and the balance at once, and a limit script may read the key's windows beside them; API keys
- * spread over the masters by their hashes. The keys the scoring scripts share are tagged in
- * {@link io.assay.checking.CheckingStreams}. Other keys are used one at a time and carry no tag.
- * {@link OldKeyNames} moves keys from the names before the tags.
+ * and the balance at once, and the admission script reads the key's limit window beside its
+ * balance; API keys spread over the masters by their hashes. The leader's lease, token and roster
+ * share {@code {leader}}, published files {@code {files}}, and the keys the scoring scripts share
+ * are tagged in {@link io.assay.checking.CheckingStreams}. Other keys are used one at a time and
+ * carry no tag. {@link OldKeyNames} moves keys from the names before the tags.
  */
 public final class Keys {
 
@@ -39,11 +40,6 @@ public final class Keys {
   /** Hash: usage totals of one API key (requests, prompt_tokens, completion_tokens, ...). */
   public static String usage(String keyHash) {
     return PREFIX + "usage:" + tag(keyHash);
-  }
-
-  /** String counter: requests of one API key in one minute. */
-  public static String rateWindow(String keyHash, long minute) {
-    return PREFIX + "rate:" + tag(keyHash) + ":" + minute;
   }
 
   /** List (newest first): every weight computation, as JSON. */
@@ -123,9 +119,13 @@ public final class Keys {
     return PREFIX + "credit:" + tag(keyHash);
   }
 
-  /** String counter: work units served to one API key in one minute. */
-  public static String unitWindow(String keyHash, long minute) {
-    return PREFIX + "units:" + tag(keyHash) + ":" + minute;
+  /**
+   * Hash: one API key's {@code requests} admitted and {@code units} served in one minute (epoch
+   * minutes of the gateway's clock), kept two minutes. Tagged with the key's hash: the admission
+   * script reads it with the key's balance, which must be in the same Redis Cluster slot.
+   */
+  public static String limitWindow(String keyHash, long minute) {
+    return PREFIX + "limits:" + tag(keyHash) + ":" + minute;
   }
 
   /**
@@ -136,11 +136,102 @@ public final class Keys {
     return PREFIX + "usage:" + tag(keyHash) + ":" + day;
   }
 
+  /**
+   * String: the leader lease, {@code "<fencing token> <holder>"}, expiring unless renewed (see
+   * {@code leader/LeaderLease}). Tagged with {@link #leaderToken} so one script takes both on a
+   * Redis Cluster.
+   */
+  public static String leaderLease() {
+    return PREFIX + "{leader}:lease";
+  }
+
+  /** String counter: the last fencing token handed out with the leader lease. */
+  public static String leaderToken() {
+    return PREFIX + "{leader}:token";
+  }
+
+  /**
+   * Hash: the newest weight computation recorded ({@code computed_at}) and the fencing token of
+   * the leader that recorded it ({@code token}), so none is recorded twice or by a leader that
+   * was replaced.
+   */
+  public static String weightsFence() {
+    return PREFIX + "weights:fence";
+  }
+
+  /**
+   * String: the test windows drawn for one period, as JSON, written once (the first leader to
+   * plan the period); expires a while after the period.
+   */
+  public static String testPlans(long period) {
+    return PREFIX + "plans:" + period;
+  }
+
+  /**
+   * Hash: per task of one period, how its window was assigned ({@code limit}, {@code tested})
+   * once the grace window closed, as JSON; field {@code <task>|closed} is set by the one leader
+   * that records the window's end.
+   */
+  public static String testAssignments(long period) {
+    return PREFIX + "plans:" + period + ":assigned";
+  }
+
+  /**
+   * Hash: what the gateways sharing this store leased of each miner's declared capacity in one
+   * period, by {@code <hotkey>|<task>|v}, {@code |w} and {@code |r} (see {@code
+   * routing/CapacityLedger}).
+   */
+  public static String capacityLeased(long period) {
+    return PREFIX + "capacity-leased:" + period;
+  }
+
+  /**
+   * Sorted set: the live gateways' lease ids, scored by when each expires unless it is heard from
+   * again; tagged with the lease, which the same script reads.
+   */
+  public static String gateways() {
+    return PREFIX + "{leader}:gateways";
+  }
+
+  /**
+   * The keys of files handed out by URL share the hash tag {@code {files}}: one script keeps
+   * them together ({@code files/FileScript}), so on a Redis Cluster all of them live in one
+   * slot, on one master. That slot holds every published file, bounded by {@code
+   * gateway.files_max_bytes}.
+   */
+  private static final String FILES = PREFIX + "{files}:";
+
+  /**
+   * Hash: one published file by its id, {@code type} its media type and {@code content} its
+   * bytes; expires with the file.
+   */
+  public static String file(String id) {
+    return FILES + "file:" + id;
+  }
+
+  /** Sorted set: ids of published files by their publication number, oldest first. */
+  public static String filesOrder() {
+    return FILES + "order";
+  }
+
+  /** Hash: id of a published file to its size in bytes, for every id in {@link #filesOrder}. */
+  public static String fileSizes() {
+    return FILES + "sizes";
+  }
+
+  /** String counter: the bytes of every file in {@link #filesOrder}. */
+  public static String filesBytes() {
+    return FILES + "bytes";
+  }
+
+  /** String counter: files published so far; numbers them for {@link #filesOrder}. */
+  public static String filesPublished() {
+    return FILES + "published";
+  }
+
   /** What {@link OldKeyNames} moves: every key of an API key, from before its hash tag. */
   static final List<KeyRenames.Rule> RENAMED = List.of(
       KeyRenames.tagAfter(PREFIX + "apikey:"),
       KeyRenames.tagAfter(PREFIX + "usage:"),
-      KeyRenames.tagAfter(PREFIX + "credit:"),
-      KeyRenames.tagAfter(PREFIX + "rate:"),
-      KeyRenames.tagAfter(PREFIX + "units:"));
+      KeyRenames.tagAfter(PREFIX + "credit:"));
 }

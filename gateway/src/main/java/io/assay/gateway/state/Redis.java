@@ -23,6 +23,8 @@ import java.util.function.Function;
  * system call on each side) per command. Commands on one connection reach Redis in the order they
  * were issued; there is no order between the two.
  *
+ * <p>A third, {@link #binary}, carries large binary values (published files) apart from both.
+ *
  * <p>The request queue is bounded and commands time out, so a slow or absent Redis sheds load
  * instead of growing memory.
  *
@@ -43,16 +45,23 @@ public final class Redis implements AutoCloseable {
   static final long CLUSTER_SWEEP_MILLIS = 10;
 
   private final RedisConnections client;
-  private final RedisConnections.Connection connection;
-  private final RedisConnections.Connection batched;
+  private final RedisConnections.Connection<String, String> connection;
+  private final RedisConnections.Connection<String, String> batched;
+  /**
+   * Raw bytes, for files handed out by URL: stored as they are (base64 in a String would take a
+   * third more memory and a pass each way), on a connection of their own so that a few megabytes
+   * of picture do not queue the small commands of every request behind them.
+   */
+  private final RedisConnections.Connection<byte[], byte[]> binary;
   private final WriteBacklog backlog;
   private final java.util.concurrent.Future<?> sweep;
 
-  private Redis(RedisConnections client, RedisConnections.Connection connection,
-      RedisConnections.Connection batched) {
+  private Redis(RedisConnections client, RedisConnections.Connection<String, String> connection,
+      RedisConnections.Connection<String, String> batched) {
     this.client = client;
     this.connection = connection;
     this.batched = batched;
+    this.binary = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
     this.backlog = new WriteBacklog(this::writeStage, task -> client.executor()
         .schedule(task, WriteBacklog.RETRY_MILLIS, TimeUnit.MILLISECONDS));
     batched.state().setAutoFlushCommands(false);
@@ -97,6 +106,15 @@ public final class Redis implements AutoCloseable {
   /** Asynchronous commands; wrap results with {@link #on}. */
   public RedisClusterAsyncCommands<String, String> commands() {
     return connection.commands();
+  }
+
+  /**
+   * Asynchronous commands on raw bytes (keys and values), each sent as it is issued; wrap results
+   * with {@link #on}. For large binary values (published files). Typed as the commands a Redis
+   * Cluster connection offers too, so callers need not change when the store is a cluster.
+   */
+  public RedisClusterAsyncCommands<byte[], byte[]> binary() {
+    return binary.commands();
   }
 
   /**
@@ -168,6 +186,7 @@ public final class Redis implements AutoCloseable {
     }
     batched.state().flushCommands();
     batched.close();
+    binary.close();
     connection.close();
     client.close();
   }

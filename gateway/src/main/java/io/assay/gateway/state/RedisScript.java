@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * A Lua script sent by its SHA-1 ({@code EVALSHA}) rather than its text: for scripts run on every
@@ -39,14 +40,32 @@ public final class RedisScript {
    */
   public <T> CompletionStage<T> run(Redis redis, RedisClusterAsyncCommands<String, String> cmd,
       ScriptOutputType type, String[] keys, String... args) {
-    return cmd.<T>evalsha(sha1, type, keys, args).handle((result, e) -> {
+    return orByText(cmd.<T>evalsha(sha1, type, keys, args),
+        () -> redis.writes(c -> c.<T>eval(text, type, keys, args)));
+  }
+
+  /**
+   * Runs the script with {@code cmd}, a connection of any codec that sends each command as it is
+   * issued (such as {@link Redis#binary}); when Redis does not know it, once more by its text on
+   * {@code cmd}.
+   */
+  public <K, V, T> CompletionStage<T> run(RedisClusterAsyncCommands<K, V> cmd,
+      ScriptOutputType type, K[] keys, V[] args) {
+    return orByText(cmd.<T>evalsha(sha1, type, keys, args),
+        () -> cmd.<T>eval(text, type, keys, args));
+  }
+
+  /** {@code bySha}'s result, or on a {@code NOSCRIPT} refusal {@code byText}'s. */
+  private static <T> CompletionStage<T> orByText(CompletionStage<T> bySha,
+      Supplier<? extends CompletionStage<T>> byText) {
+    return bySha.handle((result, e) -> {
       if (e == null) {
         return CompletableFuture.completedFuture(result);
       }
       Throwable cause = e instanceof CompletionException && e.getCause() != null
           ? e.getCause() : e;
       if (cause instanceof RedisNoScriptException) {
-        return redis.writes(c -> c.<T>eval(text, type, keys, args));
+        return byText.get();
       }
       return CompletableFuture.<T>failedFuture(cause);
     }).thenCompose(stage -> stage);

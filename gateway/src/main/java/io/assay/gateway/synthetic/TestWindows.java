@@ -54,6 +54,22 @@ public final class TestWindows {
   private final long periodMillis;
   private final long graceMillis;
   private final int maxConsecutiveFailures;
+  private final PlanBook book;
+  private final java.util.function.BooleanSupplier leads;
+  private final io.assay.gateway.routing.CapacityLedger ledger;
+
+  /**
+   * What a gateway shares with the others on its store: where plans are written down, whether it
+   * leads, and the ledger of what each gateway leased of each miner's capacity.
+   */
+  public record Sharing(PlanBook book, java.util.function.BooleanSupplier leads,
+      io.assay.gateway.routing.CapacityLedger ledger) {
+
+    /** A gateway alone: plans in memory, always the leader, no shared ledger. */
+    public static Sharing alone() {
+      return new Sharing(PlanBook.local(), () -> true, null);
+    }
+  }
 
   /**
    * @param budget {@code synthetic.budget} of a task, by id: synthetic work units per period
@@ -65,6 +81,21 @@ public final class TestWindows {
       ToLongFunction<String> budget, Timeline timeline, WindowSender sender,
       Consumer<ScoringEvent> record, TestFractions fractions, RandomGenerator random,
       long periodMillis, long graceMillis, int maxConsecutiveFailures) {
+    this(directory, tasks, budget, timeline, sender, record, fractions, random, periodMillis,
+        graceMillis, maxConsecutiveFailures, Sharing.alone());
+  }
+
+  /**
+   * As above, for one of several gateways sharing a store: the plans go through its book, the
+   * windows are paced only while this gateway leads, and their {@code c_W} is held in the ledger.
+   */
+  public TestWindows(MinerDirectory directory, Map<String, Task> tasks,
+      ToLongFunction<String> budget, Timeline timeline, WindowSender sender,
+      Consumer<ScoringEvent> record, TestFractions fractions, RandomGenerator random,
+      long periodMillis, long graceMillis, int maxConsecutiveFailures, Sharing sharing) {
+    this.book = sharing.book();
+    this.leads = sharing.leads();
+    this.ledger = sharing.ledger();
     this.directory = directory;
     this.tasks = tasks;
     this.budget = budget;
@@ -102,6 +133,15 @@ public final class TestWindows {
   /** The window of one task in one period. */
   public record Plan(long period, String task, double fraction, long start, long end) {}
 
+  /**
+   * How a plan's window was given to the task's miners when the grace window closed (as its
+   * {@link TestPlanned} event records it).
+   *
+   * @param limit the cap on each miner's {@code c_W}, or null for none
+   * @param tested the miners tested, or null for every bound miner (an empty list: none)
+   */
+  public record Assignment(Double limit, List<String> tested) {}
+
   /** The plans drawn for the current period, by task; read and written on the timeline. */
   private final Map<String, Plan> current = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -124,9 +164,44 @@ public final class TestWindows {
    *
    * @param graceFrom when the period's grace window opened: its start, or later for a gateway
    *     started mid-period (a window must then fit after its own grace)
-   * @return the plans drawn, by task (a task whose window cannot fit any more has none)
+   * <p>The plans go through the {@link PlanBook}: when another gateway (an earlier leader)
+   * planned the period first, its plans are the ones run.
+   *
+   * @return the period's plans, by task (a task whose window cannot fit any more has none)
    */
-  public List<Plan> openPeriod(long period, long graceFrom) {
+  public io.vertx.core.Future<List<Plan>> openPeriod(long period, long graceFrom) {
+    long bound = graceFrom + graceMillis;
+    return book.claim(period, draw(period, graceFrom)).map(plans -> {
+      run(plans, bound);
+      return plans;
+    });
+  }
+
+  /**
+   * This gateway became leader during {@code period}: carries on with the plans an earlier leader
+   * wrote down, or draws them now if none did. Windows already under way are not paced again
+   * (this gateway does not know what they were asked); their end is still recorded, once.
+   * Call on the timeline's context.
+   */
+  public io.vertx.core.Future<List<Plan>> resume(long period) {
+    long now = timeline.now();
+    return book.find(period).compose(plans -> {
+      if (plans == null) {
+        return openPeriod(period, now);
+      }
+      run(plans, Math.max(now, period * periodMillis + graceMillis));
+      return io.vertx.core.Future.succeededFuture(plans);
+    });
+  }
+
+  /** Makes {@code plans} the current ones and assigns them at {@code bound}. */
+  private void run(List<Plan> plans, long bound) {
+    plans.forEach(plan -> current.put(plan.task(), plan));
+    timeline.at(bound, () -> assign(plans));
+  }
+
+  /** Draws one window per task, after the grace window that opened at {@code graceFrom}. */
+  private List<Plan> draw(long period, long graceFrom) {
     long periodStart = period * periodMillis;
     long bound = graceFrom + graceMillis;
     List<Plan> plans = new ArrayList<>();
@@ -141,11 +216,8 @@ public final class TestWindows {
         continue;
       }
       long start = earliest + (long) (random.nextDouble() * (latest - earliest));
-      Plan plan = new Plan(period, task, f, start, start + length);
-      plans.add(plan);
-      current.put(task, plan);
+      plans.add(new Plan(period, task, f, start, start + length));
     }
-    timeline.at(bound, () -> assign(plans));
     return plans;
   }
 
@@ -172,10 +244,8 @@ public final class TestWindows {
    * TestPlanned#testedCapacity}).
    */
   public void assign(List<Plan> plans) {
-    int windows = 0;
     for (Plan plan : plans) {
       Task task = tasks.get(plan.task());
-      long typical = Math.max(1, task.spec().unitsPerRequest());
       List<MinerNode> miners = new ArrayList<>();
       for (MinerNode node : directory.all()) {
         TaskCapacity cap = node.capacity(plan.task(), plan.period());
@@ -183,41 +253,66 @@ public final class TestWindows {
           miners.add(node);
         }
       }
-      long allowed = budget.applyAsLong(plan.task());
-      List<String> tested = null;
-      Double limit;
-      double oneEach = (double) miners.size() * typical;
-      if (miners.size() > 1 && oneEach > allowed) {
-        limit = (double) typical;
-        if (random.nextDouble() >= allowed / oneEach) {
-          unplan(miners, plan);
-          miners = List.of();
-          tested = List.of();
-        }
-      } else {
-        double[] wanted = new double[miners.size()];
-        for (int i = 0; i < wanted.length; i++) {
-          wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
-              * plan.fraction();
-        }
-        limit = waterLevel(wanted, allowed);
-      }
-      for (MinerNode node : miners) {
-        TaskCapacity cap = node.capacity(plan.task(), plan.period());
-        double full = cap.declared() * plan.fraction();
-        TestWindow window = new TestWindow(plan.start(), plan.end(),
-            limit == null ? full : Math.min(full, limit), maxConsecutiveFailures, typical);
-        cap.plan(window);
-        Pacing pacing = new Pacing(node, task, cap, window);
-        timeline.at(plan.start(), () -> pacing.step(0));
-        windows++;
-      }
-      List<MinerNode> closing = miners;
-      List<String> recorded = tested;
-      Double cap = limit;
-      timeline.at(plan.end(), () -> close(plan, closing, cap, recorded));
+      book.assign(plan, assignment(plan, task, miners))
+          .onSuccess(held -> start(plan, task, miners, held))
+          .onFailure(e -> log.warn("period {}: the test window of {} not assigned: {}",
+              plan.period(), plan.task(), e.getMessage()));
     }
-    log.debug("{} test windows planned", windows);
+  }
+
+  /** Decides who is tested in {@code plan}'s window and each one's cap. */
+  private Assignment assignment(Plan plan, Task task, List<MinerNode> miners) {
+    long typical = Math.max(1, task.spec().unitsPerRequest());
+    long allowed = budget.applyAsLong(plan.task());
+    double oneEach = (double) miners.size() * typical;
+    if (miners.size() > 1 && oneEach > allowed) {
+      boolean tested = random.nextDouble() < allowed / oneEach;
+      return new Assignment((double) typical, tested ? null : List.of());
+    }
+    double[] wanted = new double[miners.size()];
+    for (int i = 0; i < wanted.length; i++) {
+      wanted[i] = miners.get(i).capacity(plan.task(), plan.period()).declared()
+          * plan.fraction();
+    }
+    return new Assignment(waterLevel(wanted, allowed), null);
+  }
+
+  /**
+   * Gives the miners their windows as {@code held} says and schedules the pacing and the end; a
+   * window already under way (a leader that took over) is only ended, unpaced.
+   */
+  private void start(Plan plan, Task task, List<MinerNode> bound, Assignment held) {
+    List<MinerNode> miners = bound;
+    if (held.tested() != null && held.tested().isEmpty()) {
+      unplan(miners, plan);
+      miners = List.of();
+    }
+    if (timeline.now() >= plan.start()) {
+      // Under way: a leader that took over. The windows its gateway loaded as a follower ({@link
+      // #follow}) stay, so organic work in them still counts.
+      timeline.at(Math.max(plan.end(), timeline.now()),
+          () -> close(plan, List.of(), held.limit(), held.tested()));
+      return;
+    }
+    long typical = Math.max(1, task.spec().unitsPerRequest());
+    for (MinerNode node : miners) {
+      TaskCapacity cap = node.capacity(plan.task(), plan.period());
+      double full = cap.declared() * plan.fraction();
+      TestWindow window = new TestWindow(plan.start(), plan.end(),
+          held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
+          typical);
+      cap.plan(window);
+      if (ledger != null) {
+        ledger.reserveWindow(plan.period(), node.hotkey() + "|" + plan.task(),
+            (long) Math.ceil(window.capacity()), plan.end());
+      }
+      Pacing pacing = new Pacing(node, task, cap, window);
+      timeline.at(plan.start(), () -> pacing.step(0));
+    }
+    List<MinerNode> closing = miners;
+    timeline.at(plan.end(), () -> close(plan, closing, held.limit(), held.tested()));
+    log.debug("period {}: {} test windows of {} planned", plan.period(), miners.size(),
+        plan.task());
   }
 
   /**
@@ -304,7 +399,7 @@ public final class TestWindows {
     }
 
     private boolean over() {
-      return timeline.now() >= window.end() || cap.windowStopped();
+      return timeline.now() >= window.end() || cap.windowStopped() || !leads.getAsBoolean();
     }
 
     private void send() {
@@ -331,16 +426,85 @@ public final class TestWindows {
 
   /** The window ended: records what the miners had no room for, then the plan. */
   private void close(Plan plan, List<MinerNode> miners, Double limit, List<String> tested) {
-    long now = timeline.now();
-    for (MinerNode node : miners) {
-      TaskCapacity cap = node.capacity(plan.task(), plan.period());
-      long unasked = cap == null ? 0 : cap.closeWindow();
-      if (unasked > 0) {
-        record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(), unasked,
-            RequestOutcome.Outcome.RATE_LIMITED, "no room for it before the test window ended"));
+    book.claimEnd(plan).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        recordEnd(plan, miners, limit, tested);
+      } else if (ar.failed()) {
+        log.warn("period {}: the end of the test window of {} not recorded: {}", plan.period(),
+            plan.task(), ar.cause().getMessage());
       }
+    });
+  }
+
+  private void recordEnd(Plan plan, List<MinerNode> miners, Double limit,
+      List<String> tested) {
+    List<io.vertx.core.Future<Long>> askedInAll = new ArrayList<>();
+    for (MinerNode node : miners) {
+      askedInAll.add(ledger == null ? io.vertx.core.Future.succeededFuture(0L)
+          : io.assay.gateway.state.Redis.on(ledger.windowLeased(plan.period(),
+              node.hotkey() + "|" + plan.task())));
     }
-    record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
-        plan.start(), plan.end(), limit, tested));
+    io.vertx.core.Future.join(askedInAll).onComplete(ar -> {
+      long now = timeline.now();
+      for (int i = 0; i < miners.size(); i++) {
+        MinerNode node = miners.get(i);
+        TaskCapacity cap = node.capacity(plan.task(), plan.period());
+        // What the other gateways asked in the window counts too; unknown (Redis away): only
+        // this gateway's, which can only overstate the shortfall when others asked it too.
+        Long asked = askedInAll.get(i).succeeded() ? askedInAll.get(i).result() : 0L;
+        long unasked = cap == null ? 0 : cap.closeWindow(asked);
+        if (unasked > 0) {
+          record.accept(new TestShortfall(now, plan.period(), node.hotkey(), plan.task(),
+              unasked, RequestOutcome.Outcome.RATE_LIMITED,
+              "no room for it before the test window ended"));
+        }
+      }
+      record.accept(new TestPlanned(now, plan.period(), plan.task(), plan.fraction(),
+          plan.start(), plan.end(), limit, tested));
+    });
+  }
+
+  /**
+   * On a gateway that does not lead: once the leader has assigned {@code period}'s windows, gives
+   * this gateway's bound miners the same windows, unpaced, so that the organic work it routes to
+   * them in a window counts toward it and leases from the window's share. Tries again every
+   * second until each window has started. Call on the timeline's context.
+   */
+  public void follow(long period) {
+    book.find(period).onSuccess(plans -> {
+      if (plans == null) {
+        retryFollow(period, Long.MAX_VALUE);
+        return;
+      }
+      long firstStart = Long.MAX_VALUE;
+      for (Plan plan : plans) {
+        firstStart = Math.min(firstStart, plan.start());
+        book.assignment(plan).onSuccess(held -> {
+          if (held == null) {
+            return;
+          }
+          Task task = tasks.get(plan.task());
+          long typical = Math.max(1, task.spec().unitsPerRequest());
+          for (MinerNode node : directory.all()) {
+            TaskCapacity cap = node.capacity(plan.task(), plan.period());
+            boolean tested = held.tested() == null || !held.tested().isEmpty();
+            if (cap != null && cap.declared() > 0 && tested && cap.window() == null) {
+              double full = cap.declared() * plan.fraction();
+              cap.plan(new TestWindow(plan.start(), plan.end(),
+                  held.limit() == null ? full : Math.min(full, held.limit()),
+                  maxConsecutiveFailures, typical));
+            }
+          }
+        });
+      }
+      retryFollow(period, firstStart);
+    });
+  }
+
+  private void retryFollow(long period, long until) {
+    long next = timeline.now() + 1_000;
+    if (next < Math.min(until, (period + 1) * periodMillis) && !leads.getAsBoolean()) {
+      timeline.at(next, () -> follow(period));
+    }
   }
 }

@@ -69,9 +69,11 @@ public final class WeightsService {
    * @param observer told of each event a computation accepts, once however many times it is
    *     read again (a rebuild, a computation for an earlier time), on the service's worker
    *     thread; must be quick, and what it throws is logged and ignored
+   * @param fence admits a computation for recording (several gateways: the leader's only); null
+   *     to record every computation (one gateway alone, tools)
    */
   public record Settings(Retention retention, EventArchive archive, Executor scoring,
-      Consumer<ScoringEvent> observer) {
+      Consumer<ScoringEvent> observer, WeightsFence fence) {
 
     public Settings {
       Objects.requireNonNull(retention, "retention");
@@ -79,7 +81,13 @@ public final class WeightsService {
       Objects.requireNonNull(observer, "observer");
     }
 
-    /** Settings with no observer. */
+    /** Settings with no fence. */
+    public Settings(Retention retention, EventArchive archive, Executor scoring,
+        Consumer<ScoringEvent> observer) {
+      this(retention, archive, scoring, observer, null);
+    }
+
+    /** Settings with no observer and no fence. */
     public Settings(Retention retention, EventArchive archive, Executor scoring) {
       this(retention, archive, scoring, event -> { });
     }
@@ -386,6 +394,12 @@ public final class WeightsService {
   }
 
   private Future<WeightReport> store(WeightReport report, String upto) {
+    Future<Void> admitted = settings.fence() == null ? Future.succeededFuture()
+        : settings.fence().admit(report.computedAt());
+    return admitted.compose(v -> record(report, upto));
+  }
+
+  private Future<WeightReport> record(WeightReport report, String upto) {
     latest = report;
     onComputed.accept(report);
     Computation computation = new Computation(report.computedAt(), upto, report.taskWeights(),
@@ -408,13 +422,20 @@ public final class WeightsService {
         .map(ok -> report);
   }
 
-  /** Loads the latest report kept in Redis (after a restart). */
+  /**
+   * Loads the latest report kept in Redis when it is newer than the one held: after a restart,
+   * and on a gateway that does not lead, to route by the leader's computations.
+   */
   public Future<Void> loadLatest() {
     return Redis.on(redis.commands().get(Keys.weightsLatest())).map(json -> {
       if (json != null) {
         try {
-          latest = Json.MAPPER.readValue(json, WeightReport.class);
-          onComputed.accept(latest);
+          WeightReport stored = Json.MAPPER.readValue(json, WeightReport.class);
+          WeightReport held = latest;
+          if (held == null || stored.computedAt() > held.computedAt()) {
+            latest = stored;
+            onComputed.accept(stored);
+          }
         } catch (java.io.IOException e) {
           log.warn("latest weights unreadable, recomputing later: {}", e.getMessage());
         }

@@ -95,6 +95,13 @@ class GatewayConfigTest {
   }
 
   @Test
+  void filesTtlUnderASecond_isRefusedNamingTheKey() {
+    assertThatThrownBy(() -> read("gateway:\n  files_ttl: 500ms\n" + TASKS, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.files_ttl").hasMessageContaining("PT0.5S");
+  }
+
+  @Test
   void unknownKey_isRefused() {
     assertThatThrownBy(() -> read("gateway:\n  prot: 80\n" + TASKS, Map.of()))
         .isInstanceOf(ConfigException.class)

@@ -32,11 +32,19 @@ class KeysSlotTest {
 
   @Test
   void everyKeyOfOneApiKey_isInTheSlotOfItsHash() {
-    // A revocation deletes the record and the balance in one DEL; a limit script may read the
-    // windows beside the balance.
+    // A revocation deletes the record and the balance in one DEL; the admission script reads
+    // the limit window beside the balance.
     assertThat(slots(Keys.apiKey(HASH), Keys.usage(HASH), Keys.usageDay(HASH, "2026-12-07"),
-        Keys.credit(HASH), Keys.rateWindow(HASH, 29_000_000), Keys.unitWindow(HASH, 29_000_000)))
+        Keys.credit(HASH), Keys.limitWindow(HASH, 29_000_000)))
         .containsExactly(SlotHash.getSlot(HASH));
+  }
+
+  @Test
+  void theLeaderKeys_shareOneSlot_andThePublishedFiles_another() {
+    // One script takes the lease and the token; another renews the lease with the roster.
+    assertThat(slots(Keys.leaderLease(), Keys.leaderToken(), Keys.gateways())).hasSize(1);
+    assertThat(slots(Keys.file("f1"), Keys.file("f2"), Keys.filesOrder(), Keys.fileSizes(),
+        Keys.filesBytes(), Keys.filesPublished())).hasSize(1);
   }
 
   @Test

@@ -36,7 +36,7 @@ class OldKeyNamesTest {
       get(cmd.hset("assay:usage:" + HASH, "requests", "41"));
       get(cmd.hset("assay:usage:" + HASH + ":2026-12-06", "llm/m|requests", "41"));
       get(cmd.set("assay:credit:" + HASH, "1000"));
-      get(cmd.setex("assay:rate:" + HASH + ":29000000", 100, "3"));
+      get(cmd.setex("assay:credit:" + HASH + ":x", 100, "3"));
       get(cmd.xadd("assay:events", Map.of("e", "{\"type\":\"params\"}")));
       get(cmd.xgroupCreate(XReadArgs.StreamOffset.from("assay:checks", "0"),
           CheckingStreams.GROUP, XGroupCreateArgs.Builder.mkstream(true)));
@@ -52,7 +52,7 @@ class OldKeyNamesTest {
       assertThat(get(cmd.hget(Keys.usageDay(HASH, "2026-12-06"), "llm/m|requests")))
           .isEqualTo("41");
       assertThat(get(cmd.get(Keys.credit(HASH)))).isEqualTo("1000");
-      assertThat(get(cmd.ttl(Keys.rateWindow(HASH, 29_000_000)))).isBetween(1L, 100L);
+      assertThat(get(cmd.ttl(Keys.credit(HASH) + ":x"))).isBetween(1L, 100L);
       assertThat(get(cmd.xlen(CheckingStreams.EVENTS))).isEqualTo(1);
       // The entry a checking server had read is still pending in the group, under the new name.
       assertThat(get(cmd.xpending(CheckingStreams.QUEUE, CheckingStreams.GROUP)).getCount())
@@ -61,7 +61,7 @@ class OldKeyNamesTest {
           .singleElement().satisfies(m -> assertThat(m.getId()).isEqualTo(queued));
       assertThat(get(cmd.exists("assay:apikey:" + HASH, "assay:usage:" + HASH,
           "assay:usage:" + HASH + ":2026-12-06", "assay:credit:" + HASH,
-          "assay:rate:" + HASH + ":29000000", "assay:events", "assay:checks"))).isZero();
+          "assay:credit:" + HASH + ":x", "assay:events", "assay:checks"))).isZero();
       assertThat(get(cmd.smembers(Keys.apiKeys()))).containsExactly(HASH);
       assertThat(get(cmd.get(Keys.weightsLatest()))).isEqualTo("{}");
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +20,12 @@ class RedisAwayTest {
 
   @Test
   void durableWrites_waitForRedis_andGoOutOnceEachInOrder() throws Exception {
-    Path dir = Files.createTempDirectory("assay-redis-away");
-    PrivateRedis first = PrivateRedis.start(dir);
-    int port = Integer.parseInt(first.url().replaceAll(".*:", ""));
-    PrivateRedis second = null;
-    try (Redis redis = Redis.connect(first.url())) {
+    try (RestartableRedis server = RestartableRedis.start(
+            Files.createTempDirectory("assay-redis-away"));
+        Redis redis = Redis.connect(server.url())) {
       redis.durableWrites(cmd -> cmd.hincrby("usage", "n", 1)).get(10, TimeUnit.SECONDS);
 
-      first.close(); // stopped for good: no restart
+      server.stop();
       await().atMost(Duration.ofSeconds(10)).until(() -> !redis.isOpen()
           || rejected(redis));
       List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -40,7 +37,7 @@ class RedisAwayTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> redis.backlogSize() == 200);
       assertThat(writes).noneMatch(CompletableFuture::isDone);
 
-      second = PrivateRedis.start(dir, port); // back where it was, with its append-only file
+      server.restart(); // back where it was, with its append-only file
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
       assertThat(redis.commands().hget("usage", "n").get(10, TimeUnit.SECONDS)).isEqualTo("101");
@@ -52,10 +49,6 @@ class RedisAwayTest {
         assertThat(order.get(i)).isEqualTo(Integer.toString(i));
       }
       assertThat(redis.backlogSize()).isZero();
-    } finally {
-      if (second != null) {
-        second.close();
-      }
     }
   }
 

@@ -109,7 +109,7 @@ class TestWindowsTest {
     MinerNode a = miner("a", 100_000);
     MinerNode b = miner("b", 300_000);
     TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
-    List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0));
+    List<TestWindows.Plan> plans = onContext(() -> windows.openPeriod(0, 0).result());
     runTo(GRACE);
 
     assertThat(plans).hasSize(1);
@@ -134,7 +134,7 @@ class TestWindowsTest {
     MinerNode a = miner("a", 1_000);
     MinerNode b = miner("b", 300_000);
     TestWindows windows = windows(10_000, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     runTo(GRACE);
     assertThat(a.capacity(TASK, 0).window().capacity()).isEqualTo(1_000 * plan.fraction());
     assertThat(b.capacity(TASK, 0).window().capacity())
@@ -154,7 +154,7 @@ class TestWindowsTest {
     miner("a", 64_000);
     AtomicInteger sent = new AtomicInteger();
     TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     for (long t = GRACE; t < plan.end(); t += 1000) {
       runTo(t);
       assertThat(recorded).noneMatch(e -> e instanceof TestPlanned);
@@ -190,7 +190,7 @@ class TestWindowsTest {
       });
       return TestWindows.Sent.SENT;
     });
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     MinerNode a = TestMiners.node("a");
     a.bind(TASK, 0, (long) (8 * UPR / plan.fraction()), 1);
     directory.put(a);
@@ -216,7 +216,7 @@ class TestWindowsTest {
   void whatTheMinerHadNoRoomForBeforeTheWindowEnded_isRecordedAsRateLimited() throws Exception {
     miner("a", 64_000);
     TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NO_ROOM);
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).filteredOn(e -> e instanceof TestShortfall).singleElement()
         .satisfies(e -> {
@@ -231,7 +231,7 @@ class TestWindowsTest {
   void whatTheValidatorItselfDidNotSend_countsAgainstNoMiner() throws Exception {
     miner("a", 64_000);
     TestWindows windows = windows(Long.MAX_VALUE, (n, t, room, ended) -> TestWindows.Sent.NOT_MADE);
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     runThrough(GRACE, plan.end());
     assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
     assertThat(recorded).anyMatch(e -> e instanceof TestPlanned);
@@ -280,7 +280,7 @@ class TestWindowsTest {
     miner("tiny", 100); // c_W is a few units: less than one request
     AtomicInteger sent = new AtomicInteger();
     TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     for (long t = GRACE; t <= plan.end(); t += 1000) {
       runTo(t);
     }
@@ -292,7 +292,7 @@ class TestWindowsTest {
     MinerNode a = miner("a", 64_000);
     AtomicInteger sent = new AtomicInteger();
     TestWindows windows = windows(Long.MAX_VALUE, serving(sent));
-    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0)).get(0);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
     runTo(GRACE);
     // organic traffic fills the whole window just as it opens
     TaskCapacity cap = a.capacity(TASK, 0);

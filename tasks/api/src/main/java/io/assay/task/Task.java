@@ -31,12 +31,17 @@ public interface Task {
   byte[] publicResponseBody(TaskRequest request, TaskAnswer answer);
 
   /**
-   * Like {@link #publicResponseBody(TaskRequest, TaskAnswer)}, for responses that show how the
-   * answer was delivered (the serving miner, timings) or hand the user files by URL (images with
-   * {@code response_format: "url"}), which go to {@code delivery.files()}.
+   * The body returned to the user as the gateway serves it: like {@link
+   * #publicResponseBody(TaskRequest, TaskAnswer)}, for responses that show how the answer was
+   * delivered (the serving miner, timings) or hand the user files by URL (images with {@code
+   * response_format: "url"}), which go to {@code delivery.files()}. Completes once every file
+   * in the body is published, so no URL in it can be fetched before its file is kept; fails as
+   * a publish fails. Completes at once by default.
    */
-  default byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, Delivery delivery) {
-    return publicResponseBody(request, answer);
+  default java.util.concurrent.CompletionStage<byte[]> publicResponse(TaskRequest request,
+      TaskAnswer answer, Delivery delivery) {
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        publicResponseBody(request, answer));
   }
 
   /**

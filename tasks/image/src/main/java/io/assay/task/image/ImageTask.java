@@ -11,6 +11,8 @@ import io.assay.task.TaskSpec;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -144,20 +146,26 @@ final class ImageTask implements Task {
 
   /**
    * The pictures as the user asked: inline, or for {@code response_format: "url"} each published
-   * to {@code files} as {@code image/png} and listed by URL, in order.
+   * to {@code delivery.files()} as {@code image/png} (all at once) and listed by URL, in order,
+   * once all are stored. Fails as the first failed publish does; pictures already stored then
+   * stay unlisted until they expire.
    */
   @Override
-  public byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, Delivery delivery) {
-    FilePublisher files = delivery.files();
+  public CompletionStage<byte[]> publicResponse(TaskRequest request, TaskAnswer answer,
+      Delivery delivery) {
     ImageAnswer a = castAnswer(answer);
     if (!cast(request).wantsUrl()) {
-      return WireFormat.imagesResponse(a.created(), a.images(), null);
+      return CompletableFuture.completedFuture(
+          WireFormat.imagesResponse(a.created(), a.images(), null));
     }
-    List<URI> urls = new ArrayList<>(a.images().size());
+    FilePublisher files = delivery.files();
+    List<CompletableFuture<URI>> urls = new ArrayList<>(a.images().size());
     for (ImageAnswer.Image image : a.images()) {
-      urls.add(files.publish(image.png(), "image/png"));
+      urls.add(files.publish(image.png(), "image/png").toCompletableFuture());
     }
-    return WireFormat.imagesResponse(a.created(), a.images(), urls);
+    return CompletableFuture.allOf(urls.toArray(CompletableFuture[]::new))
+        .thenApply(v -> WireFormat.imagesResponse(a.created(), a.images(),
+            urls.stream().map(CompletableFuture::join).toList()));
   }
 
   /**

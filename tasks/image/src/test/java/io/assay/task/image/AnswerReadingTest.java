@@ -16,6 +16,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 class AnswerReadingTest {
@@ -86,8 +88,8 @@ class AnswerReadingTest {
   @Test
   void b64Request_getsThePicturesInline() throws Exception {
     ImageAnswer answer = Fixtures.answer(PNG_A, PNG_B);
-    JsonNode body = Json.MAPPER.readTree(TASK.publicResponseBody(TWO, answer,
-        Delivery.none()));
+    JsonNode body = Json.MAPPER.readTree(TASK.publicResponse(TWO, answer,
+        Delivery.none()).toCompletableFuture().join());
     assertThat(body.get("created").asLong()).isEqualTo(1_700_000_000L);
     assertThat(body.get("data")).hasSize(2);
     assertThat(Base64.getDecoder().decode(body.get("data").get(0).get("b64_json").asText()))
@@ -104,12 +106,13 @@ class AnswerReadingTest {
     FilePublisher files = (content, mediaType) -> {
       assertThat(mediaType).isEqualTo("image/png");
       published.add(content);
-      return URI.create("https://gw.example/files/" + published.size());
+      return CompletableFuture.completedFuture(
+          URI.create("https://gw.example/files/" + published.size()));
     };
     ImageAnswer answer = new ImageAnswer(3, List.of(new ImageAnswer.Image(PNG_A, "r"),
         new ImageAnswer.Image(PNG_B, null)));
-    JsonNode body = Json.MAPPER.readTree(TASK.publicResponseBody(url, answer,
-        new Delivery(files, List.of("miner-1"), 5)));
+    JsonNode body = Json.MAPPER.readTree(TASK.publicResponse(url, answer,
+        new Delivery(files, List.of("miner-1"), 5)).toCompletableFuture().join());
     assertThat(published).containsExactly(PNG_A, PNG_B);
     assertThat(body.toString()).isEqualTo("{\"created\":3,\"data\":[{\"url\":"
         + "\"https://gw.example/files/1\",\"revised_prompt\":\"r\"},"
@@ -117,6 +120,24 @@ class AnswerReadingTest {
     // Without a publisher the pictures go inline.
     assertThat(Json.MAPPER.readTree(TASK.publicResponseBody(url, answer))
         .get("data").get(0).has("b64_json")).isTrue();
+  }
+
+  @Test
+  void urlRequest_whosePictureCannotBeStored_failsWithoutListingAnyUrl() {
+    ImageRequest url = parse("{\"prompt\":\"a fox\",\"n\":2,\"size\":\"256x256\","
+        + "\"response_format\":\"url\"}");
+    IllegalStateException away = new IllegalStateException("store away");
+    List<byte[]> published = new ArrayList<>();
+    FilePublisher secondFails = (content, mediaType) -> {
+      published.add(content);
+      return published.size() == 2 ? CompletableFuture.failedFuture(away)
+          : CompletableFuture.completedFuture(URI.create("https://gw.example/files/1"));
+    };
+    ImageAnswer answer = Fixtures.answer(PNG_A, PNG_B);
+    CompletableFuture<byte[]> body = TASK.publicResponse(url, answer,
+        new Delivery(secondFails, List.of("miner-1"), 5)).toCompletableFuture();
+    assertThatThrownBy(body::join).isInstanceOf(CompletionException.class).hasCause(away);
+    assertThat(published).containsExactly(PNG_A, PNG_B);
   }
 
   private static String b64(byte[] png) {

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
 
 /**
@@ -174,7 +176,14 @@ final class ZkTask implements Task {
 
   @Override
   public byte[] publicResponseBody(TaskRequest request, TaskAnswer answer) {
-    return publicResponseBody(request, answer, Delivery.none());
+    return body(request, answer, Delivery.none());
+  }
+
+  /** As {@link #body}, at once. */
+  @Override
+  public CompletionStage<byte[]> publicResponse(TaskRequest request, TaskAnswer answer,
+      Delivery delivery) {
+    return CompletableFuture.completedFuture(body(request, answer, delivery));
   }
 
   /**
@@ -182,8 +191,7 @@ final class ZkTask implements Task {
    * miner, timings}}: the proof and signals as snarkjs writes them, so {@code snarkjs groth16
    * verify} accepts them with the key from {@code GET /v1/circuits/{id}/verification_key}.
    */
-  @Override
-  public byte[] publicResponseBody(TaskRequest request, TaskAnswer answer, Delivery delivery) {
+  private byte[] body(TaskRequest request, TaskAnswer answer, Delivery delivery) {
     ZkRequest r = cast(request);
     ZkAnswer a = castAnswer(answer);
     List<String> signals = expectedSignals(r, a);

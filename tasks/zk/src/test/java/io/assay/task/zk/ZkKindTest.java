@@ -55,8 +55,9 @@ class ZkKindTest {
     ZkAnswer answer = f.task.readAnswer(f.request, f.minerBody());
     assertThat(f.task.units(f.request, answer)).isEqualTo(f.circuit.workUnits());
 
-    JsonNode body = Json.MAPPER.readTree(f.task.publicResponseBody(f.request, answer,
-        new Delivery(io.assay.task.FilePublisher.NONE, List.of("miner-7"), 812)));
+    JsonNode body = Json.MAPPER.readTree(f.task.publicResponse(f.request, answer,
+        new Delivery(io.assay.task.FilePublisher.NONE, List.of("miner-7"), 812))
+        .toCompletableFuture().join());
     assertThat(body.path("verified").asBoolean()).isTrue();
     assertThat(body.path("circuit").asText()).isEqualTo(f.circuit.id());
     assertThat(body.path("miner").asText()).isEqualTo("miner-7");

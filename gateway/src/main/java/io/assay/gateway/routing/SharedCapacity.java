@@ -1,0 +1,131 @@
+package io.assay.gateway.routing;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * This gateway's leases of one miner's declared capacity for one task in one period, from the
+ * {@link CapacityLedger} all gateways share: the volume it may ask outside the test window and
+ * the volume it may ask in it. Routing checks a request against what is leased here, in memory;
+ * when less than half a block would be left, one more block is leased in the background, so a
+ * request waits on Redis only when a burst outruns the blocks (then {@link Dispatcher} waits for
+ * the lease under way rather than failing).
+ *
+ * <p>A block is 1/64 of the declaration outside the window, or four requests' worth when that is
+ * more (so little of a miner's volume sits leased and unused at any gateway), and 1/16 of {@code
+ * c_W} in it. Volume left unused
+ * for {@link #IDLE_MILLIS} is given back ({@link #giveBackIdle}) for other gateways to lease;
+ * window leases are not (what was leased in the window counts as asked when it is scored).
+ *
+ * <p>Thread-safe: replies from Redis update the leases under this object's lock; {@link
+ * TaskCapacity} calls in under its own (never the other way round).
+ */
+final class SharedCapacity {
+
+  /** Volume unused this long goes back to the ledger. */
+  static final long IDLE_MILLIS = 5_000;
+  /** After the ledger said nothing is left, the next try waits this long. */
+  private static final long DRY_MILLIS = 1_000;
+
+  private final CapacityLedger ledger;
+  private final long period;
+  private final String field;
+  private final long declared;
+  private final long block;
+  private long volume;
+  private long window;
+  private CompletableFuture<Void> refill;
+  private long dryUntil;
+  private long lastUsed;
+
+  SharedCapacity(CapacityLedger ledger, long period, String hotkey, String task,
+      long declared) {
+    this.ledger = ledger;
+    this.period = period;
+    this.field = hotkey + "|" + task;
+    this.declared = declared;
+    this.block = Math.max(1, declared / 64);
+  }
+
+  /** This gateway's share of the miner's declared concurrency. */
+  int concurrency(int declared) {
+    return ledger.concurrencyShare(declared);
+  }
+
+  /**
+   * Whether {@code needed} units asked outside the window (this gateway's, the request's
+   * {@code units} included) are leased; leases more when they are not, or soon will not be.
+   */
+  synchronized boolean coversVolume(long needed, long units, long now) {
+    // At least four requests' worth, so that a burst does not wait on a lease per request.
+    long size = Math.min(declared, Math.max(block, 4 * units));
+    if (needed + size / 2 > volume) {
+      lease(false, needed + size - volume, now);
+    }
+    if (needed > volume) {
+      return false;
+    }
+    lastUsed = now;
+    return true;
+  }
+
+  /**
+   * Whether {@code needed} units asked in the window (this gateway's, the request's included)
+   * are leased; as above, for the window's leases.
+   */
+  synchronized boolean coversWindow(long needed, double windowCapacity, long now) {
+    long windowBlock = Math.max(1, (long) Math.ceil(windowCapacity / 16));
+    if (needed > window) {
+      lease(true, needed + windowBlock - window, now);
+      return false;
+    }
+    return true;
+  }
+
+  /** The lease under way, or null. */
+  synchronized CompletionStage<Void> refilling() {
+    return refill;
+  }
+
+  /**
+   * Gives back the volume leased outside the window and not used, when none was asked for
+   * {@link #IDLE_MILLIS}.
+   *
+   * @param used what this gateway has asked outside the window
+   */
+  synchronized void giveBackIdle(long used, long now) {
+    long unused = volume - Math.max(0, used);
+    if (unused <= 0 || refill != null || now - lastUsed < IDLE_MILLIS) {
+      return;
+    }
+    volume -= unused;
+    dryUntil = 0;
+    ledger.giveBack(period, field, unused, false);
+  }
+
+  private void lease(boolean inWindow, long want, long now) {
+    if (refill != null || now < dryUntil) {
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    refill = done;
+    CompletionStage<Long> granted = inWindow
+        ? ledger.leaseWindow(period, field, declared, want)
+        : ledger.leaseVolume(period, field, declared, want, now);
+    granted.whenComplete((units, e) -> {
+      synchronized (this) {
+        if (e == null && units > 0) {
+          if (inWindow) {
+            window += units;
+          } else {
+            volume += units;
+          }
+        } else {
+          dryUntil = now + DRY_MILLIS;
+        }
+        refill = null;
+      }
+      done.complete(null);
+    });
+  }
+}
