@@ -200,6 +200,7 @@ class RedisClusterIntegrationTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger served = new AtomicInteger();
     final List<String> refusedWithoutRetryAfter = new CopyOnWriteArrayList<>();
+    private volatile String lastRefusal = "none";
 
     Traffic(LlmTestGateway test) {
       long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -211,8 +212,11 @@ class RedisClusterIntegrationTest {
               HttpResponse<String> r = test.chat("client " + client + " asks " + i, 4, false);
               if (r.statusCode() == 200) {
                 served.incrementAndGet();
-              } else if (r.statusCode() != 503
-                  || r.headers().firstValue("Retry-After").isEmpty()) {
+              } else {
+                lastRefusal = r.statusCode() + " " + r.body();
+              }
+              if (r.statusCode() != 200 && (r.statusCode() != 503
+                  || r.headers().firstValue("Retry-After").isEmpty())) {
                 refusedWithoutRetryAfter.add(r.statusCode() + " " + r.body());
               }
             } catch (java.io.IOException e) {
@@ -227,7 +231,9 @@ class RedisClusterIntegrationTest {
     /** Waits until {@code n} more requests have been served. */
     void awaitMore(int n) {
       int target = served.get() + n;
-      await().atMost(PATIENCE).until(() -> served.get() >= target);
+      await().atMost(PATIENCE).untilAsserted(() -> assertThat(served.get())
+          .as(() -> "requests served; the last refused: " + lastRefusal)
+          .isGreaterThanOrEqualTo(target));
     }
 
     /** Stops the clients; returns how many requests were served. */
