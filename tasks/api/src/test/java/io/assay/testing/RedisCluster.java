@@ -198,12 +198,21 @@ public final class RedisCluster implements AutoCloseable {
     awaitHealthy();
   }
 
-  /** Every live node says the cluster is ok, and each sees the same masters serving slots. */
+  /**
+   * Every live node says the cluster is ok, each sees the same masters serving slots, and every
+   * live replica is linked to its master (a replica that never synced would, promoted, bring an
+   * empty slot range).
+   */
   private void awaitHealthy() {
     await("cluster healthy").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
       List<Integer> masters = null;
       for (int port : livePorts()) {
         if (!cli(port, "cluster", "info").contains("cluster_state:ok")) {
+          return false;
+        }
+        String replication = cli(port, "info", "replication");
+        if (replication.contains("role:slave")
+            && !replication.contains("master_link_status:up")) {
           return false;
         }
         List<Integer> seen = nodes(port).stream()
