@@ -211,7 +211,7 @@ def add_key(redis_port):
     token = "sk-assay-bench-" + secrets.token_urlsafe(18)
     digest = hashlib.sha256(token.encode()).hexdigest()
     with socket.create_connection(("127.0.0.1", int(redis_port)), timeout=5) as s:
-        resp(s, "HSET", f"assay:apikey:{digest}", "name", "bench", "role", "user", "rpm", "0",
+        resp(s, "HSET", f"assay:apikey:{{{digest}}}", "name", "bench", "role", "user", "rpm", "0",
              "created_at", datetime.now(timezone.utc).isoformat())
         resp(s, "SADD", "assay:apikeys", digest)
     print(token)

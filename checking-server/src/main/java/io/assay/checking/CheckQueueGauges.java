@@ -1,6 +1,6 @@
 package io.assay.checking;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.CompletableFuture;
@@ -18,19 +18,19 @@ import java.util.concurrent.CompletionStage;
  */
 public final class CheckQueueGauges {
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private volatile long queued = -1;
   private volatile long delivered = -1;
   private volatile long awaiting = -1;
   private volatile long dead = -1;
 
-  private CheckQueueGauges(RedisAsyncCommands<String, String> redis) {
+  private CheckQueueGauges(RedisClusterAsyncCommands<String, String> redis) {
     this.redis = redis;
   }
 
   /** Registers the gauges in {@code registry}; they show nothing until the first refresh. */
   public static CheckQueueGauges register(PrometheusRegistry registry,
-      RedisAsyncCommands<String, String> redis) {
+      RedisClusterAsyncCommands<String, String> redis) {
     CheckQueueGauges gauges = new CheckQueueGauges(redis);
     gauge(registry, "assay_check_queue_entries", "Answers in the check queue ("
         + CheckingStreams.QUEUE + ") not yet checked, delivered or not", () -> gauges.queued);

@@ -2,7 +2,7 @@ package io.assay.checking;
 
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
-import io.lettuce.core.RedisURI;
+import io.assay.redis.RedisAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.task.UpstreamConfig;
 import java.net.URI;
@@ -14,7 +14,8 @@ import java.util.Objects;
 /**
  * How a checking server runs. Immutable; checked when built.
  *
- * @param redisUrl the shared Redis, e.g. {@code redis://127.0.0.1:6379}; null when none is
+ * @param redisUrl the shared Redis, e.g. {@code redis://127.0.0.1:6379}, or a Redis Cluster,
+ *     {@code redis-cluster://host1:port1,host2:port2} (see {@link RedisAddress}); null when none is
  *     configured (a standalone server then refuses to start, an embedded one is given the
  *     gateway's)
  * @param consumerName this server's name in the consumer group; unique per running server
@@ -95,12 +96,7 @@ public record CheckingOptions(
     ConfigNode redis = root.section("redis");
     String url = redis.string("url", null);
     if (url != null && !url.isBlank()) {
-      try {
-        RedisURI.create(url.trim());
-      } catch (RuntimeException e) {
-        throw new ConfigException("config key 'redis.url': expected a URL like"
-            + " redis://host:6379, found '" + url + "'", e);
-      }
+      RedisAddress.parseConfigured(url);
     }
     return read(root.section("checking"), url);
   }

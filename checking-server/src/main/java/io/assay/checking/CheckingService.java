@@ -1,11 +1,9 @@
 package io.assay.checking;
 
 import io.assay.task.TaskKinds;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.assay.redis.KeyRenames;
+import io.assay.redis.RedisAddress;
+import io.assay.redis.RedisConnections;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,9 +41,9 @@ public final class CheckingService implements AutoCloseable {
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
   private final CheckingOptions options;
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> reads;
-  private final StatefulRedisConnection<String, String> writes;
+  private final RedisConnections client;
+  private final RedisConnections.Connection<String, String> reads;
+  private final RedisConnections.Connection<String, String> writes;
   private final ThreadPoolExecutor workers;
   private final TaskCheckers checkers;
   private final QueueReader reader;
@@ -59,9 +57,9 @@ public final class CheckingService implements AutoCloseable {
   private static final int STOPPED = 2;
 
   private CheckingService(CheckingOptions options, TaskKinds kinds, Clock clock,
-      PrometheusRegistry registry, RedisClient client,
-      StatefulRedisConnection<String, String> reads,
-      StatefulRedisConnection<String, String> writes) {
+      PrometheusRegistry registry, RedisConnections client,
+      RedisConnections.Connection<String, String> reads,
+      RedisConnections.Connection<String, String> writes) {
     this.options = options;
     this.client = client;
     this.reads = reads;
@@ -72,9 +70,9 @@ public final class CheckingService implements AutoCloseable {
     this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0,
         TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.maxInFlight()),
         threads("assay-checker-"));
-    CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.async(), options.verdictTimeout()), metrics,
+    CheckRunner runner = new CheckRunner(checkers, new ResultStore(writes.commands(), options.verdictTimeout()), metrics,
         inFlight, workers, clock, options.consumerName());
-    this.reader = new QueueReader(reads.async(), options, runner, metrics, inFlight);
+    this.reader = new QueueReader(reads.commands(), options, runner, metrics, inFlight);
     // Permits held, less those the reader holds while it waits for entries.
     metrics.watchInFlight(() -> Math.max(0,
         options.maxInFlight() - inFlight.availablePermits() - reader.waiting()));
@@ -122,27 +120,28 @@ public final class CheckingService implements AutoCloseable {
       throw new IllegalArgumentException("the checking service needs a Redis URL (redis.url)");
     }
     validate(options, kinds);
-    RedisClient client = RedisClient.create(RedisURI.create(options.redisUrl()));
-    client.setOptions(ClientOptions.builder()
-        .requestQueueSize(Math.max(10_000, 4 * options.maxInFlight()))
-        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
-        .build());
+    RedisAddress address = RedisAddress.parseConfigured(options.redisUrl());
+    // Results are written by idempotent scripts, so commands cut off by a lost connection may
+    // be sent again on reconnection.
+    RedisConnections client = RedisConnections.create(address, new RedisConnections.Settings(
+        Math.max(10_000, 4 * options.maxInFlight()), Duration.ofSeconds(10), false));
     CheckingService service;
     try {
       service = new CheckingService(options, kinds, clock, registry, client, client.connect(),
           client.connect());
+      if (!address.cluster()) {
+        KeyRenames.of(CheckingStreams.RENAMED).apply(service.writes.commands());
+      }
       service.reader.ensureGroup();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      client.shutdown();
+      client.close();
       throw new CheckingException("interrupted while connecting to Redis", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      client.shutdown();
+      client.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      RedisURI uri = RedisURI.create(options.redisUrl());
       throw new CheckingException("cannot use the check queue " + CheckingStreams.QUEUE
-          + " in Redis at " + uri.getHost() + ":" + uri.getPort() + ": " + cause.getMessage(),
-          cause);
+          + " in Redis at " + address.describe() + ": " + cause.getMessage(), cause);
     }
     service.loop.start();
     log.info("checking service '{}' reading {} with {} workers", options.consumerName(),
@@ -164,12 +163,13 @@ public final class CheckingService implements AutoCloseable {
    * Redis connection: for a standalone server, which has no gateway to show them.
    */
   public CheckQueueGauges registerQueueGauges() {
-    return CheckQueueGauges.register(metrics.registry(), writes.async());
+    return CheckQueueGauges.register(metrics.registry(), writes.commands());
   }
 
   /** Whether the service is running and connected to Redis. */
   public boolean isReady() {
-    return state.get() == RUNNING && loop.isAlive() && reads.isOpen() && writes.isOpen();
+    return state.get() == RUNNING && loop.isAlive() && reads.state().isOpen()
+        && writes.state().isOpen();
   }
 
   /** {@link #stop(Duration)} with a grace of ten seconds. */
@@ -208,7 +208,7 @@ public final class CheckingService implements AutoCloseable {
     } finally {
       reads.close();
       writes.close();
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      client.close();
       checkers.close();
       state.set(STOPPED);
       log.info("checking service '{}' stopped", options.consumerName());

@@ -3,7 +3,9 @@ package io.assay.checking;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.task.Json;
+import io.assay.redis.KeyRenames;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The contract between the gateway and the checking servers: the Redis keys, the fields of a
@@ -22,32 +24,52 @@ import java.io.UncheckedIOException;
  */
 public final class CheckingStreams {
 
+  /**
+   * The hash tag of every key here. The scripts that queue an answer, record its verdict or its
+   * failure touch several of these keys at once (and append to {@link #EVENTS}), so on a Redis
+   * Cluster they must share one slot; the cost is that the scoring input lives on one master,
+   * as one Stream would anyway.
+   */
+  private static final String SCORING = "assay:{scoring}:";
+
   /** Stream of answers to check; fields named by the {@code FIELD_*} constants. */
-  public static final String QUEUE = "assay:checks";
+  public static final String QUEUE = SCORING + "checks";
 
   /** Consumer group every checking server reads {@link #QUEUE} through. */
   public static final String GROUP = "checkers";
 
   /** Stream of scoring events; one field {@code e}, the event's JSON. */
-  public static final String EVENTS = "assay:events";
+  public static final String EVENTS = SCORING + "events";
 
   /** The one field of an {@link #EVENTS} entry. */
   public static final String EVENT_FIELD = "e";
 
   /** Hash of answers already scored: answer id to quality. */
-  public static final String CHECKED = "assay:checked";
+  public static final String CHECKED = SCORING + "checked";
 
   /** Stream of queue entries that were not checked, with the reason; capped. */
-  public static final String DEAD = "assay:checks:dead";
+  public static final String DEAD = SCORING + "checks:dead";
 
   /**
    * Sorted set of answers queued and not yet settled: member {@link #pendingMember}, score the
    * epoch millis they were queued.
    */
-  public static final String PENDING = "assay:checks:pending";
+  public static final String PENDING = SCORING + "checks:pending";
 
   /** Hash of task id to the epoch millis of its latest verdict. */
-  public static final String LAST_VERDICT = "assay:checks:last_verdict";
+  public static final String LAST_VERDICT = SCORING + "checks:last_verdict";
+
+  /**
+   * The names these keys had before they shared a hash tag, for {@link KeyRenames}: every
+   * process that uses them moves them before its first command.
+   */
+  public static final List<KeyRenames.Rule> RENAMED = List.of(
+      KeyRenames.exact("assay:checks", QUEUE),
+      KeyRenames.exact("assay:events", EVENTS),
+      KeyRenames.exact("assay:checked", CHECKED),
+      KeyRenames.exact("assay:checks:dead", DEAD),
+      KeyRenames.exact("assay:checks:pending", PENDING),
+      KeyRenames.exact("assay:checks:last_verdict", LAST_VERDICT));
 
   public static final String FIELD_ANSWER_ID = "answer_id";
   public static final String FIELD_MINER = "miner";

@@ -7,7 +7,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XPendingArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.util.ArrayList;
@@ -44,14 +44,14 @@ final class IdleEntries {
   record Claimed(List<StreamMessage<String, String>> messages, Map<String, Long> deliveries,
       boolean more) {}
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final CheckingOptions options;
   private final Consumer<String> consumer;
   private final CheckRunner runner;
   private String claimCursor = NO_MORE;
   private String sweepAfter;
 
-  IdleEntries(RedisAsyncCommands<String, String> redis, CheckingOptions options,
+  IdleEntries(RedisClusterAsyncCommands<String, String> redis, CheckingOptions options,
       Consumer<String> consumer, CheckRunner runner) {
     this.redis = redis;
     this.options = options;

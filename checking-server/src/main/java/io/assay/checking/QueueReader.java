@@ -4,7 +4,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ final class QueueReader implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(QueueReader.class);
   private static final Duration BLOCK = Duration.ofSeconds(1);
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final CheckingOptions options;
   private final CheckRunner runner;
   private final CheckingMetrics metrics;
@@ -52,7 +52,7 @@ final class QueueReader implements Runnable {
   private long nextClaim;
   private boolean failing;
 
-  QueueReader(RedisAsyncCommands<String, String> redis, CheckingOptions options,
+  QueueReader(RedisClusterAsyncCommands<String, String> redis, CheckingOptions options,
       CheckRunner runner, CheckingMetrics metrics, Semaphore inFlight) {
     this.redis = redis;
     this.options = options;

@@ -2,7 +2,7 @@ package io.assay.checking;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +30,8 @@ import java.util.concurrent.CompletionStage;
  * acknowledgement: entries carry whole answers (an image is hundreds of kilobytes), so the queue
  * holds only what is still to be checked.
  *
- * <p>The scripts touch several keys, so on a Redis Cluster these keys must share a slot.
- * Thread-safe; every method returns at once.
+ * <p>The scripts touch several keys, so on a Redis Cluster these keys must share a slot: they do,
+ * by the hash tag of {@link CheckingStreams}. Thread-safe; every method returns at once.
  */
 public final class ResultStore {
 
@@ -82,18 +82,27 @@ public final class ResultStore {
   /** Dead letters kept, roughly; older ones are trimmed. */
   static final long MAX_DEAD_LETTERS = 100_000;
 
+  /** The keys of {@link #RECORD}, {@link #FAIL} and {@link #DEAD_LETTER}, in their order. */
+  static final String[] RECORD_KEYS = {CheckingStreams.CHECKED, CheckingStreams.EVENTS,
+      CheckingStreams.QUEUE, CheckingStreams.PENDING, CheckingStreams.LAST_VERDICT};
+  static final String[] FAIL_KEYS = {CheckingStreams.CHECKED, CheckingStreams.EVENTS,
+      CheckingStreams.PENDING, CheckingStreams.LAST_VERDICT};
+  static final String[] DEAD_LETTER_KEYS = {CheckingStreams.CHECKED, CheckingStreams.EVENTS,
+      CheckingStreams.PENDING, CheckingStreams.LAST_VERDICT, CheckingStreams.DEAD,
+      CheckingStreams.QUEUE};
+
   private static final String RECORD_SHA = sha1(RECORD);
   private static final String FAIL_SHA = sha1(FAIL);
   private static final String DEAD_LETTER_SHA = sha1(DEAD_LETTER);
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Duration verdictTimeout;
 
   /**
    * @param verdictTimeout decides a failure's cause: {@code service} when the task had no
    *     verdict within this time before it
    */
-  public ResultStore(RedisAsyncCommands<String, String> redis, Duration verdictTimeout) {
+  public ResultStore(RedisClusterAsyncCommands<String, String> redis, Duration verdictTimeout) {
     this.redis = redis;
     this.verdictTimeout = verdictTimeout;
   }
@@ -105,9 +114,7 @@ public final class ResultStore {
    * @return true when this call wrote the event, false when the answer had been settled before
    */
   CompletionStage<Boolean> record(QueueEntry entry, double quality, long at) {
-    String[] keys = {CheckingStreams.CHECKED, CheckingStreams.EVENTS, CheckingStreams.QUEUE,
-        CheckingStreams.PENDING, CheckingStreams.LAST_VERDICT};
-    return this.<Long>script(RECORD_SHA, RECORD, keys, entry.answerId(),
+    return this.<Long>script(RECORD_SHA, RECORD, RECORD_KEYS, entry.answerId(),
             Double.toString(quality),
             CheckingStreams.qualityChecked(entry.answerId(), entry.miner(), entry.task(), quality,
                 at),
@@ -123,9 +130,7 @@ public final class ResultStore {
    * @return true when this call wrote the event
    */
   public CompletionStage<Boolean> fail(String answerId, String miner, String task, long at) {
-    String[] keys = {CheckingStreams.CHECKED, CheckingStreams.EVENTS, CheckingStreams.PENDING,
-        CheckingStreams.LAST_VERDICT};
-    return this.<Long>script(FAIL_SHA, FAIL, keys, failArgs(answerId, miner, task, at)
+    return this.<Long>script(FAIL_SHA, FAIL, FAIL_KEYS, failArgs(answerId, miner, task, at)
             .toArray(String[]::new))
         .thenApply(fresh -> fresh == 1L);
   }
@@ -150,9 +155,7 @@ public final class ResultStore {
         args.add(value);
       });
     }
-    String[] keys = {CheckingStreams.CHECKED, CheckingStreams.EVENTS, CheckingStreams.PENDING,
-        CheckingStreams.LAST_VERDICT, CheckingStreams.DEAD, CheckingStreams.QUEUE};
-    return this.<Long>script(DEAD_LETTER_SHA, DEAD_LETTER, keys, args.toArray(String[]::new))
+    return this.<Long>script(DEAD_LETTER_SHA, DEAD_LETTER, DEAD_LETTER_KEYS, args.toArray(String[]::new))
         .thenApply(ignored -> null);
   }
 

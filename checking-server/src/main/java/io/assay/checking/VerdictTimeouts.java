@@ -2,7 +2,7 @@ package io.assay.checking;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +20,11 @@ public final class VerdictTimeouts {
   /** Most answers given up in one sweep; the next sweep takes the rest. */
   static final int BATCH = 1_000;
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final ResultStore store;
   private final Duration timeout;
 
-  public VerdictTimeouts(RedisAsyncCommands<String, String> redis, Duration timeout) {
+  public VerdictTimeouts(RedisClusterAsyncCommands<String, String> redis, Duration timeout) {
     this.redis = redis;
     this.store = new ResultStore(redis, timeout);
     this.timeout = timeout;

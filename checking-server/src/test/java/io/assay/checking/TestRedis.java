@@ -1,9 +1,15 @@
 package io.assay.checking;
 
+import io.assay.redis.RedisAddress;
+import io.assay.testing.RedisCluster;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,21 +20,35 @@ import java.util.Map;
 import redis.embedded.RedisServer;
 
 /**
- * A real redis-server (the build bundled by embedded-redis) on a free loopback port, with helpers
- * to queue answers the way the gateway does and to read what the checking servers wrote.
+ * A real redis-server (the build bundled by embedded-redis) on a free loopback port, or a real
+ * Redis Cluster ({@link RedisCluster}), with helpers to queue answers the way the gateway does
+ * and to read what the checking servers wrote.
  */
 final class TestRedis implements AutoCloseable {
 
-  private final RedisServer server;
-  private final int port;
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private final AutoCloseable server;
+  private final String url;
+  private final AbstractRedisClient client;
+  private final RedisClusterCommands<String, String> sync;
+  private final RedisClusterAsyncCommands<String, String> async;
 
-  private TestRedis(RedisServer server, int port) {
+  private TestRedis(AutoCloseable server, String url) {
     this.server = server;
-    this.port = port;
-    this.client = RedisClient.create(url());
-    this.connection = client.connect();
+    this.url = url;
+    RedisAddress address = RedisAddress.parse(url);
+    if (address.cluster()) {
+      RedisClusterClient cluster = RedisClusterClient.create(address.nodes());
+      StatefulRedisClusterConnection<String, String> connection = cluster.connect();
+      this.client = cluster;
+      this.sync = connection.sync();
+      this.async = connection.async();
+    } else {
+      RedisClient single = RedisClient.create(address.nodes().get(0));
+      StatefulRedisConnection<String, String> connection = single.connect();
+      this.client = single;
+      this.sync = connection.sync();
+      this.async = connection.async();
+    }
   }
 
   static TestRedis start() {
@@ -37,22 +57,36 @@ final class TestRedis implements AutoCloseable {
       RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
           .setting("save \"\"").setting("appendonly no").build();
       server.start();
-      return new TestRedis(server, port);
+      return new TestRedis(server::stop, "redis://127.0.0.1:" + port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** Three masters and their replicas; skips the test where Redis is not installed. */
+  static TestRedis cluster() {
+    RedisCluster cluster = RedisCluster.start();
+    return new TestRedis(cluster, cluster.url());
+  }
+
   String url() {
-    return "redis://127.0.0.1:" + port;
+    return url;
   }
 
-  RedisCommands<String, String> sync() {
-    return connection.sync();
+  RedisClusterCommands<String, String> sync() {
+    return sync;
   }
 
-  io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
-    return connection.async();
+  RedisClusterAsyncCommands<String, String> async() {
+    return async;
+  }
+
+  /** The major version of the Redis server (of the master the info command reaches). */
+  int majorVersion() {
+    String info = sync().info("server");
+    String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+        .orElseThrow().substring("redis_version:".length()).trim();
+    return Integer.parseInt(version.substring(0, version.indexOf('.')));
   }
 
   void flush() {
@@ -104,12 +138,11 @@ final class TestRedis implements AutoCloseable {
 
   @Override
   public void close() {
-    connection.close();
     client.shutdown();
     try {
-      server.stop();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      server.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop Redis at " + url, e);
     }
   }
 

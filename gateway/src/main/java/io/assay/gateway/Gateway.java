@@ -46,6 +46,7 @@ import io.assay.gateway.routing.CapacityPoller;
 import io.assay.gateway.routing.Dispatcher;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
+import io.assay.gateway.state.OldKeyNames;
 import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
 import io.assay.gateway.state.StoreCompaction;
@@ -135,6 +136,7 @@ public final class Gateway implements AutoCloseable {
     this.privateRedis = own;
     try {
       this.redis = Redis.connect(redisUrl);
+      OldKeyNames.move(redis);
       this.identity = Identity.loadOrCreate(cfg.identityFile());
       int listenPort = cfg.port() == 0 ? freePort() : cfg.port();
       this.config = cfg.withPort(listenPort);

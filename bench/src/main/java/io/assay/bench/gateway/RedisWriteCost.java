@@ -4,7 +4,7 @@ import io.assay.gateway.state.PrivateRedis;
 import io.assay.gateway.state.Redis;
 import io.assay.gateway.usage.UsageRecorder;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
@@ -72,9 +72,9 @@ public final class RedisWriteCost {
   }
 
   private record Variant(String name,
-      Function<RedisAsyncCommands<String, String>, CompletionStage<?>> write,
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<?>> write,
       List<Double> jvm, List<Double> redis) {
-    Variant(String name, Function<RedisAsyncCommands<String, String>, CompletionStage<?>> write) {
+    Variant(String name, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<?>> write) {
       this(name, write, new ArrayList<>(), new ArrayList<>());
     }
   }
@@ -118,9 +118,9 @@ public final class RedisWriteCost {
   }
 
   /** The usage writes of one chat completion, as nine commands. */
-  private static CompletionStage<?> nineCommands(RedisAsyncCommands<String, String> cmd) {
-    String usage = "assay:usage:bench";
-    String day = "assay:usage:bench:2026-12-07";
+  private static CompletionStage<?> nineCommands(RedisClusterAsyncCommands<String, String> cmd) {
+    String usage = SCRIPT_KEYS[0];
+    String day = SCRIPT_KEYS[1];
     cmd.hincrby(usage, "requests", 1);
     cmd.hincrby(usage, "prompt_tokens", 31);
     cmd.hincrby(usage, "completion_tokens", 7);
@@ -132,8 +132,7 @@ public final class RedisWriteCost {
   }
 
   /** The same writes as the gateway's one script: its keys and arguments. */
-  private static final String[] SCRIPT_KEYS =
-      {"assay:usage:bench", "assay:usage:bench:2026-12-07", "assay:credit:bench"};
+  private static final String[] SCRIPT_KEYS = UsageRecorder.recordKeys("bench", "2026-12-07");
   private static final String[] SCRIPT_ARGS = {TASK, "7", "0", Long.toString(400L * 24 * 3600),
       "prompt_tokens", "31", "completion_tokens", "7"};
 

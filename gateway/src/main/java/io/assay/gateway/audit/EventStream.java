@@ -1,5 +1,6 @@
 package io.assay.gateway.audit;
 
+import io.assay.checking.CheckingStreams;
 import io.assay.gateway.scoring.EventAppender;
 import io.assay.gateway.scoring.EventLog;
 import io.assay.gateway.scoring.ScoringEvent;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every input of the weight computation, appended to one Redis Stream ({@code assay:events}) in
+ * Every input of the weight computation, appended to one Redis Stream ({@code
+ * assay:{scoring}:events}, {@link CheckingStreams#EVENTS}: checking servers append verdicts) in
  * the order Redis receives it. Entries are never edited; the stream id orders them and lets a
  * computation name exactly which events it saw, so it can be recomputed bit for bit later.
  * Entries out of every scoring window are deleted once archived ({@code weights/EventTrimmer}),
@@ -25,8 +27,8 @@ import java.util.Map;
  */
 public final class EventStream implements EventAppender {
 
-  public static final String STREAM = "assay:events";
-  private static final String FIELD = "e";
+  public static final String STREAM = CheckingStreams.EVENTS;
+  private static final String FIELD = CheckingStreams.EVENT_FIELD;
   private static final int PAGE = 5_000;
 
   private final Redis redis;

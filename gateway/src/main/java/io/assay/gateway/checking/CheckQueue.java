@@ -40,6 +40,9 @@ public final class CheckQueue implements DispatchListener {
       redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
       return 1
       """);
+  /** The keys {@link #QUEUE} touches: one slot, by the hash tag of {@link CheckingStreams}. */
+  public static final List<String> QUEUE_KEYS = List.of(CheckingStreams.QUEUE,
+      CheckingStreams.PENDING);
   private static final Logger log = LoggerFactory.getLogger(CheckQueue.class);
 
   private final Redis redis;
@@ -92,7 +95,7 @@ public final class CheckQueue implements DispatchListener {
 
   private void queue(List<String> args, Settlement s) {
     redis.writes(cmd -> QUEUE.<Long>run(redis, cmd, ScriptOutputType.INTEGER,
-            new String[] {CheckingStreams.QUEUE, CheckingStreams.PENDING},
+            QUEUE_KEYS.toArray(String[]::new),
             args.toArray(String[]::new)))
         .exceptionally(e -> {
           lost(s, e);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The {@code events} section: how the scoring event stream ({@code assay:events}) is kept. Weight
+ * The {@code events} section: how the scoring event stream ({@code assay:{scoring}:events}) is kept. Weight
  * computations read it incrementally; events out of every scoring window are archived to JSON
  * lines on disk and then deleted from the stream, so Redis holds the recent log and a restarted
  * gateway rebuilds its scoring state from it quickly, while {@code export-events} still writes

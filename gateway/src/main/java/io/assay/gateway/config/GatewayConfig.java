@@ -1,6 +1,7 @@
 package io.assay.gateway.config;
 
 import io.assay.checking.CheckingOptions;
+import io.assay.redis.RedisAddress;
 import io.assay.config.ConfigException;
 import io.assay.config.ConfigNode;
 import io.assay.gateway.weights.TaskWeights;
@@ -250,9 +251,8 @@ public record GatewayConfig(
     String redisUrl = redis.string("url", "");
     if (redisUrl.isBlank()) {
       redisUrl = null;
-    } else if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-      throw new ConfigException("config key 'redis.url' (or ASSAY_REDIS_URL): expected"
-          + " redis://host:port, found '" + redisUrl + "'");
+    } else {
+      RedisAddress.parseConfigured(redisUrl);
     }
 
     ConfigNode r = root.section("routing");

@@ -1,15 +1,35 @@
 package io.assay.gateway.state;
 
-/** Every Redis key the gateway writes, in one place, so the layout can be read at a glance. */
+import io.assay.redis.KeyRenames;
+import java.util.List;
+
+/**
+ * Every Redis key the gateway writes, in one place, so the layout can be read at a glance.
+ *
+ * <p>On a Redis Cluster, keys a script or a multi-key command touches together must hash to one
+ * slot, which a hash tag decides: only the part between the first {@code {} and the next {@code }}
+ * is hashed. Every key of one API key carries its hash as the tag, {@code {<hash>}}, so that
+ * usage, daily usage and the balance are charged in one script, a revocation deletes the record
+ * and the balance at once, and the admission script reads the key's limit window beside its
+ * balance; API keys spread over the masters by their hashes. The leader's lease, token and roster
+ * share {@code {leader}}, published files {@code {files}}, and the keys the scoring scripts share
+ * are tagged in {@link io.assay.checking.CheckingStreams}. Other keys are used one at a time and
+ * carry no tag. {@link OldKeyNames} moves keys from the names before the tags.
+ */
 public final class Keys {
 
   private static final String PREFIX = "assay:";
 
   private Keys() {}
 
+  /** The hash tag of one API key's keys. */
+  private static String tag(String keyHash) {
+    return "{" + keyHash + "}";
+  }
+
   /** Hash: one API key's record, by the SHA-256 of the key. */
   public static String apiKey(String keyHash) {
-    return PREFIX + "apikey:" + keyHash;
+    return PREFIX + "apikey:" + tag(keyHash);
   }
 
   /** Set: hashes of all API keys. */
@@ -19,7 +39,7 @@ public final class Keys {
 
   /** Hash: usage totals of one API key (requests, prompt_tokens, completion_tokens, ...). */
   public static String usage(String keyHash) {
-    return PREFIX + "usage:" + keyHash;
+    return PREFIX + "usage:" + tag(keyHash);
   }
 
   /** List (newest first): every weight computation, as JSON. */
@@ -96,7 +116,7 @@ public final class Keys {
    * apart from the key's hash so that a charge after a revocation cannot bring the key back.
    */
   public static String credit(String keyHash) {
-    return PREFIX + "credit:" + keyHash;
+    return PREFIX + "credit:" + tag(keyHash);
   }
 
   /**
@@ -105,7 +125,7 @@ public final class Keys {
    * script reads it with the key's balance, which must be in the same Redis Cluster slot.
    */
   public static String limitWindow(String keyHash, long minute) {
-    return PREFIX + "limits:{" + keyHash + "}:" + minute;
+    return PREFIX + "limits:" + tag(keyHash) + ":" + minute;
   }
 
   /**
@@ -113,7 +133,7 @@ public final class Keys {
    * <task>|requests}, {@code <task>|units}, {@code <task>|charged} (millionths of a credit).
    */
   public static String usageDay(String keyHash, String day) {
-    return PREFIX + "usage:" + keyHash + ":" + day;
+    return PREFIX + "usage:" + tag(keyHash) + ":" + day;
   }
 
   /**
@@ -208,4 +228,10 @@ public final class Keys {
   public static String filesPublished() {
     return FILES + "published";
   }
+
+  /** What {@link OldKeyNames} moves: every key of an API key, from before its hash tag. */
+  static final List<KeyRenames.Rule> RENAMED = List.of(
+      KeyRenames.tagAfter(PREFIX + "apikey:"),
+      KeyRenames.tagAfter(PREFIX + "usage:"),
+      KeyRenames.tagAfter(PREFIX + "credit:"));
 }

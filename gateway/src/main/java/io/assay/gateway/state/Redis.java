@@ -1,11 +1,8 @@
 package io.assay.gateway.state;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.assay.redis.RedisAddress;
+import io.assay.redis.RedisConnections;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +27,13 @@ import java.util.function.Function;
  *
  * <p>The request queue is bounded and commands time out, so a slow or absent Redis sheds load
  * instead of growing memory.
+ *
+ * <p>Redis is one server or a Redis Cluster ({@link RedisAddress}); callers see the commands
+ * both have, and a command or script naming several keys names keys of one slot ({@link Keys}).
+ * On a cluster, commands Redis redirects to another master (after a failover, MOVED) are queued
+ * again by Lettuce on the batched connection from one of its own threads, where no task end
+ * flushes them, as are commands that waited for their master's connection to open; a sweep
+ * every {@link #CLUSTER_SWEEP_MILLIS} ms sends them.
  */
 public final class Redis implements AutoCloseable {
 
@@ -37,26 +41,33 @@ public final class Redis implements AutoCloseable {
   private static final ThreadLocal<boolean[]> FLUSH_QUEUED = ThreadLocal.withInitial(
       () -> new boolean[1]);
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
-  private final StatefulRedisConnection<String, String> batched;
+  /** How often, on a cluster, the batched connection is flushed regardless of tasks. */
+  static final long CLUSTER_SWEEP_MILLIS = 10;
+
+  private final RedisConnections client;
+  private final RedisConnections.Connection<String, String> connection;
+  private final RedisConnections.Connection<String, String> batched;
   /**
    * Raw bytes, for files handed out by URL: stored as they are (base64 in a String would take a
    * third more memory and a pass each way), on a connection of their own so that a few megabytes
    * of picture do not queue the small commands of every request behind them.
    */
-  private final StatefulRedisConnection<byte[], byte[]> binary;
+  private final RedisConnections.Connection<byte[], byte[]> binary;
   private final WriteBacklog backlog;
+  private final java.util.concurrent.Future<?> sweep;
 
-  private Redis(RedisClient client, StatefulRedisConnection<String, String> connection,
-      StatefulRedisConnection<String, String> batched) {
+  private Redis(RedisConnections client, RedisConnections.Connection<String, String> connection,
+      RedisConnections.Connection<String, String> batched) {
     this.client = client;
     this.connection = connection;
     this.batched = batched;
     this.binary = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
-    this.backlog = new WriteBacklog(this::writeStage, task -> client.getResources()
-        .eventExecutorGroup().schedule(task, WriteBacklog.RETRY_MILLIS, TimeUnit.MILLISECONDS));
-    batched.setAutoFlushCommands(false);
+    this.backlog = new WriteBacklog(this::writeStage, task -> client.executor()
+        .schedule(task, WriteBacklog.RETRY_MILLIS, TimeUnit.MILLISECONDS));
+    batched.state().setAutoFlushCommands(false);
+    this.sweep = !client.address().cluster() ? null : client.executor().scheduleWithFixedDelay(
+        batched.state()::flushCommands, CLUSTER_SWEEP_MILLIS, CLUSTER_SWEEP_MILLIS,
+        TimeUnit.MILLISECONDS);
     client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
@@ -66,25 +77,35 @@ public final class Redis implements AutoCloseable {
     });
   }
 
-  /** Connects to {@code url} (blocking; call at start-up, off the event loop). */
+  /**
+   * Connects to {@code url}, {@code redis://...} or {@code redis-cluster://...} (blocking; call
+   * at start-up, off the event loop). Commands are refused at once while Redis is away, and
+   * those sent when a connection broke fail rather than go out again: at most once, so a
+   * counter is never incremented twice.
+   *
+   * @throws IllegalArgumentException when {@code url} is none of those forms
+   */
   public static Redis connect(String url) {
-    RedisClient client = RedisClient.create(RedisURI.create(url));
-    client.setOptions(ClientOptions.builder()
-        .requestQueueSize(100_000)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-        .build());
+    RedisAddress address = RedisAddress.parse(url);
+    RedisConnections client = RedisConnections.create(address,
+        new RedisConnections.Settings(100_000, Duration.ofSeconds(5), true));
     try {
       return new Redis(client, client.connect(), client.connect());
     } catch (RuntimeException e) {
-      client.shutdown();
-      throw new StateException("cannot connect to Redis at " + url + ": " + e.getMessage(), e);
+      client.close();
+      throw new StateException("cannot connect to Redis at " + address.describe() + ": "
+          + e.getMessage(), e);
     }
   }
 
+  /** Whether this is a Redis Cluster. */
+  public boolean cluster() {
+    return client.address().cluster();
+  }
+
   /** Asynchronous commands; wrap results with {@link #on}. */
-  public RedisAsyncCommands<String, String> commands() {
-    return connection.async();
+  public RedisClusterAsyncCommands<String, String> commands() {
+    return connection.commands();
   }
 
   /**
@@ -92,8 +113,8 @@ public final class Redis implements AutoCloseable {
    * with {@link #on}. For large binary values (published files). Typed as the commands a Redis
    * Cluster connection offers too, so callers need not change when the store is a cluster.
    */
-  public io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> binary() {
-    return binary.async();
+  public RedisClusterAsyncCommands<byte[], byte[]> binary() {
+    return binary.commands();
   }
 
   /**
@@ -101,11 +122,11 @@ public final class Redis implements AutoCloseable {
    * loop they are flushed when the current task ends (together with every other write of that
    * task); anywhere else, at once.
    */
-  public <T> T writes(Function<RedisAsyncCommands<String, String>, T> commands) {
-    T result = commands.apply(batched.async());
+  public <T> T writes(Function<RedisClusterAsyncCommands<String, String>, T> commands) {
+    T result = commands.apply(batched.commands());
     Context context = Vertx.currentContext();
     if (context == null || !context.isEventLoopContext()) {
-      batched.flushCommands();
+      batched.state().flushCommands();
       return result;
     }
     boolean[] queued = FLUSH_QUEUED.get();
@@ -113,7 +134,7 @@ public final class Redis implements AutoCloseable {
       queued[0] = true;
       context.runOnContext(v -> {
         queued[0] = false;
-        batched.flushCommands();
+        batched.state().flushCommands();
       });
     }
     return result;
@@ -127,12 +148,12 @@ public final class Redis implements AutoCloseable {
    * twice) and fail, as does a write refused while the backlog is full.
    */
   public <T> java.util.concurrent.CompletableFuture<T> durableWrites(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
     return backlog.write(commands);
   }
 
   private <T> CompletionStage<T> writeStage(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
     return writes(commands);
   }
 
@@ -155,15 +176,18 @@ public final class Redis implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return connection.isOpen() && batched.isOpen();
+    return connection.state().isOpen() && batched.state().isOpen();
   }
 
   @Override
   public void close() {
-    batched.flushCommands();
+    if (sweep != null) {
+      sweep.cancel(false);
+    }
+    batched.state().flushCommands();
     batched.close();
     binary.close();
     connection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.close();
   }
 }

@@ -2,7 +2,6 @@ package io.assay.gateway.state;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -39,7 +38,7 @@ public final class RedisScript {
    * Runs the script with {@code cmd} (a connection of {@code redis}); when Redis does not know it,
    * once more by its text through {@link Redis#writes}.
    */
-  public <T> CompletionStage<T> run(Redis redis, RedisAsyncCommands<String, String> cmd,
+  public <T> CompletionStage<T> run(Redis redis, RedisClusterAsyncCommands<String, String> cmd,
       ScriptOutputType type, String[] keys, String... args) {
     return orByText(cmd.<T>evalsha(sha1, type, keys, args),
         () -> redis.writes(c -> c.<T>eval(text, type, keys, args)));

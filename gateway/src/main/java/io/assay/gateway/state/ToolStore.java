@@ -34,7 +34,14 @@ public final class ToolStore implements AutoCloseable {
       }
     }
     try {
-      return new ToolStore(owned, Redis.connect(url));
+      Redis redis = Redis.connect(url);
+      try {
+        OldKeyNames.move(redis);
+      } catch (RuntimeException e) {
+        redis.close();
+        throw e;
+      }
+      return new ToolStore(owned, redis);
     } catch (RuntimeException e) {
       if (owned != null) {
         owned.close();

@@ -1,6 +1,6 @@
 package io.assay.gateway.state;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +27,7 @@ final class WriteBacklog {
   /** Issues commands as {@link Redis#writes} does. */
   interface Sender {
     <T> CompletionStage<T> send(
-        Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
+        Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands);
   }
 
   /** Runs a task once, {@link #RETRY_MILLIS} ms from now. */
@@ -43,7 +43,7 @@ final class WriteBacklog {
 
   /** A write and the result its caller holds. */
   private record Pending<T>(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands,
       CompletableFuture<T> result) {}
 
   WriteBacklog(Sender sender, Later later) {
@@ -52,7 +52,7 @@ final class WriteBacklog {
   }
 
   <T> CompletableFuture<T> write(
-      Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+      Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
     Pending<T> p = new Pending<>(commands, new CompletableFuture<>());
     boolean behind;
     synchronized (this) {
@@ -162,11 +162,21 @@ final class WriteBacklog {
     }
   }
 
-  /** Whether Redis refused the write before sending it (so sending it again cannot double it). */
+  /**
+   * Whether the write was not applied, so sending it again cannot double it: refused unsent
+   * (the connection is down), or refused by Redis without running it because it cannot serve
+   * the key now. A Redis Cluster answers {@code CLUSTERDOWN} to every command while a master is
+   * failed and not yet replaced, {@code TRYAGAIN} to a multi-key command while its slot moves;
+   * a server still reading its files answers {@code LOADING}.
+   */
   static boolean refusedUnsent(Throwable error) {
     Throwable t = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     String message = String.valueOf(t.getMessage());
+    if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+      return message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")
+          || message.startsWith("LOADING");
+    }
     return t instanceof io.lettuce.core.RedisException && message.contains("not connected");
   }
 }

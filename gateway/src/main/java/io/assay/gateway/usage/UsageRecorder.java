@@ -46,6 +46,15 @@ public final class UsageRecorder {
       return 1
       """);
 
+  /**
+   * The keys {@link #RECORD} touches for one API key on one UTC day: one slot on a Redis Cluster,
+   * by the key's hash tag ({@link Keys}).
+   */
+  public static String[] recordKeys(String keyHash, String day) {
+    return new String[] {Keys.usage(keyHash), Keys.usageDay(keyHash, day),
+        Keys.credit(keyHash)};
+  }
+
   /** Days a key's daily usage is kept. */
   private static final long DAY_KEPT_SECONDS = 400L * 24 * 3600;
 
@@ -72,10 +81,7 @@ public final class UsageRecorder {
    * task's price for them, atomically (its balance may go below 0 by this request's charge).
    */
   public void served(ApiKey key, Task task, long units, java.util.Map<String, Long> counts) {
-    String usage = Keys.usage(key.hash());
     String taskId = task.spec().id();
-    String day = Keys.usageDay(key.hash(), java.time.LocalDate.ofInstant(clock.instant(),
-        java.time.ZoneOffset.UTC).toString());
     long charge = key.creditMicros() == null ? 0
         : Math.round(units * price.applyAsDouble(taskId));
     String[] args = new String[4 + 2 * counts.size()];
@@ -88,7 +94,8 @@ public final class UsageRecorder {
       args[i++] = count.getKey();
       args[i++] = Long.toString(count.getValue());
     }
-    String[] keys = {usage, day, Keys.credit(key.hash())};
+    String[] keys = recordKeys(key.hash(), java.time.LocalDate.ofInstant(clock.instant(),
+        java.time.ZoneOffset.UTC).toString());
     redis.durableWrites(
             cmd -> RECORD.<Long>run(redis, cmd, ScriptOutputType.INTEGER, keys, args))
         .exceptionally(e -> {

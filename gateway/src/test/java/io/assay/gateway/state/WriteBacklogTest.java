@@ -2,6 +2,8 @@ package io.assay.gateway.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,7 @@ class WriteBacklogTest {
       @Override
       @SuppressWarnings("unchecked")
       public <T> CompletableFuture<T> send(
-          java.util.function.Function<io.lettuce.core.api.async.RedisAsyncCommands<String,
+          java.util.function.Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String,
               String>, ? extends java.util.concurrent.CompletionStage<T>> commands) {
         return up.get()
             ? (CompletableFuture<T>) commands.apply(null).toCompletableFuture()
@@ -55,5 +57,26 @@ class WriteBacklogTest {
     assertThat(sent).containsExactly("w0", "w1", "w2");
     assertThat(backlog.size()).isZero();
     assertThat(retries).isEmpty();
+  }
+
+  @Test
+  void writesRedisDidNotRun_areKept_andThoseItMayHaveRun_areNot() {
+    assertThat(WriteBacklog.refusedUnsent(
+        new RedisException("Currently not connected. Commands are rejected."))).isTrue();
+    assertThat(WriteBacklog.refusedUnsent(new java.util.concurrent.CompletionException(
+        new RedisCommandExecutionException("CLUSTERDOWN The cluster is down")))).isTrue();
+    assertThat(WriteBacklog.refusedUnsent(new RedisCommandExecutionException(
+        "TRYAGAIN Multiple keys request during rehashing of slot"))).isTrue();
+    assertThat(WriteBacklog.refusedUnsent(
+        new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory")))
+        .isTrue();
+
+    // Sent before the connection broke: Redis may have applied it.
+    assertThat(WriteBacklog.refusedUnsent(new RedisException("Connection disconnected")))
+        .isFalse();
+    assertThat(WriteBacklog.refusedUnsent(new RedisCommandTimeoutException("timed out")))
+        .isFalse();
+    assertThat(WriteBacklog.refusedUnsent(
+        new RedisCommandExecutionException("ERR wrong number of arguments"))).isFalse();
   }
 }
