@@ -82,7 +82,7 @@ class KeyLimitsAcrossGatewaysIntegrationTest {
     assertThat(redis().hget(window(key), "requests")).as("refusals leave no count")
         .isEqualTo("60");
 
-    fleet.clock.advance(60_000);
+    fleet.advance(60_000);
     for (int i = 0; i < 3; i++) {
       assertThat(fleet.models(i, key).statusCode()).as("gateway %d, the next minute", i)
           .isEqualTo(200);
