@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -109,6 +110,7 @@ class WholeFleetClusterIntegrationTest {
       long whole;
       Map<Integer, Integer> statuses;
       Map<Integer, Integer> limitStatuses;
+      AtomicIntegerArray served;
       try (Traffic traffic = new Traffic(fleet, user)) {
         whole = Math.floorDiv(System.currentTimeMillis(), PERIOD_MS) + 1;
         filesFromAnyGateway(fleet, user);
@@ -116,9 +118,13 @@ class WholeFleetClusterIntegrationTest {
         await().atMost(Duration.ofSeconds(2 * PERIOD_MS / 1000 + 5))
             .until(() -> System.currentTimeMillis() >= (whole + 1) * PERIOD_MS);
         statuses = traffic.stop();
+        served = traffic.served;
       }
       assertThat(statuses.keySet()).as("traffic statuses").containsOnly(200, 503);
       assertThat(statuses.get(503)).as("requests beyond the declarations").isNotNull();
+      for (int i = 0; i < 3; i++) {
+        assertThat(served.get(i)).as("answers through gateway %d", i).isPositive();
+      }
 
       Gateway first = fleet.gateways.get(0);
       // The whole period's windows have ended and been recorded.
@@ -129,9 +135,14 @@ class WholeFleetClusterIntegrationTest {
       String leader = oneLeader(fleet, admin, whole);
       String weights = oneWeightHistory(fleet, admin);
       String checks = everyAnswerCheckedOnce(first, whole);
-      System.out.printf("whole fleet (%d s): traffic %s; key of %d/min: %s; %s; %s; %s; %s; %s%n",
-          (System.nanoTime() - began) / 1_000_000_000, statuses, PER_MINUTE, limitStatuses,
-          capacity, windows, checks, leader, weights);
+      List<Long> byChecker = List.of(checked(checkerA), checked(checkerB));
+      assertThat(byChecker).as("answers each checking server checked")
+          .allSatisfy(n -> assertThat(n).isPositive());
+      System.out.printf("whole fleet (%d s): traffic %s, 200s by gateway %s; key of %d/min: %s;"
+          + " %s; %s; %s, checked by the two servers %s; %s; %s%n",
+          (System.nanoTime() - began) / 1_000_000_000, statuses, served, PER_MINUTE,
+          limitStatuses, capacity, windows, checks, byChecker, leader,
+          weights);
     }
   }
 
@@ -286,7 +297,10 @@ class WholeFleetClusterIntegrationTest {
       }
     }
     assertThat(seen).as("windows of the whole period").hasSize(2 * 4);
-    return "window units asked/c_W " + seen;
+    List<String> short_ = events.stream().filter(e -> e instanceof ScoringEvent.TestShortfall t
+        && t.period() == whole).map(e -> ((ScoringEvent.TestShortfall) e).task() + " "
+        + ((ScoringEvent.TestShortfall) e).units()).toList();
+    return "window units asked/c_W " + seen + ", shortfalls " + short_;
   }
 
   /**
@@ -377,6 +391,10 @@ class WholeFleetClusterIntegrationTest {
         + worst + ")";
   }
 
+  private static long checked(CheckingService checker) {
+    return checker.metrics().checks(LLM, "checked") + checker.metrics().checks(IMAGE, "checked");
+  }
+
   private static List<ScoringEvent> events(Gateway gateway) {
     return gateway.call(() -> gateway.events().readAll(), "read the events").stream()
         .map(EventStream.Entry::event).toList();
@@ -420,6 +438,8 @@ class WholeFleetClusterIntegrationTest {
     private final ExecutorService clients = Executors.newFixedThreadPool(16);
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger sent = new AtomicInteger();
+    /** Answers of 200 by gateway. */
+    final AtomicIntegerArray served = new AtomicIntegerArray(3);
 
     Traffic(GatewayFleet fleet, String key) {
       ticks.scheduleAtFixedRate(() -> {
@@ -433,6 +453,9 @@ class WholeFleetClusterIntegrationTest {
             status = -1;
           }
           statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+          if (status == 200) {
+            served.incrementAndGet(n % 3);
+          }
           return null;
         });
       }, 0, 25, TimeUnit.MILLISECONDS);
