@@ -60,20 +60,22 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li>capacity (item 1): in every period, no miner was asked, as SCORING.md counts it (the
  *       work done, or the estimate of a request that failed), more than it declared, though the
- *       traffic asked for more (503s) and took most of it; in the whole period's test windows,
- *       what the gateways together leased in the window ({@code |w}) and what was assigned in
- *       it is at most {@code c_W} plus one window lease ({@link
- *       io.assay.gateway.routing.CapacityLedger#LEASE_WINDOW} grants while less than {@code c_W}
- *       is leased; a lease is one request's estimate plus {@code c_W / 16});
+ *       traffic asked for more (503s) and took most of it, and no miner ever refused a request (a
+ *       429, which it answers when asked beyond its volume or concurrency) or failed one; in the
+ *       whole period's test windows, what the gateways together leased in the window ({@code
+ *       |w}) and what was assigned in it is at most {@code c_W} plus one window lease ({@link
+ *       io.assay.gateway.routing.CapacityLedger#LEASE_WINDOW} grants while less than {@code
+ *       c_W} is leased; a lease is one request's estimate plus {@code c_W / 16});
  *   <li>limits (item 2): periods, windows and leases must advance, so the gateways run on the
  *       real clock and no minute can be held still as {@link
  *       KeyLimitsAcrossGatewaysIntegrationTest} holds it. A key of its own, 30 requests a minute,
  *       sends 90 at once across the gateways in a minute with at least 5 s left: exactly 30 are
  *       admitted, and Redis counts 30 for that minute;
  *   <li>one leader (item 3): every gateway's {@code GET /admin/leader} names the same holder and
- *       token, and exactly one says it leads; every period's test window of each task is recorded
- *       once ({@code test_planned}), the whole period's of both tasks; the weight history is one
- *       (computations newest first, none twice) and every gateway serves its newest one;
+ *       token, exactly one says it leads, and its token fences the weights; every period's test
+ *       window of each task is recorded once ({@code test_planned}), the whole period's of both
+ *       tasks; the weight history is one (computations newest first, none twice) and every
+ *       gateway serves its newest one;
  *   <li>every answer of the traffic's periods was checked exactly once: one verdict per answer,
  *       none missing, none failed, as many as the checking servers' record of checked answers;
  *   <li>files (item 6): an image handed out by URL through one gateway is served byte for byte
@@ -230,8 +232,8 @@ class WholeFleetClusterIntegrationTest {
 
   /**
    * Item 1, volume: per period, miner and task, what was asked (work done, or the estimate of a
-   * request that failed) is at most the declaration; in the whole period the traffic took most
-   * of the llm declarations.
+   * request that failed) is at most the declaration, and every request succeeded; in the whole
+   * period the traffic took most of the llm declarations.
    */
   private static String capacityWithinDeclarations(Gateway gateway, long whole) {
     List<ScoringEvent> events = events(gateway);
@@ -243,6 +245,11 @@ class WholeFleetClusterIntegrationTest {
       }
     }
     assertThat(asked).isNotEmpty();
+    Map<RequestOutcome.Outcome, Long> ends = outcomes(events).stream().collect(Collectors
+        .groupingBy(RequestOutcome::outcome, TreeMap::new, Collectors.counting()));
+    // A miner asked beyond its declared volume or concurrency refuses (429) for itself.
+    assertThat(ends.keySet()).as("how requests to miners ended")
+        .containsOnly(RequestOutcome.Outcome.SUCCESS);
     asked.forEach((field, units) -> assertThat(units)
         .as("units asked of %s, declared %s", field, declared.get(field))
         .isLessThanOrEqualTo(declared.get(field)));
@@ -255,8 +262,8 @@ class WholeFleetClusterIntegrationTest {
     assertThat(llmWhole).as("miners asked for llm in the whole period").hasSize(4);
     assertThat(llmWhole.values()).as("llm units asked in the whole period")
         .allSatisfy(units -> assertThat(units).isGreaterThanOrEqualTo(LLM_DECLARED * 7 / 10));
-    return "llm units asked in period " + whole + " " + llmWhole + " of " + LLM_DECLARED
-        + " declared each";
+    return "outcomes " + ends + "; llm units asked in period " + whole + " " + llmWhole + " of "
+        + LLM_DECLARED + " declared each";
   }
 
   /**
@@ -293,14 +300,14 @@ class WholeFleetClusterIntegrationTest {
         assertThat(inWindow).as("assigned in the window of %s on %s (c_W %s, one lease %s)",
             field[1], plan.task(), cw, oneLease).isLessThanOrEqualTo((long) (cw + oneLease));
         seen.add(plan.task().substring(0, plan.task().indexOf('/')) + " " + inWindow + "/"
-            + Math.round(cw));
+            + leased + "/" + Math.round(cw));
       }
     }
     assertThat(seen).as("windows of the whole period").hasSize(2 * 4);
     List<String> shortfalls = events.stream().filter(e -> e instanceof ScoringEvent.TestShortfall t
         && t.period() == whole).map(e -> ((ScoringEvent.TestShortfall) e).task() + " "
         + ((ScoringEvent.TestShortfall) e).units()).toList();
-    return "window units asked/c_W " + seen + ", shortfalls " + shortfalls;
+    return "window units asked/leased/c_W " + seen + ", shortfalls " + shortfalls;
   }
 
   /**
@@ -323,6 +330,9 @@ class WholeFleetClusterIntegrationTest {
     assertThat(leads).as("gateways that lead").hasSize(1);
     assertThat(leads.get(0).path("this_gateway").asText())
         .isEqualTo(leader.path("holder").asText());
+    assertThat(get(fleet.gateways.get(0).redis().commands().hget(Keys.weightsFence(), "token")))
+        .as("the weights fence holds the leader's token")
+        .isEqualTo(leader.path("fencing_token").asText());
 
     Map<String, Long> planned = events(fleet.gateways.get(0)).stream()
         .filter(e -> e instanceof TestPlanned).map(e -> (TestPlanned) e)
