@@ -77,7 +77,7 @@ import org.junit.jupiter.api.Test;
  *       tasks; the weight history is one (computations newest first, none twice) and every
  *       gateway serves its newest one;
  *   <li>every answer of the traffic's periods was checked exactly once: one verdict per answer,
- *       none missing, none failed, as many as the checking servers' record of checked answers;
+ *       none missing, none failed, each marked checked; both checking servers took a share;
  *   <li>files (item 6): an image handed out by URL through one gateway is served byte for byte
  *       by every gateway, equal to the same picture asked inline through another.
  * </ol>
@@ -373,19 +373,15 @@ class WholeFleetClusterIntegrationTest {
   }
 
   /**
-   * Item 7's checks: every answer of the traffic's periods has exactly one verdict, none a
-   * failure; the verdicts are as many as the checking servers' record of checked answers.
+   * Item 7's checks: every answer of the traffic's periods has exactly one verdict and is marked
+   * checked by the checking servers; no check failed, no answer was judged twice. (The synthetic
+   * tests of the next period go on meanwhile, so the record is compared answer by answer.)
    */
-  private static String everyAnswerCheckedOnce(Gateway gateway, long whole) {
+  private static String everyAnswerCheckedOnce(Gateway gateway, long whole) throws Exception {
     List<String> answered = new ArrayList<>();
     List<QualityChecked> verdicts = new ArrayList<>();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      // One script marks an answer checked and appends its verdict: when no mark came while the
-      // events were read, they hold exactly the marked verdicts.
-      long checked = get(gateway.redis().commands().hlen(CheckingStreams.CHECKED));
       List<ScoringEvent> events = events(gateway);
-      assertThat(get(gateway.redis().commands().hlen(CheckingStreams.CHECKED)))
-          .as("answers marked checked while the events were read").isEqualTo(checked);
       answered.clear();
       outcomes(events).stream()
           .filter(o -> o.period() <= whole && o.outcome() == RequestOutcome.Outcome.SUCCESS)
@@ -397,9 +393,10 @@ class WholeFleetClusterIntegrationTest {
       assertThat(judged).as("verdicts").doesNotHaveDuplicates().containsAll(answered);
       assertThat(events).as("failed checks")
           .noneMatch(e -> e instanceof ScoringEvent.CheckFailed);
-      assertThat((long) judged.size()).as("verdicts, as many as answers marked checked")
-          .isEqualTo(checked);
     });
+    List<String> marks = get(gateway.redis().commands().hmget(CheckingStreams.CHECKED,
+        answered.toArray(String[]::new))).stream().map(kv -> kv.getValueOrElse(null)).toList();
+    assertThat(marks).as("answers marked checked").doesNotContainNull();
     double worst = verdicts.stream().mapToDouble(QualityChecked::quality).min().orElseThrow();
     return answered.size() + " answers, " + verdicts.size() + " verdicts (lowest quality "
         + worst + ")";
