@@ -209,7 +209,7 @@ public final class TestWindows {
   /** Makes {@code plans} the current ones and assigns them at {@code bound}. */
   private void run(List<Plan> plans, long bound) {
     plans.forEach(plan -> current.put(plan.task(), plan));
-    timeline.at(bound, () -> assign(plans));
+    timeline.at(bound, () -> assign(plans, bound));
   }
 
   /** Draws one window per task, after the grace window that opened at {@code graceFrom}. */
@@ -256,6 +256,16 @@ public final class TestWindows {
    * TestPlanned#testedCapacity}).
    */
   public void assign(List<Plan> plans) {
+    assign(plans, timeline.now());
+  }
+
+  /**
+   * As {@link #assign(List)}, due at {@code due}: a window that had started by then (a leader
+   * that took over) is under way. Decided by when the assignment was due, not when it is
+   * written back: a window may start the instant the grace ends, and is then this gateway's to
+   * pace however long the store takes to answer.
+   */
+  private void assign(List<Plan> plans, long due) {
     for (Plan plan : plans) {
       Task task = tasks.get(plan.task());
       List<MinerNode> miners = new ArrayList<>();
@@ -266,7 +276,7 @@ public final class TestWindows {
         }
       }
       book.assign(plan, assignment(plan, task, miners))
-          .onSuccess(held -> start(plan, task, miners, held))
+          .onSuccess(held -> start(plan, task, miners, held, due))
           .onFailure(e -> log.warn("period {}: the test window of {} not assigned: {}",
               plan.period(), plan.task(), e.getMessage()));
     }
@@ -291,15 +301,16 @@ public final class TestWindows {
 
   /**
    * Gives the miners their windows as {@code held} says and schedules the pacing and the end; a
-   * window already under way (a leader that took over) is only ended, unpaced.
+   * window already under way when its assignment was due (a leader that took over) is only
+   * ended, unpaced.
    */
-  private void start(Plan plan, Task task, List<MinerNode> bound, Assignment held) {
+  private void start(Plan plan, Task task, List<MinerNode> bound, Assignment held, long due) {
     List<MinerNode> miners = bound;
     if (held.tested() != null && held.tested().isEmpty()) {
       unplan(miners, plan);
       miners = List.of();
     }
-    if (timeline.now() >= plan.start()) {
+    if (due > plan.start()) {
       // Under way: a leader that took over. The windows its gateway loaded as a follower ({@link
       // #follow}) stay, so organic work in them still counts.
       timeline.at(Math.max(plan.end(), timeline.now()),

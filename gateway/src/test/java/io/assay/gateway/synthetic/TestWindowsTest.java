@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,9 +73,17 @@ class TestWindowsTest {
   }
 
   private TestWindows windows(long budget, TestWindows.WindowSender sender) {
-    return new TestWindows(directory, tasks, t -> budget, timeline, sender, recorded::add,
-        TestFractions.defaults(), new SplittableRandom(11), PERIOD, GRACE, 5);
+    return windows(budget, sender, new SplittableRandom(11));
   }
+
+  private TestWindows windows(long budget, TestWindows.WindowSender sender,
+      RandomGenerator random) {
+    return new TestWindows(directory, tasks, t -> budget, timeline, sender, recorded::add,
+        TestFractions.defaults(), random, PERIOD, GRACE, 5);
+  }
+
+  /** Draws of 0: the first test fraction, and a window starting the instant the grace ends. */
+  private static final RandomGenerator EARLIEST = () -> 0L;
 
   /** Plays the dispatcher: reserves a typical request and settles it served at once. */
   private TestWindows.WindowSender serving(AtomicInteger sent) {
@@ -171,6 +180,18 @@ class TestWindowsTest {
           assertThat(p.windowStart()).isEqualTo(plan.start());
           assertThat(p.cap()).isNull();
         });
+  }
+
+  @Test
+  void aWindowStartingAsTheGraceEnds_isPaced_notTakenForOneAlreadyUnderWay() throws Exception {
+    miner("a", 64_000);
+    AtomicInteger sent = new AtomicInteger();
+    TestWindows windows = windows(Long.MAX_VALUE, serving(sent), EARLIEST);
+    TestWindows.Plan plan = onContext(() -> windows.openPeriod(0, 0).result()).get(0);
+    assertThat(plan.start()).isEqualTo(GRACE);
+    runThrough(GRACE, plan.end());
+    assertThat(sent.get()).isEqualTo((int) Math.ceil(64_000 * plan.fraction() / UPR));
+    assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
   }
 
   @Test
