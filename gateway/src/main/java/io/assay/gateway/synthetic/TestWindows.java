@@ -42,6 +42,8 @@ public final class TestWindows {
   private static final Logger log = LoggerFactory.getLogger(TestWindows.class);
   /** Synthetic requests sent at most at one pacing step, catching up after a busy spell. */
   private static final int MAX_BURST = 8;
+  /** How soon a gateway that does not lead looks again for windows not assigned yet. */
+  static final long FOLLOW_RETRY_MILLIS = 250;
 
   private final MinerDirectory directory;
   private final Map<String, Task> tasks;
@@ -488,42 +490,64 @@ public final class TestWindows {
   /**
    * On a gateway that does not lead: once the leader has assigned {@code period}'s windows, gives
    * this gateway's bound miners the same windows, unpaced, so that the organic work it routes to
-   * them in a window counts toward it and leases from the window's share. Tries again every
-   * second until each window has started. Call on the timeline's context.
+   * them in a window counts toward it and leases from the window's share. Looks again every
+   * second until each window has started (for miners bound late), and every {@value
+   * #FOLLOW_RETRY_MILLIS} ms while a window is not assigned yet (or the store did not answer),
+   * until that window ends: the leader assigns as the grace ends, when a window may already
+   * start, and one loaded late still keeps this gateway's routing in the rest of it within
+   * {@code c_W}, where without it the gateway would route there as outside any window. Call on
+   * the timeline's context.
    */
   public void follow(long period) {
-    book.find(period).onSuccess(plans -> {
-      if (plans == null) {
-        retryFollow(period, Long.MAX_VALUE);
+    book.find(period).onComplete(found -> {
+      if (found.failed() || found.result() == null) {
+        retryFollow(period, Long.MAX_VALUE, FOLLOW_RETRY_MILLIS);
         return;
       }
-      long firstStart = Long.MAX_VALUE;
-      for (Plan plan : plans) {
-        firstStart = Math.min(firstStart, plan.start());
-        book.assignment(plan).onSuccess(held -> {
-          if (held == null) {
-            return;
+      List<Plan> plans = found.result();
+      List<io.vertx.core.Future<Assignment>> assigned = new ArrayList<>();
+      plans.forEach(plan -> assigned.add(book.assignment(plan)));
+      io.vertx.core.Future.join(assigned).onComplete(all -> {
+        long firstStart = Long.MAX_VALUE;
+        long unassignedUntil = Long.MIN_VALUE;
+        for (int i = 0; i < plans.size(); i++) {
+          Plan plan = plans.get(i);
+          firstStart = Math.min(firstStart, plan.start());
+          io.vertx.core.Future<Assignment> held = assigned.get(i);
+          if (held.succeeded() && held.result() != null) {
+            follow(plan, held.result());
+          } else {
+            unassignedUntil = Math.max(unassignedUntil, plan.end());
           }
-          Task task = tasks.get(plan.task());
-          long typical = Math.max(1, task.spec().unitsPerRequest());
-          for (MinerNode node : directory.all()) {
-            TaskCapacity cap = node.capacity(plan.task(), plan.period());
-            boolean tested = held.tested() == null || !held.tested().isEmpty();
-            if (cap != null && cap.declared() > 0 && tested && cap.window() == null) {
-              double full = cap.declared() * plan.fraction();
-              cap.plan(new TestWindow(plan.start(), plan.end(),
-                  held.limit() == null ? full : Math.min(full, held.limit()),
-                  maxConsecutiveFailures, typical));
-            }
-          }
-        });
-      }
-      retryFollow(period, firstStart);
+        }
+        if (unassignedUntil != Long.MIN_VALUE) {
+          retryFollow(period, unassignedUntil, FOLLOW_RETRY_MILLIS);
+        } else {
+          retryFollow(period, firstStart, 1_000);
+        }
+      });
     });
   }
 
-  private void retryFollow(long period, long until) {
-    long next = timeline.now() + 1_000;
+  /** Gives this gateway's bound miners {@code plan}'s window as {@code held} says, once. */
+  private void follow(Plan plan, Assignment held) {
+    if (held.tested() != null && held.tested().isEmpty()) {
+      return;
+    }
+    long typical = Math.max(1, tasks.get(plan.task()).spec().unitsPerRequest());
+    for (MinerNode node : directory.all()) {
+      TaskCapacity cap = node.capacity(plan.task(), plan.period());
+      if (cap != null && cap.declared() > 0 && cap.window() == null) {
+        double full = cap.declared() * plan.fraction();
+        cap.plan(new TestWindow(plan.start(), plan.end(),
+            held.limit() == null ? full : Math.min(full, held.limit()),
+            maxConsecutiveFailures, typical));
+      }
+    }
+  }
+
+  private void retryFollow(long period, long until, long delayMillis) {
+    long next = timeline.now() + delayMillis;
     if (next < Math.min(until, (period + 1) * periodMillis) && !leads.getAsBoolean()) {
       timeline.at(next, () -> follow(period));
     }

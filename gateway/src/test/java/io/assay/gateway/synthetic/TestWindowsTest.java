@@ -10,6 +10,7 @@ import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
 import io.assay.gateway.routing.TestMiners;
+import io.assay.gateway.routing.TestWindow;
 import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome.Outcome;
 import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
@@ -192,6 +193,36 @@ class TestWindowsTest {
     runThrough(GRACE, plan.end());
     assertThat(sent.get()).isEqualTo((int) Math.ceil(64_000 * plan.fraction() / UPR));
     assertThat(recorded).noneMatch(e -> e instanceof TestShortfall);
+  }
+
+  @Test
+  void aFollowerThatLooksBeforeTheLeaderAssigned_stillLoadsAWindowStartingWithinASecond()
+      throws Exception {
+    PlanBook book = PlanBook.local();
+    miner("a", 64_000);
+    TestWindows leader = new TestWindows(directory, tasks, t -> Long.MAX_VALUE, timeline,
+        (n, t, room, ended) -> TestWindows.Sent.NO_ROOM, recorded::add, TestFractions.defaults(),
+        EARLIEST, PERIOD, GRACE, 5, new TestWindows.Sharing(book, () -> true, null));
+    MinerDirectory followed = new MinerDirectory();
+    MinerNode a = TestMiners.node("a");
+    a.bind(TASK, 0, 64_000, 100);
+    followed.put(a);
+    TestWindows follower = new TestWindows(followed, tasks, t -> Long.MAX_VALUE, timeline,
+        (n, t, room, ended) -> TestWindows.Sent.NOT_MADE, e -> { }, TestFractions.defaults(),
+        new SplittableRandom(3), PERIOD, GRACE, 5,
+        new TestWindows.Sharing(book, () -> false, null));
+    TestWindows.Plan plan = onContext(() -> leader.openPeriod(0, 0).result()).get(0);
+    runTo(GRACE - 10);
+    onContext(() -> {
+      follower.follow(0); // the plans are written, not yet assigned
+      return null;
+    });
+    runThrough(GRACE, GRACE + 1_000);
+
+    TestWindow window = a.capacity(TASK, 0).window();
+    assertThat(window).as("the follower's window").isNotNull();
+    assertThat(window.start()).isEqualTo(plan.start());
+    assertThat(window.capacity()).isEqualTo(64_000 * plan.fraction());
   }
 
   @Test
