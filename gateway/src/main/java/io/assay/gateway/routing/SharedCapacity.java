@@ -24,7 +24,11 @@ final class SharedCapacity {
 
   /** Volume unused this long goes back to the ledger. */
   static final long IDLE_MILLIS = 5_000;
-  /** After the ledger said nothing is left, the next try waits this long. */
+  /**
+   * After the ledger said nothing is left, the next try of the same kind (outside the window, or
+   * in it) waits this long. Kept apart: volume used up outside the window says nothing of the
+   * window's share, which the ledger holds back for it.
+   */
   private static final long DRY_MILLIS = 1_000;
 
   private final CapacityLedger ledger;
@@ -35,7 +39,8 @@ final class SharedCapacity {
   private long volume;
   private long window;
   private CompletableFuture<Void> refill;
-  private long dryUntil;
+  private long volumeDryUntil;
+  private long windowDryUntil;
   private long lastUsed;
 
   SharedCapacity(CapacityLedger ledger, long period, String hotkey, String task,
@@ -101,12 +106,12 @@ final class SharedCapacity {
       return;
     }
     volume -= unused;
-    dryUntil = 0;
+    volumeDryUntil = 0;
     ledger.giveBack(period, field, unused, false);
   }
 
   private void lease(boolean inWindow, long want, long now) {
-    if (refill != null || now < dryUntil) {
+    if (refill != null || now < (inWindow ? windowDryUntil : volumeDryUntil)) {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -122,8 +127,10 @@ final class SharedCapacity {
           } else {
             volume += units;
           }
+        } else if (inWindow) {
+          windowDryUntil = now + DRY_MILLIS;
         } else {
-          dryUntil = now + DRY_MILLIS;
+          volumeDryUntil = now + DRY_MILLIS;
         }
         refill = null;
       }
