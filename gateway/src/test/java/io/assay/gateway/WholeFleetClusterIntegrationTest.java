@@ -66,7 +66,7 @@ import org.junit.jupiter.api.Test;
  *       |w}) and what was assigned in it is at most {@code c_W} plus one window lease ({@link
  *       io.assay.gateway.routing.CapacityLedger#LEASE_WINDOW} grants while less than {@code
  *       c_W} is leased; a lease is one request's estimate plus {@code c_W / 16}), and at least
- *       {@code c_W} less one typical request, or the rest recorded as a shortfall;
+ *       {@code c_W} less one typical request, none of it recorded short;
  *   <li>limits (item 2): periods, windows and leases must advance, so the gateways run on the
  *       real clock and no minute can be held still as {@link
  *       KeyLimitsAcrossGatewaysIntegrationTest} holds it. A key of its own, 30 requests a minute,
@@ -272,7 +272,8 @@ class WholeFleetClusterIntegrationTest {
   /**
    * Item 1, test windows: in the whole period's window of each task, each miner was leased by
    * all gateways together, and assigned, at most {@code c_W} plus one lease; and it was tested:
-   * leased {@code c_W} (less than one typical request at most), or the rest recorded short.
+   * leased {@code c_W} (less than one typical request at most), none of it recorded short (the
+   * miners are honest and have room).
    */
   private static String windowsWithinTheirCapacity(Gateway gateway, long whole) throws Exception {
     List<ScoringEvent> events = events(gateway);
@@ -309,18 +310,17 @@ class WholeFleetClusterIntegrationTest {
             field[1], plan.task(), cw, oneLease).isLessThanOrEqualTo((long) (cw + oneLease));
         assertThat(inWindow).as("assigned in the window of %s on %s (c_W %s, one lease %s)",
             field[1], plan.task(), cw, oneLease).isLessThanOrEqualTo((long) (cw + oneLease));
-        // Tested: leased up to c_W but for less than one typical request, or the rest recorded
-        // as what the miner had no room for.
+        // Tested: leased up to c_W but for less than one typical request.
         long typical = plan.task().equals(LLM) ? MAX_TOKENS : PICTURE_UNITS;
-        long missing = shortfalls.getOrDefault(field[1] + "|" + plan.task(), 0L);
-        assertThat(leased + missing).as("leased in the window of %s on %s, or short (c_W %s)",
-            field[1], plan.task(), cw).isGreaterThanOrEqualTo((long) Math.ceil(cw) - typical);
+        assertThat(leased).as("leased in the window of %s on %s (c_W %s)", field[1],
+            plan.task(), cw).isGreaterThanOrEqualTo((long) Math.ceil(cw) - typical);
         seen.add(plan.task().substring(0, plan.task().indexOf('/')) + " " + inWindow + "/"
             + leased + "/" + Math.round(cw));
       }
     }
     assertThat(seen).as("windows of the whole period").hasSize(2 * 4);
-    return "window units asked/leased/c_W " + seen + ", shortfalls " + shortfalls;
+    assertThat(shortfalls).as("window work honest miners had no room for").isEmpty();
+    return "window units asked/leased/c_W " + seen + ", none short";
   }
 
   /**
