@@ -190,14 +190,18 @@ public final class TestWindows {
   }
 
   /**
-   * This gateway became leader during {@code period}: carries on with the plans an earlier leader
-   * wrote down, or draws them now if none did. Windows already under way are not paced again
-   * (this gateway does not know what they were asked); their end is still recorded, once.
-   * Call on the timeline's context.
+   * This gateway became leader during {@code period} (or after it: the previous period's windows
+   * may have ended after their leader died): carries on with the plans an earlier leader wrote
+   * down, or draws them now if none did. Windows already under way are not paced again (this
+   * gateway does not know what they were asked); their end is still recorded, once. Call on the
+   * timeline's context.
    */
   public io.vertx.core.Future<List<Plan>> resume(long period) {
     long now = timeline.now();
     return book.find(period).compose(plans -> {
+      if (plans == null && now >= (period + 1) * periodMillis) {
+        return io.vertx.core.Future.succeededFuture(List.of());
+      }
       if (plans == null) {
         return openPeriod(period, now);
       }
@@ -208,7 +212,10 @@ public final class TestWindows {
 
   /** Makes {@code plans} the current ones and assigns them at {@code bound}. */
   private void run(List<Plan> plans, long bound) {
-    plans.forEach(plan -> current.put(plan.task(), plan));
+    // A leader that took over resumes the previous period too: its plans must not replace the
+    // current period's.
+    plans.forEach(plan -> current.merge(plan.task(), plan,
+        (held, resumed) -> held.period() > resumed.period() ? held : resumed));
     timeline.at(bound, () -> assign(plans));
   }
 
