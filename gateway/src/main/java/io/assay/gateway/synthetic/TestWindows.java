@@ -1,6 +1,7 @@
 package io.assay.gateway.synthetic;
 
 import io.assay.gateway.period.Timeline;
+import io.assay.gateway.routing.CapacityLedger;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
@@ -9,10 +10,13 @@ import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
 import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
+import io.assay.gateway.state.Redis;
 import io.assay.task.Task;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
@@ -55,15 +59,15 @@ public final class TestWindows {
   private final long graceMillis;
   private final int maxConsecutiveFailures;
   private final PlanBook book;
-  private final java.util.function.BooleanSupplier leads;
-  private final io.assay.gateway.routing.CapacityLedger ledger;
+  private final BooleanSupplier leads;
+  private final CapacityLedger ledger;
 
   /**
    * What a gateway shares with the others on its store: where plans are written down, whether it
    * leads, and the ledger of what each gateway leased of each miner's capacity.
    */
-  public record Sharing(PlanBook book, java.util.function.BooleanSupplier leads,
-      io.assay.gateway.routing.CapacityLedger ledger) {
+  public record Sharing(PlanBook book, BooleanSupplier leads,
+      CapacityLedger ledger) {
 
     /** A gateway alone: plans in memory, always the leader, no shared ledger. */
     public static Sharing alone() {
@@ -181,7 +185,7 @@ public final class TestWindows {
    *
    * @return the period's plans, by task (a task whose window cannot fit any more has none)
    */
-  public io.vertx.core.Future<List<Plan>> openPeriod(long period, long graceFrom) {
+  public Future<List<Plan>> openPeriod(long period, long graceFrom) {
     long bound = graceFrom + graceMillis;
     return book.claim(period, draw(period, graceFrom)).map(plans -> {
       run(plans, bound);
@@ -196,17 +200,17 @@ public final class TestWindows {
    * gateway does not know what they were asked); their end is still recorded, once. Call on the
    * timeline's context.
    */
-  public io.vertx.core.Future<List<Plan>> resume(long period) {
+  public Future<List<Plan>> resume(long period) {
     long now = timeline.now();
     return book.find(period).compose(plans -> {
       if (plans == null && now >= (period + 1) * periodMillis) {
-        return io.vertx.core.Future.succeededFuture(List.of());
+        return Future.succeededFuture(List.of());
       }
       if (plans == null) {
         return openPeriod(period, now);
       }
       run(plans, Math.max(now, period * periodMillis + graceMillis));
-      return io.vertx.core.Future.succeededFuture(plans);
+      return Future.succeededFuture(plans);
     });
   }
 
@@ -316,10 +320,7 @@ public final class TestWindows {
     long typical = Math.max(1, task.spec().unitsPerRequest());
     for (MinerNode node : miners) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
-      double full = cap.declared() * plan.fraction();
-      TestWindow window = new TestWindow(plan.start(), plan.end(),
-          held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
-          typical);
+      TestWindow window = window(plan, cap, held, typical);
       cap.plan(window);
       reserve(plan, node, window.capacity());
       Pacing pacing = new Pacing(node, task, cap, window);
@@ -355,6 +356,14 @@ public final class TestWindows {
       below += sorted[i];
     }
     return sorted[sorted.length - 1];
+  }
+
+  /** A miner's window of {@code plan}: its {@code c * f}, within the assignment's cap. */
+  private TestWindow window(Plan plan, TaskCapacity cap, Assignment held, long typical) {
+    double full = cap.declared() * plan.fraction();
+    return new TestWindow(plan.start(), plan.end(),
+        held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
+        typical);
   }
 
   /** Miners not tested this period: the window's share held at binding is released. */
@@ -455,13 +464,13 @@ public final class TestWindows {
 
   private void recordEnd(Plan plan, List<MinerNode> miners, Double limit,
       List<String> tested) {
-    List<io.vertx.core.Future<Long>> askedInAll = new ArrayList<>();
+    List<Future<Long>> askedInAll = new ArrayList<>();
     for (MinerNode node : miners) {
-      askedInAll.add(ledger == null ? io.vertx.core.Future.succeededFuture(0L)
-          : io.assay.gateway.state.Redis.on(ledger.windowLeased(plan.period(),
+      askedInAll.add(ledger == null ? Future.succeededFuture(0L)
+          : Redis.on(ledger.windowLeased(plan.period(),
               node.hotkey() + "|" + plan.task())));
     }
-    io.vertx.core.Future.join(askedInAll).onComplete(ar -> {
+    Future.join(askedInAll).onComplete(ar -> {
       long now = timeline.now();
       for (int i = 0; i < miners.size(); i++) {
         MinerNode node = miners.get(i);
@@ -506,10 +515,7 @@ public final class TestWindows {
             TaskCapacity cap = node.capacity(plan.task(), plan.period());
             boolean tested = held.tested() == null || !held.tested().isEmpty();
             if (cap != null && cap.declared() > 0 && tested && cap.window() == null) {
-              double full = cap.declared() * plan.fraction();
-              cap.plan(new TestWindow(plan.start(), plan.end(),
-                  held.limit() == null ? full : Math.min(full, held.limit()),
-                  maxConsecutiveFailures, typical));
+              cap.plan(window(plan, cap, held, typical));
             }
           }
         });
