@@ -276,12 +276,15 @@ public final class Gateway implements AutoCloseable {
         periodsOpened.set(true);
         return polls.openPeriod(period, graceFrom);
       }, polls::healthCheck, config.routing().capacityRefresh().toMillis());
-      // A gateway that comes to lead mid-period carries on with the period's plans.
+      // A gateway that comes to lead mid-period carries on with the period's plans, and ends the
+      // windows of the previous one that ended after its leader died.
       lease.onGained(token -> {
         if (planned != null && periodsOpened.get()) {
           long period = Math.floorDiv(timeline.now(), periodMillis);
-          planned.resume(period).onFailure(e -> log.warn("period {}: test windows not resumed:"
-              + " {}", period, e.getMessage()));
+          for (long p : new long[] {period - 1, period}) {
+            planned.resume(p).onFailure(e -> log.warn("period {}: test windows not resumed: {}",
+                p, e.getMessage()));
+          }
         }
       });
       VerdictTimeouts timeouts = new VerdictTimeouts(redis.commands(),

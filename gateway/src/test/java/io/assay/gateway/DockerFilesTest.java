@@ -26,10 +26,36 @@ class DockerFilesTest {
   /** Tests run in the gateway module; the repository is its parent. */
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
+  /** The compose files: one host, and several gateways on a Redis Cluster. */
+  private static final List<String> COMPOSE_FILES =
+      List.of("docker/compose.yaml", "docker/compose-several.yaml");
+
+  private static JsonNode compose(String file) throws java.io.IOException {
+    return new ObjectMapper(new YAMLFactory()).readTree(REPO.resolve(file).toFile());
+  }
+
   @Test
-  void theComposeFileAndDockerfile_referToWhatExists() throws Exception {
-    JsonNode compose = new ObjectMapper(new YAMLFactory())
-        .readTree(REPO.resolve("docker/compose.yaml").toFile());
+  void theComposeFilesAndDockerfile_referToWhatExists() throws Exception {
+    for (String file : COMPOSE_FILES) {
+      checkCompose(file, compose(file));
+    }
+    JsonNode compose = compose("docker/compose.yaml");
+    String gatewayPort = compose("config/assay.yaml").path("gateway").path("port").asText();
+    assertThat(compose.path("services").path("gateway").path("ports").get(0).asText())
+        .isEqualTo(gatewayPort + ":" + gatewayPort);
+    List<String> services = new ArrayList<>();
+    compose.path("services").fieldNames().forEachRemaining(services::add);
+    assertThat(services).contains("redis", "gateway", "checking-server", "miner");
+    JsonNode several = compose("docker/compose-several.yaml").path("services");
+    assertThat(several.has("gateway-3") && several.has("checking-2") && several.has("redis-6")
+        && several.has("load-balancer")).as("compose-several.yaml's services").isTrue();
+    String balanced = Files.readString(REPO.resolve("docker/nginx-several.conf"));
+    for (int i = 1; i <= 3; i++) {
+      assertThat(balanced).contains("server gateway-" + i + ":8080");
+    }
+  }
+
+  private static void checkCompose(String file, JsonNode compose) throws Exception {
     Path dockerfile = REPO.resolve("docker/Dockerfile");
     List<String> lines = Files.readAllLines(dockerfile);
 
@@ -61,13 +87,18 @@ class DockerFilesTest {
     }
     assertThat(user).as("the image's user").isNotNull().isNotEqualTo("root");
 
-    List<String> services = new ArrayList<>();
     compose.path("services").fields().forEachRemaining(e -> {
-      String name = e.getKey();
+      String name = file + ": " + e.getKey();
       JsonNode service = e.getValue();
-      services.add(name);
-      assertThat(service.path("healthcheck").path("test").isArray()).as(name + " health check")
-          .isTrue();
+      // A service that runs once (restart: "no") needs no health check; the others do.
+      boolean once = service.path("restart").asText().equals("no");
+      assertThat(once || service.path("healthcheck").path("test").isArray())
+          .as(name + " health check").isTrue();
+      service.path("volumes").forEach(v -> {
+        if (v.asText().startsWith("./")) {
+          assertThat(REPO.resolve("docker").resolve(v.asText().split(":")[0])).as(name).exists();
+        }
+      });
       if (service.has("build")) {
         Path context = REPO.resolve("docker").resolve(service.path("build").path("context")
             .asText()).normalize();
@@ -85,12 +116,6 @@ class DockerFilesTest {
         }
       }
     });
-    assertThat(services).contains("redis", "gateway", "checking-server", "miner");
-    String gatewayPort = new ObjectMapper(new YAMLFactory())
-        .readTree(REPO.resolve("config/assay.yaml").toFile()).path("gateway").path("port")
-        .asText();
-    assertThat(compose.path("services").path("gateway").path("ports").get(0).asText())
-        .isEqualTo(gatewayPort + ":" + gatewayPort);
   }
 
   @Test
@@ -99,17 +124,17 @@ class DockerFilesTest {
         "/app/assay-gateway.jar", GatewayMain::run,
         "/app/assay-miner.jar", ReferenceMinerMain::run,
         "/app/assay-checking-server.jar", CheckingServerMain::run);
-    JsonNode compose = new ObjectMapper(new YAMLFactory())
-        .readTree(REPO.resolve("docker/compose.yaml").toFile());
     List<List<String>> commands = new ArrayList<>();
-    compose.path("services").forEach(service -> {
-      if (service.has("build")) {
-        List<String> command = new ArrayList<>();
-        service.path("command").forEach(c -> command.add(c.asText()));
-        commands.add(command);
-      }
-    });
-    assertThat(commands).hasSize(3);
+    for (String file : COMPOSE_FILES) {
+      compose(file).path("services").forEach(service -> {
+        if (service.has("build")) {
+          List<String> command = new ArrayList<>();
+          service.path("command").forEach(c -> command.add(c.asText()));
+          commands.add(command);
+        }
+      });
+    }
+    assertThat(commands).hasSize(3 + 7);
     StringBuilder help = new StringBuilder();
     for (String jar : mains.keySet()) {
       CommandRun run = CommandRun.of(mains.get(jar), "--help");

@@ -3,7 +3,9 @@ package io.assay.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.assay.gateway.audit.EventStream;
+import io.assay.gateway.auth.ApiKey;
 import io.assay.gateway.config.ConfigFiles;
 import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.state.Keys;
@@ -16,6 +18,10 @@ import io.assay.protocol.Identity;
 import io.assay.task.Backend;
 import io.assay.task.TaskSpec;
 import io.assay.task.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class LeaderFailoverIntegrationTest {
 
   private static final long PERIOD_MS = 20_000;
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).build();
   private static final TaskSpec SPEC = new TaskSpec("llm", "reference-lm", 20_000, 16);
 
   @Test
@@ -83,6 +91,33 @@ class LeaderFailoverIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
             redis.commands().exists(Keys.testPlans(killedIn)).get(5, TimeUnit.SECONDS) == 1);
 
+        // b follows: it refuses to record weights, names the leader, and loads the leader's
+        // test windows (when the period's plan tests anyone), so its organic work counts in them.
+        String admin = b.call(() -> b.keys().create("ops", ApiKey.Role.ADMIN, 0), "admin key");
+        String adminUrl = b.baseUrl().replaceFirst("/v1$", "/admin");
+        HttpResponse<String> compute = HTTP.send(HttpRequest.newBuilder(
+                URI.create(adminUrl + "/weights/compute")).header("Authorization", "Bearer " + admin)
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(compute.statusCode()).as(compute.body()).isEqualTo(409);
+        assertThat(Json.MAPPER.readTree(compute.body()).path("error").path("code").asText())
+            .isEqualTo("not_leader");
+        JsonNode leader = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(
+                URI.create(adminUrl + "/leader")).header("Authorization", "Bearer " + admin)
+            .build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(leader.path("leads").asBoolean()).isFalse();
+        assertThat(leader.path("leader").path("holder").asText()).isEqualTo(holderOf(holderA));
+        await().atMost(Duration.ofSeconds(15)).until(() -> redis.commands()
+            .hget(Keys.testAssignments(killedIn), "llm/reference-lm").get(5, TimeUnit.SECONDS) != null
+            || Json.MAPPER.readTree(redis.commands().get(Keys.testPlans(killedIn))
+                .get(5, TimeUnit.SECONDS)).size() == 0);
+        String assigned = redis.commands().hget(Keys.testAssignments(killedIn), "llm/reference-lm")
+            .get(5, TimeUnit.SECONDS);
+        if (assigned != null && !Json.MAPPER.readTree(assigned).path("tested").isArray()) {
+          await().atMost(Duration.ofSeconds(5)).until(() -> b.directory().all().stream()
+              .allMatch(m -> m.capacity("llm/reference-lm", killedIn) != null
+                  && m.capacity("llm/reference-lm", killedIn).window() != null));
+        }
+
         long killed = System.nanoTime();
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -107,7 +142,10 @@ class LeaderFailoverIntegrationTest {
         assertThat(perWindow).as("test_planned events per period and task")
             .allSatisfy((window, count) -> assertThat(count).as(window).isEqualTo(1));
 
-        // Weight computations: newest first, each later than the next, none twice.
+        // Weight computations: the new leader records them (every 3 s here); newest first, each
+        // later than the next, none twice.
+        await().atMost(Duration.ofSeconds(20)).until(() -> lease(redis).split(" ")[0].equals(
+            redis.commands().hget(Keys.weightsFence(), "token").get(5, TimeUnit.SECONDS)));
         List<String> history = redis.commands().lrange(Keys.weightsHistory(), 0, -1)
             .get(5, TimeUnit.SECONDS);
         List<Long> times = new ArrayList<>();

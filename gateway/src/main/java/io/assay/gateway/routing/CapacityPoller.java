@@ -112,9 +112,8 @@ public final class CapacityPoller {
 
   /** Asks every miner once; a failure is logged (once until it answers again), nothing else. */
   public void healthCheck() {
-    long now = timeline.now();
     for (MinerNode node : directory.all()) {
-      node.capacities().values().forEach(cap -> cap.giveBackIdle(now));
+      node.capacities().values().forEach(TaskCapacity::giveBackIdle);
       ask(node).onComplete(ar -> {
         if (ar.succeeded()) {
           unhealthy.remove(node.hotkey());

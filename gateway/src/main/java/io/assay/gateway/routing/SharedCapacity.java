@@ -39,9 +39,13 @@ final class SharedCapacity {
   private long volume;
   private long window;
   private CompletableFuture<Void> refill;
-  private long volumeDryUntil;
-  private long windowDryUntil;
-  private long lastUsed;
+  /**
+   * Times on {@link System#nanoTime}: how long Redis had nothing to lease (outside the window and
+   * in it, apart), or nobody asked, is real time, whatever clock the gateway scores by.
+   */
+  private long volumeDryUntil = System.nanoTime();
+  private long windowDryUntil = System.nanoTime();
+  private long lastUsed = System.nanoTime();
 
   SharedCapacity(CapacityLedger ledger, long period, String hotkey, String task,
       long declared) {
@@ -60,6 +64,7 @@ final class SharedCapacity {
   /**
    * Whether {@code needed} units asked outside the window (this gateway's, the request's
    * {@code units} included) are leased; leases more when they are not, or soon will not be.
+   * {@code now} is the gateway's clock (epoch ms), which the test window's end is on.
    */
   synchronized boolean coversVolume(long needed, long units, long now) {
     // Four requests' worth when that is more than a block, so that a burst does not wait on a
@@ -72,7 +77,7 @@ final class SharedCapacity {
     if (needed > volume) {
       return false;
     }
-    lastUsed = now;
+    lastUsed = System.nanoTime();
     return true;
   }
 
@@ -80,13 +85,12 @@ final class SharedCapacity {
    * Whether {@code needed} units asked in the window (this gateway's, the request's included)
    * are leased; as above, for the window's leases.
    */
-  synchronized boolean coversWindow(long needed, double windowCapacity, long now) {
+  synchronized boolean coversWindow(long needed, double windowCapacity) {
     long windowBlock = Math.max(1, (long) Math.ceil(windowCapacity / 16));
-    if (needed > window) {
-      lease(true, needed + windowBlock - window, now);
-      return false;
+    if (needed + windowBlock / 2 > window) {
+      lease(true, needed + windowBlock - window, 0);
     }
-    return true;
+    return needed <= window;
   }
 
   /** The lease under way, or null. */
@@ -100,18 +104,19 @@ final class SharedCapacity {
    *
    * @param used what this gateway has asked outside the window
    */
-  synchronized void giveBackIdle(long used, long now) {
+  synchronized void giveBackIdle(long used) {
     long unused = volume - Math.max(0, used);
-    if (unused <= 0 || refill != null || now - lastUsed < IDLE_MILLIS) {
+    if (unused <= 0 || refill != null || System.nanoTime() - lastUsed < IDLE_MILLIS * 1_000_000) {
       return;
     }
     volume -= unused;
-    volumeDryUntil = 0;
+    volumeDryUntil = System.nanoTime();
     ledger.giveBack(period, field, unused, false);
   }
 
+  /** @param now epoch ms on the gateway's clock, which the window's end is on */
   private void lease(boolean inWindow, long want, long now) {
-    if (refill != null || now < (inWindow ? windowDryUntil : volumeDryUntil)) {
+    if (refill != null || System.nanoTime() < (inWindow ? windowDryUntil : volumeDryUntil)) {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -128,9 +133,9 @@ final class SharedCapacity {
             volume += units;
           }
         } else if (inWindow) {
-          windowDryUntil = now + DRY_MILLIS;
+          windowDryUntil = System.nanoTime() + DRY_MILLIS * 1_000_000;
         } else {
-          volumeDryUntil = now + DRY_MILLIS;
+          volumeDryUntil = System.nanoTime() + DRY_MILLIS * 1_000_000;
         }
         refill = null;
       }

@@ -140,9 +140,9 @@ public final class TaskCapacity {
   }
 
   /** Gives volume leased and left unused a while back to the gateways' shared ledger. */
-  public synchronized void giveBackIdle(long now) {
+  public synchronized void giveBackIdle() {
     if (shared != null) {
-      shared.giveBackIdle(asked - windowAsked(), now);
+      shared.giveBackIdle(asked - windowAsked());
     }
   }
 
@@ -221,7 +221,7 @@ public final class TaskCapacity {
     }
     if (window != null && window.contains(now)) {
       return window.admits() && (shared == null
-          || shared.coversWindow(window.asked + units, window.capacity(), now))
+          || shared.coversWindow(window.asked + units, window.capacity()))
           ? Room.WINDOW : Room.NONE;
     }
     double owed = window == null ? 0 : window.owed(now);

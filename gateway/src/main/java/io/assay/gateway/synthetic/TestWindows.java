@@ -1,6 +1,7 @@
 package io.assay.gateway.synthetic;
 
 import io.assay.gateway.period.Timeline;
+import io.assay.gateway.routing.CapacityLedger;
 import io.assay.gateway.routing.MinerDirectory;
 import io.assay.gateway.routing.MinerNode;
 import io.assay.gateway.routing.TaskCapacity;
@@ -9,10 +10,13 @@ import io.assay.gateway.scoring.ScoringEvent;
 import io.assay.gateway.scoring.ScoringEvent.RequestOutcome;
 import io.assay.gateway.scoring.ScoringEvent.TestPlanned;
 import io.assay.gateway.scoring.ScoringEvent.TestShortfall;
+import io.assay.gateway.state.Redis;
 import io.assay.task.Task;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
@@ -57,15 +61,15 @@ public final class TestWindows {
   private final long graceMillis;
   private final int maxConsecutiveFailures;
   private final PlanBook book;
-  private final java.util.function.BooleanSupplier leads;
-  private final io.assay.gateway.routing.CapacityLedger ledger;
+  private final BooleanSupplier leads;
+  private final CapacityLedger ledger;
 
   /**
    * What a gateway shares with the others on its store: where plans are written down, whether it
    * leads, and the ledger of what each gateway leased of each miner's capacity.
    */
-  public record Sharing(PlanBook book, java.util.function.BooleanSupplier leads,
-      io.assay.gateway.routing.CapacityLedger ledger) {
+  public record Sharing(PlanBook book, BooleanSupplier leads,
+      CapacityLedger ledger) {
 
     /** A gateway alone: plans in memory, always the leader, no shared ledger. */
     public static Sharing alone() {
@@ -183,7 +187,7 @@ public final class TestWindows {
    *
    * @return the period's plans, by task (a task whose window cannot fit any more has none)
    */
-  public io.vertx.core.Future<List<Plan>> openPeriod(long period, long graceFrom) {
+  public Future<List<Plan>> openPeriod(long period, long graceFrom) {
     long bound = graceFrom + graceMillis;
     return book.claim(period, draw(period, graceFrom)).map(plans -> {
       run(plans, bound);
@@ -192,25 +196,32 @@ public final class TestWindows {
   }
 
   /**
-   * This gateway became leader during {@code period}: carries on with the plans an earlier leader
-   * wrote down, or draws them now if none did. Windows already under way are not paced again
-   * (this gateway does not know what they were asked); their end is still recorded, once.
-   * Call on the timeline's context.
+   * This gateway became leader during {@code period} (or after it: the previous period's windows
+   * may have ended after their leader died): carries on with the plans an earlier leader wrote
+   * down, or draws them now if none did. Windows already under way are not paced again (this
+   * gateway does not know what they were asked); their end is still recorded, once. Call on the
+   * timeline's context.
    */
-  public io.vertx.core.Future<List<Plan>> resume(long period) {
+  public Future<List<Plan>> resume(long period) {
     long now = timeline.now();
     return book.find(period).compose(plans -> {
+      if (plans == null && now >= (period + 1) * periodMillis) {
+        return Future.succeededFuture(List.of());
+      }
       if (plans == null) {
         return openPeriod(period, now);
       }
       run(plans, Math.max(now, period * periodMillis + graceMillis));
-      return io.vertx.core.Future.succeededFuture(plans);
+      return Future.succeededFuture(plans);
     });
   }
 
   /** Makes {@code plans} the current ones and assigns them at {@code bound}. */
   private void run(List<Plan> plans, long bound) {
-    plans.forEach(plan -> current.put(plan.task(), plan));
+    // A leader that took over resumes the previous period too: its plans must not replace the
+    // current period's.
+    plans.forEach(plan -> current.merge(plan.task(), plan,
+        (held, resumed) -> held.period() > resumed.period() ? held : resumed));
     timeline.at(bound, () -> assign(plans, bound));
   }
 
@@ -322,10 +333,7 @@ public final class TestWindows {
     long typical = Math.max(1, task.spec().unitsPerRequest());
     for (MinerNode node : miners) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
-      double full = cap.declared() * plan.fraction();
-      TestWindow window = new TestWindow(plan.start(), plan.end(),
-          held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
-          typical);
+      TestWindow window = window(plan, cap, held, typical);
       cap.plan(window);
       reserve(plan, node, window.capacity());
       Pacing pacing = new Pacing(node, task, cap, window);
@@ -361,6 +369,14 @@ public final class TestWindows {
       below += sorted[i];
     }
     return sorted[sorted.length - 1];
+  }
+
+  /** A miner's window of {@code plan}: its {@code c * f}, within the assignment's cap. */
+  private TestWindow window(Plan plan, TaskCapacity cap, Assignment held, long typical) {
+    double full = cap.declared() * plan.fraction();
+    return new TestWindow(plan.start(), plan.end(),
+        held.limit() == null ? full : Math.min(full, held.limit()), maxConsecutiveFailures,
+        typical);
   }
 
   /** Miners not tested this period: the window's share held at binding is released. */
@@ -461,13 +477,13 @@ public final class TestWindows {
 
   private void recordEnd(Plan plan, List<MinerNode> miners, Double limit,
       List<String> tested) {
-    List<io.vertx.core.Future<Long>> askedInAll = new ArrayList<>();
+    List<Future<Long>> askedInAll = new ArrayList<>();
     for (MinerNode node : miners) {
-      askedInAll.add(ledger == null ? io.vertx.core.Future.succeededFuture(0L)
-          : io.assay.gateway.state.Redis.on(ledger.windowLeased(plan.period(),
+      askedInAll.add(ledger == null ? Future.succeededFuture(0L)
+          : Redis.on(ledger.windowLeased(plan.period(),
               node.hotkey() + "|" + plan.task())));
     }
-    io.vertx.core.Future.join(askedInAll).onComplete(ar -> {
+    Future.join(askedInAll).onComplete(ar -> {
       long now = timeline.now();
       for (int i = 0; i < miners.size(); i++) {
         MinerNode node = miners.get(i);
@@ -505,15 +521,15 @@ public final class TestWindows {
         return;
       }
       List<Plan> plans = found.result();
-      List<io.vertx.core.Future<Assignment>> assigned = new ArrayList<>();
+      List<Future<Assignment>> assigned = new ArrayList<>();
       plans.forEach(plan -> assigned.add(book.assignment(plan)));
-      io.vertx.core.Future.join(assigned).onComplete(all -> {
+      Future.join(assigned).onComplete(all -> {
         long firstStart = Long.MAX_VALUE;
         long unassignedUntil = Long.MIN_VALUE;
         for (int i = 0; i < plans.size(); i++) {
           Plan plan = plans.get(i);
           firstStart = Math.min(firstStart, plan.start());
-          io.vertx.core.Future<Assignment> held = assigned.get(i);
+          Future<Assignment> held = assigned.get(i);
           if (held.succeeded() && held.result() != null) {
             follow(plan, held.result());
           } else {
@@ -538,10 +554,7 @@ public final class TestWindows {
     for (MinerNode node : directory.all()) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
       if (cap != null && cap.declared() > 0 && cap.window() == null) {
-        double full = cap.declared() * plan.fraction();
-        cap.plan(new TestWindow(plan.start(), plan.end(),
-            held.limit() == null ? full : Math.min(full, held.limit()),
-            maxConsecutiveFailures, typical));
+        cap.plan(window(plan, cap, held, typical));
       }
     }
   }
