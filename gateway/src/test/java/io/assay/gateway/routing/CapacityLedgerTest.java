@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The ledger's scripts on a real Redis: volume is never leased past the declaration however many
  * gateways ask at once, the test window's {@code c_W} is held back from leases outside it until
- * it ends, and window leases stop once {@code c_W} is reached (the first always granted).
+ * it ends, and window leases stop once {@code c_W} is reached (the first always granted); and a
+ * gateway's {@link SharedCapacity} leases the window's share however dry the rest is.
  */
 class CapacityLedgerTest {
 
@@ -88,5 +89,32 @@ class CapacityLedgerTest {
     assertThat(ledger.leaseWindow(3, "m|t", 1_000, 128).toCompletableFuture().get())
         .as("one request, larger than c_W").isEqualTo(128);
     assertThat(ledger.leaseWindow(3, "m|t", 1_000, 128).toCompletableFuture().get()).isZero();
+  }
+
+  @Test
+  void volumeUsedUpOutsideTheWindow_doesNotKeepAGatewayFromLeasingTheWindowsShare()
+      throws Exception {
+    CapacityLedger ledger = ledger();
+    ledger.reserveWindow(4, "m|t", 100, 10_000).toCompletableFuture().get();
+    // The other gateways have leased everything outside the window.
+    assertThat(ledger.leaseVolume(4, "m|t", 1_000, 1_000, 0).toCompletableFuture().get())
+        .isEqualTo(900);
+    SharedCapacity shared = new SharedCapacity(ledger, 4, "m", "t", 1_000);
+
+    assertThat(shared.coversVolume(16, 16, 1_000)).isFalse();
+    leaseDone(shared); // none left: outside leases wait a while before asking again
+
+    // The window opens a moment later: its share is there, and this gateway leases it.
+    assertThat(shared.coversWindow(16, 100)).isFalse();
+    leaseDone(shared);
+    assertThat(shared.coversWindow(16, 100)).as("leased in the window").isTrue();
+    assertThat(ledger.windowLeased(4, "m|t").toCompletableFuture().get()).isPositive();
+  }
+
+  private static void leaseDone(SharedCapacity shared) throws Exception {
+    java.util.concurrent.CompletionStage<Void> lease = shared.refilling();
+    if (lease != null) {
+      lease.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
   }
 }
