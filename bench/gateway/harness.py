@@ -350,6 +350,9 @@ def measure(argv):
           + " ".join(f"{k} {v:.0f}us" for k, v in c.items() if v >= 0.5), flush=True)
 
 
+END_MARK = b"assay-bench-monitor-end"
+
+
 def monitor(argv):
     """monitor SAMPLES.jsonl NAME REDIS_PORT SECONDS CONCURRENCY URL LUA BODY KEY
 
@@ -357,7 +360,10 @@ def monitor(argv):
     INFO counts both alike. Runs wrk for SECONDS while a MONITOR connection reads every command
     Redis executes (a script's show as '[0 lua]'), and appends the counts per request, by source
     and command, as one JSON line. MONITOR slows Redis down, so this is a run of its own, not
-    one of the measured ones."""
+    one of the measured ones; so much so that the gateways' writes, which a request does not
+    wait for, fall behind and are still being sent when wrk ends. So after wrk it waits until
+    Redis is idle again (the time is recorded), then an ECHO of END_MARK marks where to stop
+    reading (MONITOR's lines come later than the commands they show)."""
     samples, name, port, seconds, conc, url, lua, body, key = argv
     sock = socket.create_connection(("127.0.0.1", int(port)), timeout=5)
     sock.sendall(b"*1\r\n$7\r\nMONITOR\r\n")
@@ -370,12 +376,16 @@ def monitor(argv):
         # 1796614880.710723 [0 127.0.0.1:44138] "evalsha" "..." / 1796614880.710771 [0 lua] "set"
         try:
             for line in reader:
+                if END_MARK in line:
+                    return
                 try:
                     src_end = line.index(b'] "')
                     source = line[line.index(b"[") + 1:src_end].split()[1]
                     cmd = line[src_end + 3:line.index(b'"', src_end + 3)].decode().lower()
                 except (ValueError, IndexError):
                     continue
+                if cmd in ("info", "echo") and source != b"lua":
+                    continue  # ours: redis_counts() and the end mark
                 side = counts["in_scripts" if source == b"lua" else "sent"]
                 side[cmd] = side.get(cmd, 0) + 1
         except OSError:
@@ -387,11 +397,23 @@ def monitor(argv):
     env = dict(os.environ, BENCH_BODY=body, BENCH_KEY=key)
     proc = subprocess.run(["wrk", "-t", "1", "-c", conc, "-d", f"{seconds}s", "-s", lua, url],
                           env=env, capture_output=True, text=True)
-    time.sleep(0.5)  # the last answers' writes
-    sock.shutdown(socket.SHUT_RDWR)
-    reading.join(5)
+    drained = time.time()
+    previous = redis_counts(port)["commands"]
+    while time.time() - drained < 120:
+        time.sleep(0.5)
+        now = redis_counts(port)["commands"]
+        if now - previous < 50:  # idle: the gateways' own background is about 12 a second
+            break
+        previous = now
+    drained = round(time.time() - drained, 1)
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as marker:
+        resp(marker, "ECHO", END_MARK.decode())
+    reading.join(300)
+    sock.close()
+    if reading.is_alive():
+        sys.exit(f"MONITOR on {name}: no end mark read after 300 s")
     n = max(1, wrk_summary(proc, name)["requests"])
-    record = {"sample": name, "requests": n, "seconds": float(seconds)}
+    record = {"sample": name, "requests": n, "seconds": float(seconds), "drain_s": drained}
     for side, by_cmd in counts.items():
         record[side + "_per_request"] = {
             k: round(v / n, 4) for k, v in sorted(by_cmd.items(), key=lambda kv: -kv[1])}
@@ -399,7 +421,8 @@ def monitor(argv):
         f.write(json.dumps(record) + "\n")
     print(f"  MONITOR {name}: {n} requests; per request, sent "
           f"{sum(counts['sent'].values()) / n:.2f}, run by scripts "
-          f"{sum(counts['in_scripts'].values()) / n:.2f}", flush=True)
+          f"{sum(counts['in_scripts'].values()) / n:.2f}; Redis idle {drained} s after wrk",
+          flush=True)
 
 
 def idle(argv):
@@ -719,7 +742,8 @@ def several_lines(data):
         lines += [
             "",
             f"Round trips and script work per request, `{smp['sample']}` (`MONITOR` over a "
-            f"{smp['seconds']:.0f} s run of its own, {smp['requests']:,} requests; a command "
+            f"{smp['seconds']:.0f} s run of its own, {smp['requests']:,} requests, counted until "
+            f"Redis was idle, {smp.get('drain_s', '?')} s after wrk's last request; a command "
             "counts as sent when a client sent it, as run by a script when a Lua script ran "
             "it):",
             "",

@@ -242,6 +242,8 @@ est_seconds=$((120 + 2 * WARMUP + ROUNDS * runs_per_round * (DURATION + 4)))
 [ "$MODE" != several ] || est_seconds=$((est_seconds + WARMUP + 100))  # warm-ups, samples
 GRACE_S=$(((est_seconds + 120) > 720 ? est_seconds + 120 : 720))
 PERIOD_S=$((GRACE_S * 5 > 3600 ? GRACE_S * 5 : 3600))
+# The volume window (scoring.volume_window, 3 days) must hold a whole number of periods.
+while ((259200 % PERIOD_S)); do PERIOD_S=$((PERIOD_S + 1)); done
 # Declared volume (output tokens per period) and concurrency: far beyond what a run asks, so
 # that neither the gateway (which never asks more than the declaration, nor more than
 # c - c_W outside the window) nor the miner (429 beyond it) limits the load.
