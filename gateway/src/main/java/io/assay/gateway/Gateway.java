@@ -253,10 +253,10 @@ public final class Gateway implements AutoCloseable {
             }
           }, ledger);
       CapacityPoller polls = poller;
-      // Windows first: each declaration that binds in the grace window is then held for its
-      // task's window (planned.bound above).
       // Work done once per validator, by the gateway that leads (DESIGN.md, "State"): the test
-      // plans, the receipt-root checks, the verdict sweeps and the weight computations.
+      // plans, the receipt-root checks, the verdict sweeps and the weight computations. Windows
+      // are drawn before declarations are polled, so each declaration that binds in the grace
+      // window is held for its task's window (planned.bound above).
       AtomicBoolean periodsOpened = new AtomicBoolean();
       PeriodClock periods = new PeriodClock(timeline, periodMillis, (period, graceFrom) -> {
         if (planned != null && lease.isLeader()) {

@@ -95,19 +95,16 @@ class LeaderFailoverIntegrationTest {
         // test windows (when the period's plan tests anyone), so its organic work counts in them.
         String admin = b.call(() -> b.keys().create("ops", ApiKey.Role.ADMIN, 0), "admin key");
         String adminUrl = b.baseUrl().replaceFirst("/v1$", "/admin");
-        HttpResponse<String> compute = HTTP.send(HttpRequest.newBuilder(
-                URI.create(adminUrl + "/weights/compute")).header("Authorization", "Bearer " + admin)
-            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> compute = admin(adminUrl + "/weights/compute", admin, true);
         assertThat(compute.statusCode()).as(compute.body()).isEqualTo(409);
         assertThat(Json.MAPPER.readTree(compute.body()).path("error").path("code").asText())
             .isEqualTo("not_leader");
-        JsonNode leader = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(
-                URI.create(adminUrl + "/leader")).header("Authorization", "Bearer " + admin)
-            .build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode leader = Json.MAPPER.readTree(admin(adminUrl + "/leader", admin, false).body());
         assertThat(leader.path("leads").asBoolean()).isFalse();
         assertThat(leader.path("leader").path("holder").asText()).isEqualTo(holderOf(holderA));
         await().atMost(Duration.ofSeconds(15)).until(() -> redis.commands()
-            .hget(Keys.testAssignments(killedIn), "llm/reference-lm").get(5, TimeUnit.SECONDS) != null
+                .hget(Keys.testAssignments(killedIn), "llm/reference-lm")
+                .get(5, TimeUnit.SECONDS) != null
             || Json.MAPPER.readTree(redis.commands().get(Keys.testPlans(killedIn))
                 .get(5, TimeUnit.SECONDS)).size() == 0);
         String assigned = redis.commands().hget(Keys.testAssignments(killedIn), "llm/reference-lm")
@@ -172,6 +169,15 @@ class LeaderFailoverIntegrationTest {
         .map(EventStream.Entry::event)
         .filter(e -> e instanceof ScoringEvent.TestPlanned)
         .map(e -> (ScoringEvent.TestPlanned) e).toList();
+  }
+
+  /** A GET (or a POST without a body) of an admin route with the admin key. */
+  private static HttpResponse<String> admin(String url, String key, boolean post)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + key);
+    return HTTP.send((post ? request.POST(HttpRequest.BodyPublishers.noBody()) : request).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String lease(Redis redis) throws Exception {

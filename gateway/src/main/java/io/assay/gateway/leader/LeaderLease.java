@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * verdict timeouts (DESIGN.md, "State"). The leader holds a lease in Redis that expires unless
  * renewed; each new holder gets a larger <b>fencing token</b>, which its writes carry so that a
  * leader that stalled past its lease (a long pause, a partition) cannot overwrite the work of the
- * one that replaced it (({@code weights/WeightsFence})).
+ * one that replaced it ({@code weights/WeightsFence}).
  *
  * <p>Every gateway tries to take the lease every {@code ttl / 3}; the holder renews it then. A
  * holder that could not renew for {@code ttl / 2} (Redis away, say) stops acting as leader at
@@ -88,7 +88,6 @@ public final class LeaderLease implements AutoCloseable {
   private final String predecessor;
   private final long ttlMillis;
   private final List<LongConsumer> onGained = new CopyOnWriteArrayList<>();
-  private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
   private volatile long token;
   /**
    * When the lease was last taken or renewed ({@link System#nanoTime}: lease times are real
@@ -116,11 +115,6 @@ public final class LeaderLease implements AutoCloseable {
   /** Runs {@code action} with the new fencing token each time this gateway becomes leader. */
   public void onGained(LongConsumer action) {
     onGained.add(action);
-  }
-
-  /** Runs {@code action} each time this gateway stops being leader. */
-  public void onLost(Runnable action) {
-    onLost.add(action);
   }
 
   /**
@@ -240,7 +234,6 @@ public final class LeaderLease implements AutoCloseable {
     if (token > 0) {
       log.info("this gateway no longer leads (fencing token {})", token);
       token = 0;
-      onLost.forEach(Runnable::run);
     }
   }
 

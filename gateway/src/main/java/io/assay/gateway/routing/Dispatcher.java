@@ -20,7 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -367,23 +369,23 @@ public final class Dispatcher {
      * Runs {@code retry} once {@code lease} (more capacity leased from the gateways' shared
      * ledger) is in: the request found no room only because this gateway's lease had run dry.
      * Other requests waiting may take the new lease first, so a request waits up to {@link
-     * Dispatcher#MAX_LEASE_WAITS} times; a lease that finds nothing left ends the waiting at once (no
-     * lease is then under way).
+     * Dispatcher#MAX_LEASE_WAITS} times; a lease that finds nothing left ends the waiting at once
+     * (no lease is then under way).
      */
-    private Future<T> afterLease(java.util.concurrent.CompletionStage<Void> lease,
-        java.util.function.Supplier<Future<T>> retry) {
+    private Future<T> afterLease(CompletionStage<Void> lease,
+        Supplier<Future<T>> retry) {
       leaseWaits++;
-      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Context context = Vertx.currentContext();
       Future<Void> in = context == null ? Future.fromCompletionStage(lease)
           : Future.fromCompletionStage(lease, context);
       return in.transform(ar -> retry.get());
     }
 
     /** A lease under way for any miner of {@code taskId}, or null. */
-    private java.util.concurrent.CompletionStage<Void> leaseUnderWay(String taskId, long period) {
+    private CompletionStage<Void> leaseUnderWay(String taskId, long period) {
       for (MinerNode candidate : directory.all()) {
         TaskCapacity cap = candidate.capacity(taskId, period);
-        java.util.concurrent.CompletionStage<Void> lease = cap == null ? null : cap.refilling();
+        CompletionStage<Void> lease = cap == null ? null : cap.refilling();
         if (lease != null && !tried.contains(candidate.hotkey())) {
           return lease;
         }
@@ -412,7 +414,7 @@ public final class Dispatcher {
       }
       while (reservation == null) {
         node = choose(taskId, period, units, tried, busy, now);
-        java.util.concurrent.CompletionStage<Void> lease =
+        CompletionStage<Void> lease =
             node == null && leaseWaits < MAX_LEASE_WAITS ? leaseUnderWay(taskId, period) : null;
         if (lease != null) {
           return afterLease(lease, () -> attempt(null, number));

@@ -297,7 +297,7 @@ public final class TestWindows {
 
   /** Decides who is tested in {@code plan}'s window and each one's cap. */
   private Assignment assignment(Plan plan, Task task, List<MinerNode> miners) {
-    long typical = Math.max(1, task.spec().unitsPerRequest());
+    long typical = typical(task);
     long allowed = budget.applyAsLong(plan.task());
     double oneEach = (double) miners.size() * typical;
     if (miners.size() > 1 && oneEach > allowed) {
@@ -330,7 +330,7 @@ public final class TestWindows {
           () -> close(plan, List.of(), held.limit(), held.tested()));
       return;
     }
-    long typical = Math.max(1, task.spec().unitsPerRequest());
+    long typical = typical(task);
     for (MinerNode node : miners) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
       TestWindow window = window(plan, cap, held, typical);
@@ -369,6 +369,11 @@ public final class TestWindows {
       below += sorted[i];
     }
     return sorted[sorted.length - 1];
+  }
+
+  /** A typical request's work units of {@code task}, at least 1. */
+  private static long typical(Task task) {
+    return Math.max(1, task.spec().unitsPerRequest());
   }
 
   /** A miner's window of {@code plan}: its {@code c * f}, within the assignment's cap. */
@@ -418,7 +423,7 @@ public final class TestWindows {
       this.task = task;
       this.cap = cap;
       this.window = window;
-      this.steps = steps(window.capacity(), Math.max(1, task.spec().unitsPerRequest()));
+      this.steps = steps(window.capacity(), typical(task));
     }
 
     void step(int i) {
@@ -550,7 +555,7 @@ public final class TestWindows {
     if (held.tested() != null && held.tested().isEmpty()) {
       return;
     }
-    long typical = Math.max(1, tasks.get(plan.task()).spec().unitsPerRequest());
+    long typical = typical(tasks.get(plan.task()));
     for (MinerNode node : directory.all()) {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
       if (cap != null && cap.declared() > 0 && cap.window() == null) {
