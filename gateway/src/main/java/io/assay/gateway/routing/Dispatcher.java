@@ -381,16 +381,44 @@ public final class Dispatcher {
       return in.transform(ar -> retry.get());
     }
 
-    /** A lease under way for any miner of {@code taskId}, or null. */
-    private CompletionStage<Void> leaseUnderWay(String taskId, long period) {
+    /**
+     * A lease under way for a miner of {@code taskId} outside {@code skip}, or null; null too
+     * once this request has waited {@link Dispatcher#MAX_LEASE_WAITS} times.
+     */
+    private CompletionStage<Void> leaseUnderWay(String taskId, long period, Set<String> skip) {
+      if (leaseWaits >= MAX_LEASE_WAITS) {
+        return null;
+      }
       for (MinerNode candidate : directory.all()) {
         TaskCapacity cap = candidate.capacity(taskId, period);
         CompletionStage<Void> lease = cap == null ? null : cap.refilling();
-        if (lease != null && !tried.contains(candidate.hotkey())) {
+        if (lease != null && !skip.contains(candidate.hotkey())) {
           return lease;
         }
       }
       return null;
+    }
+
+    /**
+     * The miner to try next and, when there is none yet, the lease under way to wait for. With
+     * {@code busy} (the parts of one split request), a miner the other parts are not using comes
+     * first, even one whose first lease is still under way: falling back to a busy miner at once
+     * would put every part of a request made just after the period turned on the one miner whose
+     * lease came in first. Only when no other miner can serve does a part share a busy one.
+     */
+    private Pick pick(String taskId, long period, long now) {
+      if (busy != null && !busy.isEmpty()) {
+        Set<String> avoid = new HashSet<>(tried);
+        avoid.addAll(busy);
+        MinerNode idle = selector.choose(directory.all(), taskId, period, units, avoid, now);
+        CompletionStage<Void> lease =
+            idle == null ? leaseUnderWay(taskId, period, avoid) : null;
+        if (idle != null || lease != null) {
+          return new Pick(idle, lease);
+        }
+      }
+      MinerNode node = selector.choose(directory.all(), taskId, period, units, tried, now);
+      return new Pick(node, node == null ? leaseUnderWay(taskId, period, tried) : null);
     }
 
     /** Attempt number {@code number}, on {@code pinned} or on a miner chosen now. */
@@ -413,12 +441,11 @@ public final class Dispatcher {
         }
       }
       while (reservation == null) {
-        node = choose(taskId, period, units, tried, busy, now);
-        CompletionStage<Void> lease =
-            node == null && leaseWaits < MAX_LEASE_WAITS ? leaseUnderWay(taskId, period) : null;
-        if (lease != null) {
-          return afterLease(lease, () -> attempt(null, number));
+        Pick pick = pick(taskId, period, now);
+        if (pick.lease() != null) {
+          return afterLease(pick.lease(), () -> attempt(null, number));
         }
+        node = pick.node();
         if (node == null) {
           return Future.failedFuture(new NoMinerAvailableException(tried.isEmpty()
               ? "No miner can serve " + request.model() + " right now; try again shortly."
@@ -426,6 +453,9 @@ public final class Dispatcher {
                   + " tried); try again shortly.", 1));
         }
         tried.add(node.hotkey());
+        if (busy != null) {
+          busy.add(node.hotkey());
+        }
         reservation = node.capacity(taskId, period).tryReserve(units, now);
       }
       Attempt a = new Attempt(node, task, request, origin, requestId, reservation);
@@ -449,23 +479,8 @@ public final class Dispatcher {
     }
   }
 
-  /** A miner not yet tried, one outside {@code busy} if any can serve; it then joins busy. */
-  private MinerNode choose(String taskId, long period, long units, Set<String> tried,
-      Set<String> busy, long now) {
-    MinerNode node = null;
-    if (busy != null && !busy.isEmpty()) {
-      Set<String> avoid = new HashSet<>(tried);
-      avoid.addAll(busy);
-      node = selector.choose(directory.all(), taskId, period, units, avoid, now);
-    }
-    if (node == null) {
-      node = selector.choose(directory.all(), taskId, period, units, tried, now);
-    }
-    if (node != null && busy != null) {
-      busy.add(node.hotkey());
-    }
-    return node;
-  }
+  /** The miner a request tries next, or the capacity lease to wait for before choosing. */
+  private record Pick(MinerNode node, CompletionStage<Void> lease) {}
 
   /**
    * One request on one miner, from assignment to settlement: reserved units, timing, and the
