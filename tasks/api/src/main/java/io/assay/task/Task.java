@@ -17,6 +17,14 @@ public interface Task {
   byte[] minerRequestBody(TaskRequest request);
 
   /**
+   * The {@code Content-Type} of {@link #minerRequestBody}: JSON unless the request carries files
+   * (an image edit's pictures travel as {@code multipart/form-data}, not inflated by base64).
+   */
+  default String minerContentType(TaskRequest request) {
+    return "application/json";
+  }
+
+  /**
    * Parses and validates a miner's answer to {@code request}.
    *
    * @throws InvalidAnswerException when the answer is malformed or does not fit the request

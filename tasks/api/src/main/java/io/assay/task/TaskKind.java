@@ -41,6 +41,27 @@ public interface TaskKind {
    */
   TaskRequest parseRequest(String path, byte[] body);
 
+  /**
+   * Parses a body that came with the {@code Content-Type} header {@code contentType} (null when
+   * unknown, as for a request read back from the checking queue). Kinds whose paths take only
+   * JSON ignore it (the default); a path that takes {@code multipart/form-data} reads its
+   * boundary from it, or from the body's first line when it is null.
+   *
+   * @throws InvalidRequestException as {@link #parseRequest(String, byte[])} does
+   */
+  default TaskRequest parseRequest(String path, String contentType, byte[] body) {
+    return parseRequest(path, body);
+  }
+
+  /**
+   * Whether parsing a body of {@code path} does CPU work too long for an event loop whatever the
+   * body's size (decoding pictures); callers then parse on a worker. False by default: parsing
+   * JSON is cheap enough inline.
+   */
+  default boolean parsesOnWorker(String path) {
+    return false;
+  }
+
   /** Binds this kind to one configured task (a model and its limits). */
   Task bind(TaskSpec spec);
 

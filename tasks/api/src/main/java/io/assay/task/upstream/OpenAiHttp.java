@@ -127,7 +127,15 @@ public final class OpenAiHttp implements AutoCloseable {
    * Cancelling the future aborts the exchange.
    */
   public CompletableFuture<byte[]> postJson(String path, byte[] body) {
-    Exchange<byte[]> exchange = new Exchange<>(path, "application/json");
+    return post(path, "application/json", body);
+  }
+
+  /**
+   * Like {@link #postJson}, for a body of another {@code contentType} ({@code
+   * multipart/form-data; boundary=...} for an image edit's pictures).
+   */
+  public CompletableFuture<byte[]> post(String path, String contentType, byte[] body) {
+    Exchange<byte[]> exchange = new Exchange<>(path, contentType, "application/json");
     exchange.send(body, response -> {
       BoundedBuffer collected = new BoundedBuffer(response, maxResponseBytes);
       response.handler(chunk -> {
@@ -174,7 +182,7 @@ public final class OpenAiHttp implements AutoCloseable {
    */
   public CompletableFuture<Void> postJsonStream(String path, byte[] body,
       Consumer<String> onData) {
-    Exchange<Void> exchange = new Exchange<>(path, "text/event-stream");
+    Exchange<Void> exchange = new Exchange<>(path, "application/json", "text/event-stream");
     exchange.send(body, response -> {
       if (response.statusCode() / 100 != 2) {
         BoundedBuffer refused = new BoundedBuffer(response, maxResponseBytes);
@@ -230,11 +238,13 @@ public final class OpenAiHttp implements AutoCloseable {
   private final class Exchange<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
     private final Target target;
+    private final String contentType;
     private final String accept;
     private volatile HttpClientRequest request;
 
-    Exchange(String path, String accept) {
+    Exchange(String path, String contentType, String accept) {
       this.target = targets.computeIfAbsent(path, this::resolve);
+      this.contentType = contentType;
       this.accept = accept;
     }
 
@@ -267,7 +277,7 @@ public final class OpenAiHttp implements AutoCloseable {
         }
       });
       MultiMap headers = HttpHeaders.headers()
-          .set(HttpHeaders.CONTENT_TYPE, "application/json")
+          .set(HttpHeaders.CONTENT_TYPE, contentType)
           .set(HttpHeaders.ACCEPT, accept);
       if (config.apiKey() != null && !config.apiKey().isBlank()) {
         headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey());

@@ -10,8 +10,10 @@ import java.util.Locale;
 
 /**
  * Checks {@value ReferenceImageEngine#MODEL_ID} answers by drawing every picture again with the
- * same prompt, seed ({@code seed + i} for picture {@code i}), size, steps and guidance, and
- * comparing perceptually ({@link Perceptual}).
+ * same prompt, seed ({@code seed + i} for picture {@code i}), size, steps and guidance, and for
+ * an edit the same pictures, mask and strength, and comparing perceptually ({@link Perceptual}).
+ * An edit drawn from noise instead of its pictures, or over the whole picture instead of the
+ * mask, is another picture and scores 0.
  *
  * <p>The reference engine is deterministic, so an honest miner's pixels are exactly the
  * reference's, whatever PNG encoder it used: quality 1. Per picture otherwise:
@@ -127,6 +129,6 @@ public final class ImageChecker implements Checker {
   /** What the engine draws for picture {@code seed} of the resolved request {@code r}. */
   static ReferenceImageEngine.Params params(ImageRequest r, long seed) {
     return new ReferenceImageEngine.Params(r.prompt(), r.negativePrompt(), seed,
-        r.size().width(), r.size().height(), r.steps(), r.guidanceScale());
+        r.size().width(), r.size().height(), r.steps(), r.guidanceScale(), r.edit());
   }
 }

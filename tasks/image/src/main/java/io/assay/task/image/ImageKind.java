@@ -14,14 +14,17 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * The {@code image} task kind: OpenAI's {@code POST /v1/images/generations}, paid in
- * thousandths of a step-megapixel, checked by drawing the picture again with the same seed and
- * comparing perceptually.
+ * The {@code image} task kind: OpenAI's {@code POST /v1/images/generations} and {@code POST
+ * /v1/images/edits} (image-to-image and inpainting), paid in thousandths of a step-megapixel,
+ * checked by drawing the picture again with the same seed (and inputs) and comparing
+ * perceptually.
  *
  * <p><b>Work unit</b> {@code milli_step_megapixels}: a picture of {@code width x height} drawn in
  * {@code steps} denoising steps costs {@code ceil(1000 * steps * width * height / 1_000_000)} =
  * {@code ceil(steps * width * height / 1000)} units, and a request costs that times {@code n}.
- * A 512x512 picture in 20 steps is 5243 units; 1024x1024 in 20 steps, 20972.
+ * A 512x512 picture in 20 steps is 5243 units; 1024x1024 in 20 steps, 20972. An edit counts
+ * the steps it runs, {@code round(strength x steps)} (at least one): an edit of a 512x512
+ * picture at strength 0.6 in 20 steps runs 12 steps, 3146 units.
  *
  * <p>Requests are parsed by OpenAI's rules plus the diffusion extensions {@code negative_prompt},
  * {@code steps}, {@code seed} and {@code guidance_scale} ({@link #parseRequest}); a model's sizes
@@ -58,16 +61,38 @@ public final class ImageKind implements TaskKind {
 
   @Override
   public List<String> paths() {
-    return List.of(ImageRequest.PATH);
+    return List.of(ImageRequest.PATH, ImageRequest.EDITS_PATH);
   }
 
-  /** Parses a body in one streaming pass: cheap enough for an event loop. */
+  /**
+   * Parses a generation's JSON in one streaming pass, cheap enough for an event loop; an edit's
+   * form, whose boundary is then read from the body's first line.
+   */
   @Override
   public TaskRequest parseRequest(String path, byte[] body) {
-    if (!ImageRequest.PATH.equals(path)) {
-      throw new IllegalArgumentException("the image kind does not answer " + path);
+    return parseRequest(path, null, body);
+  }
+
+  /**
+   * As {@link #parseRequest(String, byte[])}; an edit (a {@code multipart/form-data} body) takes
+   * its boundary from {@code contentType} when there is one. Parsing an edit decodes its
+   * pictures ({@link #parsesOnWorker}).
+   */
+  @Override
+  public TaskRequest parseRequest(String path, String contentType, byte[] body) {
+    if (ImageRequest.PATH.equals(path)) {
+      return RequestParser.parse(path, body);
     }
-    return RequestParser.parse(path, body);
+    if (ImageRequest.EDITS_PATH.equals(path)) {
+      return EditRequestParser.parse(path, contentType, body);
+    }
+    throw new IllegalArgumentException("the image kind does not answer " + path);
+  }
+
+  /** Edits: their pictures are decoded and made canonical as they are parsed. */
+  @Override
+  public boolean parsesOnWorker(String path) {
+    return ImageRequest.EDITS_PATH.equals(path);
   }
 
   /** @throws IllegalArgumentException when {@code spec} is not an image task */

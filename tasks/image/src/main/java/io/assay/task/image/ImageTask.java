@@ -77,7 +77,8 @@ final class ImageTask implements Task {
     if (r.n() > RequestParser.MAX_N) {
       throw RequestParser.outOfRange("n", r.n(), 1, RequestParser.MAX_N);
     }
-    ImageSize size = r.size() == null ? limits.defaultSize() : r.size();
+    ImageSize size = r.isEdit() ? editSize(r)
+        : r.size() == null ? limits.defaultSize() : r.size();
     if (!limits.sizes().contains(size)) {
       throw new InvalidRequestException("'" + size + "' is not one of the sizes " + r.model()
           + " draws: " + limits.sizeList() + " - 'size'", "size", RequestParser.INVALID_VALUE);
@@ -93,13 +94,42 @@ final class ImageTask implements Task {
     return r.withDefaults(size, steps, guidance);
   }
 
+  /**
+   * An edit's size: its pictures', which a {@code size} the user gave must match.
+   *
+   * @throws InvalidRequestException for another size, too many pictures or a size the model
+   *     does not draw
+   */
+  private ImageSize editSize(ImageRequest r) {
+    ImageSize input = r.edit().size();
+    if (r.edit().images().size() > limits.maxEditImages()) {
+      throw new InvalidRequestException(r.model() + " edits at most " + limits.maxEditImages()
+          + (limits.maxEditImages() == 1 ? " picture" : " pictures") + " at once; "
+          + r.edit().images().size() + " were sent.", "image", RequestParser.INVALID_VALUE);
+    }
+    if (r.size() != null && !r.size().equals(input)) {
+      throw new InvalidRequestException("'size' is " + r.size() + " but 'image' is " + input
+          + ": an edit keeps its picture's size, so leave 'size' out or give the same.", "size",
+          RequestParser.INVALID_VALUE);
+    }
+    if (!limits.sizes().contains(input)) {
+      throw new InvalidRequestException("'image' is " + input + ", not one of the sizes "
+          + r.model() + " edits: " + limits.sizeList() + ".", "image",
+          RequestParser.INVALID_VALUE);
+    }
+    return input;
+  }
+
   /** {@code ceil(steps * width * height / 1000)}: thousandths of a step-megapixel. */
   static long unitsPerImage(ImageSize size, int steps) {
     return (steps * size.pixels() + 999) / 1000;
   }
 
+  /** An edit counts the steps it runs, {@code strength x steps} ({@link EditInputs#stepsRun}). */
   private static long unitsPerImage(ImageRequest resolved) {
-    return unitsPerImage(resolved.size(), resolved.steps());
+    int steps = resolved.isEdit() ? resolved.edit().stepsRun(resolved.steps())
+        : resolved.steps();
+    return unitsPerImage(resolved.size(), steps);
   }
 
   /**
@@ -109,8 +139,17 @@ final class ImageTask implements Task {
   @Override
   public byte[] minerRequestBody(TaskRequest request) {
     ImageRequest r = resolve(cast(request));
-    return WireFormat.generationRequest(r.model(), r, r.size(), r.steps(), seedOf(r),
-        r.guidanceScale());
+    return r.isEdit() ? WireFormat.editRequest(r.model(), r, seedOf(r)).body()
+        : WireFormat.generationRequest(r.model(), r, r.size(), r.steps(), seedOf(r),
+            r.guidanceScale());
+  }
+
+  /** {@code multipart/form-data} for an edit, whose pictures travel as raw PNG bytes. */
+  @Override
+  public String minerContentType(TaskRequest request) {
+    ImageRequest r = resolve(cast(request));
+    return r.isEdit() ? WireFormat.editContentType(r.model(), r, seedOf(r))
+        : "application/json";
   }
 
   static long seedOf(ImageRequest r) {
@@ -228,8 +267,10 @@ final class ImageTask implements Task {
   }
 
   /**
-   * The prompt and negative prompt of {@code content} with {@code shape}'s size, steps, n,
-   * response_format and guidance_scale (each null where {@code shape} leaves it to the model),
+   * The prompt and negative prompt of {@code content} (and an edit's pictures and mask) with
+   * {@code shape}'s size (not for an edit: it keeps its pictures' size), steps, n,
+   * response_format, guidance_scale (each null where {@code shape} leaves it to the model) and,
+   * when both are edits, strength,
    * a fresh seed (as {@link #reseed} draws it) exactly when {@code shape} has a seed, and no
    * end-user id. Both being requests of this task, the result is within the model's limits.
    */
@@ -238,8 +279,18 @@ final class ImageTask implements Task {
     ImageRequest c = cast(content);
     ImageRequest s = cast(shape);
     Long seed = s.seed() == null ? null : freshSeed(random, s.seed(), c.seed());
-    return new ImageRequest(c.path(), c.model(), c.prompt(), c.negativePrompt(), s.n(), s.size(),
-        s.responseFormat(), s.steps(), seed, s.guidanceScale(), null);
+    EditInputs edit = c.edit();
+    ImageSize size = s.size();
+    if (edit != null) {
+      // An edit keeps its pictures (and so their size); a shape that is an edit gives it its
+      // strength.
+      size = null;
+      if (s.isEdit()) {
+        edit = edit.withStrength(s.edit().strength());
+      }
+    }
+    return new ImageRequest(c.path(), c.model(), c.prompt(), c.negativePrompt(), s.n(), size,
+        s.responseFormat(), s.steps(), seed, s.guidanceScale(), null, edit);
   }
 
   /** A seed below {@link #RANDOM_SEED_BOUND} other than {@code old} and {@code other}. */

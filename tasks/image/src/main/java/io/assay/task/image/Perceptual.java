@@ -39,33 +39,38 @@ final class Perceptual {
    * @throws IllegalArgumentException when it cannot be decoded or is not {@code width x height}
    */
   static int[] decodePng(byte[] png, int width, int height) {
+    int[] pixels = decodeArgb(png, width, height);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] &= 0xffffff;
+    }
+    return pixels;
+  }
+
+  /**
+   * As {@link #decodePng}, keeping alpha: {@code 0xAARRGGBB} ints, opaque for a PNG without
+   * transparency.
+   */
+  static int[] decodeArgb(byte[] png, int width, int height) {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
     if (!readers.hasNext()) {
       throw new IllegalStateException("this JDK has no PNG decoder");
     }
     ImageReader reader = readers.next();
+    BufferedImage image;
     try (MemoryCacheImageInputStream in =
         new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
       reader.setInput(in, true, true);
-      BufferedImage image = reader.read(0);
-      if (image.getWidth() != width || image.getHeight() != height) {
-        throw new IllegalArgumentException("decodes to " + image.getWidth() + "x"
-            + image.getHeight() + ", not " + width + "x" + height);
-      }
-      int[] pixels = image.getRGB(0, 0, width, height, null, 0, width);
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] &= 0xffffff;
-      }
-      return pixels;
+      image = reader.read(0);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
-          && iae.getMessage().startsWith("decodes to")) {
-        throw iae;
-      }
       throw new IllegalArgumentException("is not a decodable PNG file: " + e.getMessage(), e);
     } finally {
       reader.dispose();
     }
+    if (image.getWidth() != width || image.getHeight() != height) {
+      throw new IllegalArgumentException("decodes to " + image.getWidth() + "x"
+          + image.getHeight() + ", not " + width + "x" + height);
+    }
+    return image.getRGB(0, 0, width, height, null, 0, width);
   }
 
   /** The 64-bit difference hash of a {@code width x height} picture. */

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.zip.CRC32;
 
 /**
- * Writes 8-bit RGB pictures as PNG files whose bytes depend on the pixels alone.
+ * Writes 8-bit RGB (and RGBA) pictures as PNG files whose bytes depend on the pixels alone.
  *
  * <p>{@link java.util.zip.Deflater} is not used: its output depends on the zlib build the JDK
  * links (system zlib, zlib-ng), so two honest machines could write different bytes for the same
@@ -16,19 +16,30 @@ final class PngEncoder {
   private PngEncoder() {}
 
   static byte[] encode(int width, int height, byte[] rgb) {
-    int stride = 3 * width;
-    if (rgb.length != (long) stride * height) {
-      throw new IllegalArgumentException("expected " + (long) stride * height + " RGB bytes for "
-          + width + "x" + height + ", got " + rgb.length);
+    return encode(width, height, rgb, 3);
+  }
+
+  /**
+   * @param pixels rows of 8-bit samples: RGB ({@code channels} 3, PNG colour type 2) or RGBA
+   *     ({@code channels} 4, colour type 6)
+   */
+  static byte[] encode(int width, int height, byte[] pixels, int channels) {
+    if (channels != 3 && channels != 4) {
+      throw new IllegalArgumentException("channels must be 3 (RGB) or 4 (RGBA), was " + channels);
     }
-    byte[] filtered = PngFilter.filter(rgb, stride, height, 3);
+    int stride = channels * width;
+    if (pixels.length != (long) stride * height) {
+      throw new IllegalArgumentException("expected " + (long) stride * height + " bytes for "
+          + width + "x" + height + " with " + channels + " channels, got " + pixels.length);
+    }
+    byte[] filtered = PngFilter.filter(pixels, stride, height, channels);
     ByteArrayOutputStream out = new ByteArrayOutputStream(filtered.length / 2 + 1024);
     out.writeBytes(PngHeader.SIGNATURE);
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, width);
     putInt(ihdr, 4, height);
     ihdr[8] = 8;
-    ihdr[9] = 2;
+    ihdr[9] = (byte) (channels == 3 ? 2 : 6);
     chunk(out, "IHDR", ihdr);
     chunk(out, "IDAT", Deflate.zlib(filtered));
     chunk(out, "IEND", new byte[0]);

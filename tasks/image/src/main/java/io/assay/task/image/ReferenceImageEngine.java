@@ -22,9 +22,18 @@ package io.assay.task.image;
  *       blocks) and written as PNG by {@link PngEncoder}.
  * </ol>
  *
+ * <p>An edit ({@link EditInputs}) is the same sampler joined late, as image-to-image diffusion
+ * does: it starts from the mean of its pictures plus the noise the schedule has left at step
+ * {@code steps - k + 1}, {@code k = round(strength x steps)}, and runs the last {@code k} steps
+ * towards the prompt's scene, each at the rate that leaves {@code 1 - strength} of the way from
+ * the pictures to the scene untravelled. Low strength keeps most of the picture, strength 1
+ * redraws it. With a mask, only the masked pixels take the result; every other pixel is the first
+ * picture's, byte for byte.
+ *
  * <p>Determinism: only IEEE double arithmetic (+, -, *, /, sqrt, floor), which Java 17 defines
- * bit for bit on every platform, and {@link SplitMix} seeded from SHA-256 of the parameters;
- * no {@code Math} transcendental functions, no hash-ordered collections, no threads. So the same
+ * bit for bit on every platform, {@link StrictMath#pow} (fdlibm's algorithm, specified to the
+ * bit), and {@link SplitMix} seeded from SHA-256 of the parameters; no {@code Math}
+ * transcendental functions, no hash-ordered collections, no threads. So the same
  * parameters give the same pixels, and the same PNG bytes, everywhere.
  *
  * <p>Stateless and thread-safe; a call runs on the caller's thread and allocates about 60 bytes
@@ -53,14 +62,26 @@ final class ReferenceImageEngine {
    *
    * @param prompt what the picture shows
    * @param negativePrompt what to steer away from, or null
+   * @param steps the denoising schedule's length; an edit runs only its last {@code
+   *     edit.stepsRun(steps)}
+   * @param edit the pictures to start from and the mask, or null to start from noise
    */
   record Params(String prompt, String negativePrompt, long seed, int width, int height,
-      int steps, double guidance) {
+      int steps, double guidance, EditInputs edit) {
 
     Params {
       if (width < 1 || height < 1 || steps < 1) {
         throw new IllegalArgumentException("width, height and steps must be positive");
       }
+      if (edit != null && (edit.size().width() != width || edit.size().height() != height)) {
+        throw new IllegalArgumentException("an edit draws at its pictures' size");
+      }
+    }
+
+    /** A generation: drawn from noise. */
+    Params(String prompt, String negativePrompt, long seed, int width, int height, int steps,
+        double guidance) {
+      this(prompt, negativePrompt, seed, width, height, steps, guidance, null);
     }
   }
 
@@ -68,7 +89,7 @@ final class ReferenceImageEngine {
    * A drawn picture.
    *
    * @param rgb 8-bit RGB, row by row, 3 bytes a pixel
-   * @param pixelUpdates pixels the denoising loop updated: steps x width x height
+   * @param pixelUpdates pixels the denoising loop updated: steps run x width x height
    */
   record Rendering(int width, int height, byte[] rgb, long pixelUpdates) {
 
@@ -93,18 +114,38 @@ final class ReferenceImageEngine {
     for (int i = 0; i < target.length; i++) {
       target[i] = base[i] + s * (target[i] - base[i]);
     }
-    long master = SplitMix.digest(VERSION, "noise", p.prompt(),
-        p.negativePrompt() == null ? "" : p.negativePrompt(), p.seed(), w, h);
+    EditInputs edit = p.edit();
+    long master = edit == null
+        ? SplitMix.digest(VERSION, "noise", p.prompt(),
+            p.negativePrompt() == null ? "" : p.negativePrompt(), p.seed(), w, h)
+        : SplitMix.digest(VERSION, "edit-noise", p.prompt(),
+            p.negativePrompt() == null ? "" : p.negativePrompt(), p.seed(), w, h,
+            Double.doubleToLongBits(edit.strength()), edit.key());
+    // A generation starts from noise and runs every step; an edit starts from its pictures with
+    // the noise the schedule has left at the step it joins, and runs the remaining steps.
+    int firstStep = edit == null ? 1 : p.steps() - edit.stepsRun(p.steps()) + 1;
     double[] x = base;
     SplitMix start = new SplitMix(master);
-    for (int i = 0; i < x.length; i++) {
-      x[i] = 128 + 100 * (start.nextDouble() - 0.5);
+    if (edit == null) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = 128 + 100 * (start.nextDouble() - 0.5);
+      }
+    } else {
+      double sigma = 20 * (1 - (double) (firstStep - 1) / p.steps()) + GRAIN;
+      double[] mean = mean(edit.images());
+      for (int i = 0; i < x.length; i++) {
+        x[i] = mean[i] + sigma * (start.nextDouble() - 0.5);
+      }
     }
+    // An edit's steps share one rate, such that after them (1 - strength) of the way from its
+    // pictures to the scene is left: a weak edit keeps most of the picture.
+    double editRate = edit == null ? 0 : edit.strength() >= 1 ? 1
+        : 1 - StrictMath.pow(1 - edit.strength(), 1.0 / (p.steps() - firstStep + 1));
     long updates = 0;
     double side = Math.min(w, h);
-    for (int t = 1; t <= p.steps(); t++) {
+    for (int t = firstStep; t <= p.steps(); t++) {
       double progress = (double) t / p.steps();
-      double rate = 0.2 + 0.7 * progress;
+      double rate = edit == null ? 0.2 + 0.7 * progress : editRate;
       double sigma = 20 * (1 - progress) + GRAIN;
       int octave = Math.min(4, (int) (5 * progress));
       double period = side / (4 << octave);
@@ -143,6 +184,34 @@ final class ReferenceImageEngine {
         }
       }
     }
+    if (edit != null && edit.mask() != null) {
+      // Outside the mask the first picture stays as it was, byte for byte.
+      byte[] kept = edit.images().get(0).rgb();
+      for (int i = 0; i < pixels; i++) {
+        if (!edit.mask().redraws(i)) {
+          rgb[3 * i] = kept[3 * i];
+          rgb[3 * i + 1] = kept[3 * i + 1];
+          rgb[3 * i + 2] = kept[3 * i + 2];
+        }
+      }
+    }
     return new Rendering(w, h, rgb, updates);
+  }
+
+  /** The pictures' mean, sample by sample (the picture itself when there is one). */
+  private static double[] mean(java.util.List<EditInputs.Picture> pictures) {
+    byte[] first = pictures.get(0).rgb();
+    double[] sum = new double[first.length];
+    for (EditInputs.Picture picture : pictures) {
+      byte[] rgb = picture.rgb();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += rgb[i] & 0xff;
+      }
+    }
+    double count = pictures.size();
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= count;
+    }
+    return sum;
   }
 }

@@ -98,7 +98,11 @@ final class RequestParser {
 
   private static String readPrompt(JsonParser p, JsonToken value, String param)
       throws IOException {
-    String text = readString(p, value, param);
+    return checkLength(readString(p, value, param), param);
+  }
+
+  /** {@code text}, a prompt or negative prompt, if it is not too long. */
+  static String checkLength(String text, String param) {
     if (text.length() > MAX_PROMPT_CHARS) {
       throw new InvalidRequestException("'" + param + "' is too long: " + text.length()
           + " characters, the maximum is " + MAX_PROMPT_CHARS + ".", param, INVALID_VALUE);
@@ -107,7 +111,10 @@ final class RequestParser {
   }
 
   private static int readN(JsonParser p, JsonToken value) throws IOException {
-    long n = readLong(p, value, "n", "an integer from 1 to " + MAX_N);
+    return checkN(readLong(p, value, "n", "an integer from 1 to " + MAX_N));
+  }
+
+  static int checkN(long n) {
     if (n < 1 || n > MAX_N) {
       throw outOfRange("n", n, 1, MAX_N);
     }
@@ -115,7 +122,11 @@ final class RequestParser {
   }
 
   private static ImageSize readSize(JsonParser p, JsonToken value) throws IOException {
-    String text = readString(p, value, "size");
+    return checkSize(readString(p, value, "size"));
+  }
+
+  /** The size {@code text} names; null for {@code auto}, the model's default. */
+  static ImageSize checkSize(String text) {
     if ("auto".equals(text)) {
       return null;
     }
@@ -129,19 +140,25 @@ final class RequestParser {
 
   private static String readFormat(JsonParser p, JsonToken value) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
-      String format = p.getText();
-      if (ImageRequest.B64_JSON.equals(format) || ImageRequest.URL.equals(format)) {
-        return format;
-      }
-      throw new InvalidRequestException("'" + format + "' is not one of ['url', 'b64_json'] -"
-          + " 'response_format'", "response_format", INVALID_VALUE);
+      return checkFormat(p.getText());
     }
     throw new InvalidRequestException("'response_format' must be \"b64_json\" or \"url\".",
         "response_format", INVALID_TYPE);
   }
 
+  static String checkFormat(String format) {
+    if (ImageRequest.B64_JSON.equals(format) || ImageRequest.URL.equals(format)) {
+      return format;
+    }
+    throw new InvalidRequestException("'" + format + "' is not one of ['url', 'b64_json'] -"
+        + " 'response_format'", "response_format", INVALID_VALUE);
+  }
+
   private static int readSteps(JsonParser p, JsonToken value) throws IOException {
-    long steps = readLong(p, value, "steps", "a positive integer");
+    return checkSteps(readLong(p, value, "steps", "a positive integer"));
+  }
+
+  static int checkSteps(long steps) {
     if (steps < 1 || steps > Integer.MAX_VALUE) {
       throw new InvalidRequestException(
           "'steps' must be a positive integer, got " + steps + ".", "steps", INVALID_VALUE);
@@ -153,7 +170,10 @@ final class RequestParser {
   static final long MAX_SEED = Long.MAX_VALUE - MAX_N;
 
   private static long readSeed(JsonParser p, JsonToken value) throws IOException {
-    long seed = readLong(p, value, "seed", "an integer");
+    return checkSeed(readLong(p, value, "seed", "an integer"));
+  }
+
+  static long checkSeed(long seed) {
     if (seed > MAX_SEED) {
       throw new InvalidRequestException("'seed' must be at most " + MAX_SEED + ", got "
           + seed + ".", "seed", INVALID_VALUE);
@@ -166,10 +186,14 @@ final class RequestParser {
       throw new InvalidRequestException(
           "'guidance_scale' must be a number.", "guidance_scale", INVALID_TYPE);
     }
-    double g = p.getDoubleValue();
+    return checkGuidance(p.getDoubleValue(), p.getText());
+  }
+
+  /** @param text how the user wrote {@code g}, for the message */
+  static double checkGuidance(double g, String text) {
     if (!(g >= 0 && g <= MAX_GUIDANCE)) {
       throw new InvalidRequestException("'guidance_scale' must be between 0 and "
-          + (int) MAX_GUIDANCE + ", got " + p.getText() + ".", "guidance_scale", INVALID_VALUE);
+          + (int) MAX_GUIDANCE + ", got " + text + ".", "guidance_scale", INVALID_VALUE);
     }
     return g;
   }

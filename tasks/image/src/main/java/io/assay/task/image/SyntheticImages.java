@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
  * negative prompt, a seed, a step count or a guidance scale; mostly one picture, sometimes a few.
  * Sizes are among the model's, mostly the smallest two so synthetic load stays modest.
  *
- * <p>Everything comes from the word lists here and the given random source, so the same seed
- * gives the same requests, and {@link #produced} recognises them by their prompts. Thread-safe:
- * it holds no mutable state.
+ * <p>Everything but an edit's pictures comes from the word lists here and the given random
+ * source, so the same seed gives the same requests (edits aside), and {@link #produced}
+ * recognises them by their prompts. Thread-safe; its only state is the pool of pictures to
+ * edit.
  */
 final class SyntheticImages implements SyntheticGenerator {
 
@@ -61,9 +62,14 @@ final class SyntheticImages implements SyntheticGenerator {
   private static final Pattern NEGATIVE = Pattern.compile(
       oneOf(NEGATIVES) + "(?:, " + oneOf(NEGATIVES) + "){0,3}");
 
+  /** One generator request in this many is an edit, when a picture to edit is ready. */
+  static final int EDIT_ONE_IN = 5;
+
   private final String model;
   private final List<ImageSize> sizes;
   private final ImageLimits limits;
+  /** Pictures to edit, drawn ahead at the two smallest sizes; started on first use. */
+  private volatile EditStarts starts;
 
   SyntheticImages(String model, ImageLimits limits) {
     this.model = model;
@@ -73,6 +79,11 @@ final class SyntheticImages implements SyntheticGenerator {
     this.sizes = List.copyOf(bySize);
   }
 
+  /**
+   * A generation, or one time in {@value #EDIT_ONE_IN} an edit of a picture this generator drew
+   * ahead of time ({@link EditStarts}; a generation while none is ready). Everything but an
+   * edit's pictures comes from {@code r}.
+   */
   @Override
   public TaskRequest next(RandomGenerator r) {
     String prompt = prompt(r);
@@ -83,8 +94,33 @@ final class SyntheticImages implements SyntheticGenerator {
     // Seeds as split draws them for requests without one, so neither kind stands out.
     Long seed = r.nextInt(5) < 2 ? r.nextLong(ImageTask.RANDOM_SEED_BOUND) : null;
     Double guidance = r.nextBoolean() ? null : (50 + r.nextInt(41)) / 10.0;
+    if (r.nextInt(EDIT_ONE_IN) == 0) {
+      EditStarts pool = starts();
+      EditInputs start = pool.take(pool.sizes().get(r.nextInt(pool.sizes().size())));
+      if (start != null) {
+        // Users mostly keep the default strength; the rest spread over 0.2 to 0.95.
+        double strength = r.nextInt(5) < 2 ? EditInputs.DEFAULT_STRENGTH
+            : (4 + r.nextInt(16)) / 20.0;
+        return new ImageRequest(ImageRequest.EDITS_PATH, model, prompt, negative, n, null,
+            ImageRequest.B64_JSON, steps, seed, guidance, null, start.withStrength(strength));
+      }
+    }
     return new ImageRequest(ImageRequest.PATH, model, prompt, negative, n, size,
         ImageRequest.B64_JSON, steps, seed, guidance, null);
+  }
+
+  private EditStarts starts() {
+    EditStarts pool = starts;
+    if (pool == null) {
+      synchronized (this) {
+        if (starts == null) {
+          starts = new EditStarts(sizes.subList(0, Math.min(2, sizes.size())),
+              SyntheticImages::prompt);
+        }
+        pool = starts;
+      }
+    }
+    return pool;
   }
 
   /**

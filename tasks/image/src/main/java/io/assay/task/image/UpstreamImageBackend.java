@@ -12,9 +12,11 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Serves pictures from an OpenAI-images-compatible server ({@code POST
- * {baseUrl}/images/generations}: LocalAI, SD.Next or a diffusers wrapper), under the upstream's
- * own model name, asking for {@code b64_json} with every choice explicit (size, steps, seed,
- * guidance, negative prompt), and reading the reply exactly as a miner's answer is read.
+ * {baseUrl}/images/generations}, and {@code POST {baseUrl}/images/edits} for edits: LocalAI,
+ * SD.Next or a diffusers wrapper), under the upstream's own model name, asking for {@code
+ * b64_json} with every choice explicit (size, steps, seed, guidance, negative prompt; for an edit
+ * the strength, and the canonical pictures and mask as PNG files in {@code multipart/form-data}),
+ * and reading the reply exactly as a miner's answer is read.
  *
  * <p>Never blocks; the stage completes on the HTTP client's threads. It fails with {@link
  * io.assay.task.upstream.UpstreamException} when the server refuses, cannot be reached or is too
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 final class UpstreamImageBackend implements Backend {
 
   static final String PATH = "/images/generations";
+  static final String EDITS_PATH = "/images/edits";
 
   private final TaskSpec spec;
   private final ImageTask task;
@@ -47,18 +50,27 @@ final class UpstreamImageBackend implements Backend {
     } catch (TaskException e) {
       return CompletableFuture.failedFuture(e);
     }
-    byte[] body = WireFormat.generationRequest(http.config().model(), r, r.size(), r.steps(),
-        ImageTask.seedOf(r), r.guidanceScale());
-    return http.postJson(PATH, body)
-        // Off the caller's event loop: decoding and checking pictures takes milliseconds.
-        .thenApplyAsync(reply -> read(r, reply));
+    CompletableFuture<byte[]> reply;
+    String path;
+    if (r.isEdit()) {
+      path = EDITS_PATH;
+      WireFormat.Body edit = WireFormat.editRequest(http.config().model(), r,
+          ImageTask.seedOf(r));
+      reply = http.post(path, edit.contentType(), edit.body());
+    } else {
+      path = PATH;
+      reply = http.postJson(path, WireFormat.generationRequest(http.config().model(), r,
+          r.size(), r.steps(), ImageTask.seedOf(r), r.guidanceScale()));
+    }
+    // Off the caller's event loop: decoding and checking pictures takes milliseconds.
+    return reply.thenApplyAsync(body -> read(r, body, path));
   }
 
-  private TaskAnswer read(ImageRequest request, byte[] reply) {
+  private TaskAnswer read(ImageRequest request, byte[] reply, String path) {
     try {
       return task.readAnswer(request, reply);
     } catch (InvalidAnswerException e) {
-      throw new InvalidAnswerException("upstream " + http.config().resolve(PATH) + " for "
+      throw new InvalidAnswerException("upstream " + http.config().resolve(path) + " for "
           + spec.id() + " sent an unusable answer: " + e.getMessage(), e);
     }
   }

@@ -1,0 +1,235 @@
+package io.assay.task.image;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What an image edit starts from: its pictures, the mask of the area to redraw, and how far to
+ * move from them.
+ *
+ * <p>Pictures and mask are kept in a canonical form the gateway makes once from what the user
+ * sent ({@link EditRequestParser}): 8-bit RGB pictures and an RGBA mask that is black and either fully
+ * transparent (redraw) or opaque (keep), each written as PNG by {@link PngEncoder}. Miners,
+ * upstream servers and the checker receive these bytes, so every one of them decodes the same
+ * pixels whatever the user's file held (16-bit samples, a palette, grey, gamma, interlacing), and
+ * decoding them again gives them back exactly.
+ *
+ * @param images one or more pictures of one size; an edit starts from their mean, and keeps the
+ *     first one's pixels outside the mask
+ * @param mask the area to redraw, or null to let the whole picture change
+ * @param strength how far to move from the pictures, above 0 and at most 1
+ */
+public record EditInputs(List<Picture> images, Mask mask, double strength) {
+
+  /** The strength of an edit that names none. */
+  static final double DEFAULT_STRENGTH = 0.6;
+
+  public EditInputs {
+    images = List.copyOf(images);
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("an edit needs at least one picture");
+    }
+    if (!(strength >= 0 && strength <= 1)) {
+      throw new IllegalArgumentException("strength must be from 0 to 1, was " + strength);
+    }
+    Picture first = images.get(0);
+    for (Picture p : images) {
+      if (p.width() != first.width() || p.height() != first.height()) {
+        throw new IllegalArgumentException("the pictures of an edit must have one size");
+      }
+    }
+    if (mask != null && (mask.width() != first.width() || mask.height() != first.height())) {
+      throw new IllegalArgumentException("the mask must have the pictures' size");
+    }
+  }
+
+  /** The pictures' size, which is also the answer's. */
+  ImageSize size() {
+    return new ImageSize(images.get(0).width(), images.get(0).height());
+  }
+
+  /** These inputs without their mask: the whole picture may change. */
+  public EditInputs withoutMask() {
+    return new EditInputs(images, null, strength);
+  }
+
+  /** These inputs with another strength. */
+  EditInputs withStrength(double value) {
+    return new EditInputs(images, mask, value);
+  }
+
+  /**
+   * The denoising steps an edit of {@code steps} runs: {@code round(strength * steps)}, at least
+   * one. Work is counted on these.
+   */
+  int stepsRun(int steps) {
+    return (int) Math.max(1, Math.round(strength * steps));
+  }
+
+  /**
+   * A picture in canonical form: its 8-bit RGB samples and the PNG they make.
+   */
+  public static final class Picture {
+    private final int width;
+    private final int height;
+    private final byte[] rgb;
+    private final byte[] png;
+    private final byte[] sha256;
+
+    private Picture(int width, int height, byte[] rgb, byte[] png) {
+      this.width = width;
+      this.height = height;
+      this.rgb = rgb;
+      this.png = png;
+      this.sha256 = digestOf(png);
+    }
+
+    /** The picture of these RGB samples, 3 bytes a pixel, row by row. */
+    static Picture ofRgb(int width, int height, byte[] rgb) {
+      return new Picture(width, height, rgb, PngEncoder.encode(width, height, rgb));
+    }
+
+    int width() {
+      return width;
+    }
+
+    int height() {
+      return height;
+    }
+
+    /** The samples, shared: callers do not change them. */
+    byte[] rgb() {
+      return rgb;
+    }
+
+    /** The canonical PNG, shared: callers do not change it. */
+    byte[] png() {
+      return png;
+    }
+
+    /** SHA-256 of {@link #png}, computed once. */
+    byte[] sha256() {
+      return sha256;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Picture p && Arrays.equals(sha256, p.sha256)
+          && Arrays.equals(png, p.png);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(png);
+    }
+
+    @Override
+    public String toString() {
+      return "Picture[" + width + "x" + height + ", " + png.length + " bytes]";
+    }
+  }
+
+  /**
+   * A mask in canonical form: which pixels to redraw, and the PNG that says so (fully transparent
+   * pixels are redrawn, as OpenAI's masks say).
+   */
+  public static final class Mask {
+    private final int width;
+    private final int height;
+    private final boolean[] redraw;
+    private final byte[] png;
+    private final byte[] sha256;
+
+    private Mask(int width, int height, boolean[] redraw, byte[] png) {
+      this.width = width;
+      this.height = height;
+      this.redraw = redraw;
+      this.png = png;
+      this.sha256 = digestOf(png);
+    }
+
+    /** The mask redrawing the pixels set in {@code redraw}, row by row. */
+    static Mask of(int width, int height, boolean[] redraw) {
+      byte[] rgba = new byte[4 * redraw.length];
+      for (int i = 0; i < redraw.length; i++) {
+        rgba[4 * i + 3] = (byte) (redraw[i] ? 0 : 255);
+      }
+      return new Mask(width, height, redraw, PngEncoder.encode(width, height, rgba, 4));
+    }
+
+    int width() {
+      return width;
+    }
+
+    int height() {
+      return height;
+    }
+
+    /** Whether pixel {@code i} (row by row) is redrawn. */
+    boolean redraws(int i) {
+      return redraw[i];
+    }
+
+    /** How many pixels are redrawn. */
+    int redrawn() {
+      int count = 0;
+      for (boolean r : redraw) {
+        count += r ? 1 : 0;
+      }
+      return count;
+    }
+
+    byte[] png() {
+      return png;
+    }
+
+    /** SHA-256 of {@link #png}, computed once. */
+    byte[] sha256() {
+      return sha256;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Mask m && Arrays.equals(sha256, m.sha256) && Arrays.equals(png, m.png);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(png);
+    }
+
+    @Override
+    public String toString() {
+      return "Mask[" + width + "x" + height + ", " + redrawn() + " pixels redrawn]";
+    }
+  }
+
+  /** The inputs' identity for seeding: hex SHA-256 over their digests and the strength. */
+  String key() {
+    MessageDigest sha = sha256();
+    digestInto(sha);
+    return java.util.HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** Feeds the pictures' and the mask's digests, in order, to {@code sha}. */
+  void digestInto(MessageDigest sha) {
+    for (Picture p : images) {
+      sha.update(p.sha256());
+    }
+    sha.update(mask == null ? new byte[] {0} : mask.sha256());
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no SHA-256", e);
+    }
+  }
+
+  private static byte[] digestOf(byte[] bytes) {
+    return sha256().digest(bytes);
+  }
+}
