@@ -98,15 +98,19 @@ class ReseedAndReshapeTest {
         TaskContracts.anotherKindsRequest("/v1/embeddings", "m"));
   }
 
-  /** Every part's miner body parses back to that part: same prompts, size, steps and seed. */
+  /**
+   * Every part's miner body parses back to that part: same prompts, size, steps and seed, and an
+   * edit's pictures (the generator makes edits once it has drawn pictures for them).
+   */
   private static void assertReachesMinersUnchanged(ImageRequest r) {
     assertThat(Fixtures.TASK.estimateUnits(r)).isPositive();
     List<TaskRequest> parts = Fixtures.TASK.split(r);
     assertThat(parts).hasSize(r.n());
     for (TaskRequest p : parts) {
       ImageRequest part = Fixtures.TASK.resolve((ImageRequest) p);
-      ImageRequest atMiner = (ImageRequest) Fixtures.KIND.parseRequest(ImageRequest.PATH,
-          Fixtures.TASK.minerRequestBody(part));
+      ImageRequest atMiner = (ImageRequest) Fixtures.KIND.parseRequest(part.path(),
+          Fixtures.TASK.minerContentType(part), Fixtures.TASK.minerRequestBody(part));
+      assertThat(atMiner.edit()).isEqualTo(part.edit());
       assertThat(atMiner.prompt()).isEqualTo(r.prompt());
       assertThat(atMiner.negativePrompt()).isEqualTo(r.negativePrompt());
       assertThat(atMiner.size()).isEqualTo(part.size());
