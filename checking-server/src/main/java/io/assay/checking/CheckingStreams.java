@@ -76,6 +76,11 @@ public final class CheckingStreams {
   public static final String FIELD_TASK = "task";
   public static final String FIELD_PATH = "path";
   public static final String FIELD_REQUEST = "request";
+  /**
+   * In place of {@link #FIELD_REQUEST} for a request body that is not text (an image edit's
+   * {@code multipart/form-data}, holding PNG files): the body in base64.
+   */
+  public static final String FIELD_REQUEST_BASE64 = "request_base64";
   public static final String FIELD_ANSWER = "answer";
   public static final String FIELD_SYNTHETIC = "synthetic";
   public static final String FIELD_AT = "at";

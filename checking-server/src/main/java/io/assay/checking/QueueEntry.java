@@ -31,8 +31,22 @@ record QueueEntry(String id, Map<String, String> fields, String answerId, String
     }
     return new QueueEntry(id, Map.copyOf(body), field(body, CheckingStreams.FIELD_ANSWER_ID),
         field(body, CheckingStreams.FIELD_MINER), field(body, CheckingStreams.FIELD_TASK),
-        field(body, CheckingStreams.FIELD_PATH), bytes(body, CheckingStreams.FIELD_REQUEST),
+        field(body, CheckingStreams.FIELD_PATH), request(body),
         bytes(body, CheckingStreams.FIELD_ANSWER));
+  }
+
+  /** The request body: as text, or from base64 for a body that is not text. */
+  private static byte[] request(Map<String, String> body) throws MalformedEntryException {
+    if (!body.containsKey(CheckingStreams.FIELD_REQUEST_BASE64)) {
+      return bytes(body, CheckingStreams.FIELD_REQUEST);
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(
+          field(body, CheckingStreams.FIELD_REQUEST_BASE64));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEntryException("field '" + CheckingStreams.FIELD_REQUEST_BASE64
+          + "' is not base64");
+    }
   }
 
   private static String field(Map<String, String> body, String name)

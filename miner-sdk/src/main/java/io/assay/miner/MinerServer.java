@@ -280,7 +280,33 @@ final class MinerServer implements Miner {
       sendSigned(response, 404, auth, errorBody("not_found", "no such endpoint: " + method + " " + path));
       return;
     }
-    serveTask(response, auth, kind, path, body);
+    String contentType = request.getHeader("Content-Type");
+    if (!kind.parsesOnWorker(path)) {
+      serveTask(response, auth, kind, parse(kind, path, contentType, body));
+      return;
+    }
+    // Parsing decodes pictures (an image edit): a worker's job, not the event loop's.
+    vertx.executeBlocking(() -> parse(kind, path, contentType, body), false)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            log.warn("miner {}: parsing {} failed", name, path, ar.cause());
+            sendSigned(response, 500, auth, errorBody("internal_error",
+                "miner error: " + ar.cause().getMessage()));
+          } else {
+            serveTask(response, auth, kind, ar.result());
+          }
+        });
+  }
+
+  /** A parsed request, or the refusal of an invalid one. */
+  private record Parsed(TaskRequest request, InvalidRequestException invalid) {}
+
+  private static Parsed parse(TaskKind kind, String path, String contentType, byte[] body) {
+    try {
+      return new Parsed(kind.parseRequest(path, contentType, body), null);
+    } catch (InvalidRequestException e) {
+      return new Parsed(null, e);
+    }
   }
 
   private void openSession(HttpServerResponse response, byte[] body) {
@@ -322,12 +348,16 @@ final class MinerServer implements Miner {
   }
 
   private void serveTask(HttpServerResponse response, AuthenticatedRequest auth, TaskKind kind,
-      String path, byte[] body) {
-    TaskRequest taskRequest;
+      Parsed parsed) {
+    if (parsed.invalid() != null) {
+      sendSigned(response, 400, auth, errorBody(parsed.invalid().code(),
+          parsed.invalid().getMessage()));
+      return;
+    }
+    TaskRequest taskRequest = parsed.request();
     long units;
     ServedTask served;
     try {
-      taskRequest = kind.parseRequest(path, body);
       served = tasks.get(kind.name() + "/" + taskRequest.model());
       if (served == null) {
         sendSigned(response, 404, auth, errorBody("model_not_served",

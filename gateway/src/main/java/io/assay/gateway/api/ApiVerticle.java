@@ -167,8 +167,7 @@ public final class ApiVerticle extends VerticleBase {
       });
       ctx.next();
     });
-    router.route("/v1/*").handler(BodyHandler.create(false)
-        .setBodyLimit(c.config().maxBodyBytes()));
+    router.route("/v1/*").handler(new RequestBodies(c.config().maxBodyBytes()));
     router.route("/v1/*").handler(new Authenticator(c.keys(), c.limiter(), ApiKey.Role.USER,
         perKey));
 

@@ -59,18 +59,20 @@ final class TaskEndpoint {
 
   /**
    * Bodies above this size are parsed and counted on a worker thread: counting tokens costs
-   * about a microsecond per token, too long for an event loop on a large request.
+   * about a microsecond per token, too long for an event loop on a large request. Paths whose
+   * parsing is heavy at any size (decoding an edit's pictures) always go to a worker.
    */
   private static final int INLINE_PARSE_LIMIT = 64 * 1024;
 
   void handle(RoutingContext ctx) {
-    Buffer raw = ctx.body().buffer();
+    Buffer raw = RequestBodies.of(ctx);
     byte[] body = raw == null ? new byte[0] : raw.getBytes();
     String path = ctx.request().path();
-    if (body.length <= INLINE_PARSE_LIMIT) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (body.length <= INLINE_PARSE_LIMIT && !kind.parsesOnWorker(path)) {
       Prepared prepared;
       try {
-        prepared = prepare(path, body);
+        prepared = prepare(path, type, body);
       } catch (InvalidRequestException e) {
         OpenAiError.invalidRequest(e.getMessage(), e.param(), e.code()).send(ctx.response());
         return;
@@ -78,7 +80,7 @@ final class TaskEndpoint {
       serve(ctx, prepared, body.length);
       return;
     }
-    ctx.vertx().executeBlocking(() -> prepare(path, body), false).onComplete(ar -> {
+    ctx.vertx().executeBlocking(() -> prepare(path, type, body), false).onComplete(ar -> {
       if (ar.succeeded()) {
         serve(ctx, ar.result(), body.length);
       } else if (ar.cause() instanceof InvalidRequestException e) {
@@ -94,8 +96,8 @@ final class TaskEndpoint {
   /** A validated request, its task (null for an unknown model) and its expected work. */
   private record Prepared(TaskRequest request, Task task, long units) {}
 
-  private Prepared prepare(String path, byte[] body) {
-    TaskRequest request = kind.parseRequest(path, body);
+  private Prepared prepare(String path, String contentType, byte[] body) {
+    TaskRequest request = kind.parseRequest(path, contentType, body);
     Task task = tasksById.get(kind.name() + "/" + request.model());
     return new Prepared(request, task, task == null ? 0 : task.estimateUnits(request));
   }

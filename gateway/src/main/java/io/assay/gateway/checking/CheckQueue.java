@@ -68,7 +68,14 @@ public final class CheckQueue implements DispatchListener {
       field(args, CheckingStreams.FIELD_MINER, miner);
       field(args, CheckingStreams.FIELD_TASK, task);
       field(args, CheckingStreams.FIELD_PATH, s.request().path());
-      field(args, CheckingStreams.FIELD_REQUEST, utf8(s.task().minerRequestBody(s.request())));
+      byte[] request = s.task().minerRequestBody(s.request());
+      if ("application/json".equals(s.task().minerContentType(s.request()))) {
+        field(args, CheckingStreams.FIELD_REQUEST, utf8(request));
+      } else {
+        // A form holding pictures is not text: it would not survive as UTF-8.
+        field(args, CheckingStreams.FIELD_REQUEST_BASE64,
+            java.util.Base64.getEncoder().encodeToString(request));
+      }
       // As received when there are bytes to keep (what the receipt signs); a streamed answer
       // is written out from its chunks.
       field(args, CheckingStreams.FIELD_ANSWER, utf8(s.answerBody() != null ? s.answerBody()

@@ -71,19 +71,25 @@ public final class MinerClient {
    * receipt; fails with {@link MinerCallException} when there is no attributable answer.
    */
   public Future<MinerReply> call(HttpMethod method, String path, byte[] body) {
-    return call(method, path, body, timeout.toMillis());
+    return call(method, path, JSON, body);
   }
 
-  private Future<MinerReply> call(HttpMethod method, String path, byte[] body,
-      long timeoutMillis) {
-    return currentSession().compose(s -> send(s, method, path, body, timeoutMillis)).recover(e -> {
-      if (e instanceof SessionLost) {
-        session = null;
-        return currentSession().compose(s -> send(s, method, path, body, timeoutMillis));
-      }
-      return Future.failedFuture(e);
-    });
+  /** As {@link #call(HttpMethod, String, byte[])}, for a body of {@code contentType}. */
+  public Future<MinerReply> call(HttpMethod method, String path, String contentType,
+      byte[] body) {
+    long timeoutMillis = timeout.toMillis();
+    return currentSession().compose(s -> send(s, method, path, contentType, body, timeoutMillis))
+        .recover(e -> {
+          if (e instanceof SessionLost) {
+            session = null;
+            return currentSession()
+                .compose(s -> send(s, method, path, contentType, body, timeoutMillis));
+          }
+          return Future.failedFuture(e);
+        });
   }
+
+  private static final String JSON = "application/json";
 
   /**
    * Sends one authenticated request whose answer is streamed. Completes when the response
@@ -177,10 +183,15 @@ public final class MinerClient {
     });
   }
 
-  private Future<MinerReply> send(Session s, HttpMethod method, String path, byte[] body,
-      long timeoutMillis) {
+  private Future<MinerReply> send(Session s, HttpMethod method, String path,
+      String contentType, byte[] body, long timeoutMillis) {
     SignedRequest signed = s.sign(method.name(), path, body);
-    return exchange(method, path, body, signed.headers(), timeoutMillis)
+    Map<String, String> headers = signed.headers();
+    if (!JSON.equals(contentType)) {
+      headers = new java.util.HashMap<>(headers);
+      headers.put("Content-Type", contentType);
+    }
+    return exchange(method, path, body, headers, timeoutMillis)
         .compose(reply -> verified(signed, path, reply));
   }
 

@@ -142,8 +142,10 @@ public final class Dispatcher {
   private Future<Served> dispatch(MinerNode pinned, Task task, TaskRequest request, long units,
       Origin origin, String requestId, Set<String> busy) {
     byte[] body = task.minerRequestBody(request);
+    String contentType = task.minerContentType(request);
     String taskId = task.spec().id();
-    Call<Served> call = a -> a.node().client().call(HttpMethod.POST, request.path(), body)
+    Call<Served> call = a -> a.node().client()
+        .call(HttpMethod.POST, request.path(), contentType, body)
         .compose(reply -> {
           if (reply.status() != 200) {
             return Future.failedFuture(failure(a.node(), reply));

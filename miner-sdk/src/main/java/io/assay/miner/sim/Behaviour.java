@@ -77,6 +77,12 @@ public enum Behaviour {
    */
   EARLY_STOP("early-stop"),
   /**
+   * Image edits only: serves them as a miner without an edit pipeline would. An edit without a
+   * mask is drawn as a generation of its prompt (the input pictures ignored); one with a mask is
+   * redrawn whole (the mask ignored). Generations and the other kinds are served honestly.
+   */
+  LAZY_EDITS("lazy-edits"),
+  /**
    * One honest machine's capacity and speed split across several identities (the count of a
    * {@code sybil:N} spec): each identity is honest, with every service time multiplied by the
    * number of identities, so each declares and serves 1/N of the machine.

@@ -82,7 +82,7 @@ final class OtherModelBackend extends ForwardingBackend {
     if (request instanceof ImageRequest r) {
       long seed = r.seed() == null ? FIXED_SEED : r.seed() ^ SEED_FLIP;
       return new ImageRequest(r.path(), r.model(), r.prompt(), r.negativePrompt(), r.n(),
-          r.size(), r.responseFormat(), r.steps(), seed, r.guidanceScale(), r.user());
+          r.size(), r.responseFormat(), r.steps(), seed, r.guidanceScale(), r.user(), r.edit());
     }
     if (request instanceof ZkRequest r) {
       return ForgedProofs.otherInputs(r);

@@ -97,6 +97,7 @@ public final class SimulatedBackends {
       case FLAKY -> new FlakyBackend(honest, new LockedRandom(random), FLAKY_FAILURE_RATE);
       case RANDOM_OUTPUT -> new RandomOutputBackend(honest, new FakeContent(new LockedRandom(random)));
       case OTHER_MODEL -> new OtherModelBackend(honest);
+      case LAZY_EDITS -> new LazyEditsBackend(honest);
       case BAD_PROOF -> new BadProofBackend(honest);
       case GO_DARK -> new GoDarkBackend(honest);
       case DETECTOR -> new DetectorBackend(honest,

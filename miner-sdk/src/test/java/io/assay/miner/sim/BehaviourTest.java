@@ -14,7 +14,7 @@ class BehaviourTest {
     }
     assertThat(Behaviour.values()).extracting(Behaviour::id).containsExactly("honest",
         "overclaim", "slow", "flaky", "random-output", "other-model", "bad-proof", "go-dark",
-        "late", "detector", "staller", "early-stop", "sybil", "timeshare");
+        "late", "detector", "staller", "early-stop", "lazy-edits", "sybil", "timeshare");
   }
 
   @Test
@@ -28,7 +28,7 @@ class BehaviourTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown behaviour 'random_output'; expected one of honest, overclaim, slow,"
             + " flaky, random-output, other-model, bad-proof, go-dark, late, detector, staller,"
-            + " early-stop, sybil, timeshare");
+            + " early-stop, lazy-edits, sybil, timeshare");
     assertThatThrownBy(() -> Behaviour.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -74,6 +74,49 @@ class ImageBehavioursTest {
   }
 
   @Test
+  void lazyEdits_drawAGenerationOrIgnoreTheMask_andScoreZero_whileAnHonestEditScoresOne()
+      throws Exception {
+    Backend lazy = SimulatedBackends.wrap(Behaviour.LAZY_EDITS, REFERENCE, null, null);
+    ImageRequest whole = edit(false);
+    ImageRequest masked = edit(true);
+    assertThat(quality(whole, serve(REFERENCE, whole))).isEqualTo(1.0);
+    assertThat(quality(masked, serve(REFERENCE, masked))).isEqualTo(1.0);
+    assertThat(quality(whole, serve(lazy, whole))).isZero();
+    assertThat(quality(masked, serve(lazy, masked))).isZero();
+    // Generations are served honestly.
+    assertThat(quality(REQUEST, serve(lazy, REQUEST))).isEqualTo(1.0);
+  }
+
+  /** An edit of a 256x256 gradient, as a user's form: with a transparent square, or none. */
+  private static ImageRequest edit(boolean withMask) throws IOException {
+    BufferedImage picture = new BufferedImage(256, 256, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 256; y++) {
+      for (int x = 0; x < 256; x++) {
+        boolean hole = withMask && x >= 50 && x < 150 && y >= 80 && y < 140;
+        picture.setRGB(x, y, hole ? 0 : 0xff000000 | x << 16 | y << 8 | (x ^ y));
+      }
+    }
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(picture, "png", png);
+    String boundary = "test-boundary-1234";
+    java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+    form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n"
+        + "a red fox in the snow\r\n--" + boundary + "\r\nContent-Disposition: form-data;"
+        + " name=\"seed\"\r\n\r\n9\r\n--" + boundary + "\r\nContent-Disposition: form-data;"
+        + " name=\"steps\"\r\n\r\n5\r\n--" + boundary + "\r\nContent-Disposition: form-data;"
+        + " name=\"image\"; filename=\"a.png\"\r\n\r\n").getBytes(
+            java.nio.charset.StandardCharsets.UTF_8));
+    form.writeBytes(png.toByteArray());
+    form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(
+        java.nio.charset.StandardCharsets.UTF_8));
+    // No mask part: the picture's transparent pixels are the mask.
+    ImageRequest r = (ImageRequest) IMAGE.parseRequest(ImageRequest.EDITS_PATH,
+        "multipart/form-data; boundary=" + boundary, form.toByteArray());
+    assertThat(r.edit().mask() != null).isEqualTo(withMask);
+    return r;
+  }
+
+  @Test
   void otherModel_flipsTheSeedOrPicksAFixedOne() {
     ImageRequest flipped = (ImageRequest) OtherModelBackend.other(REQUEST);
     assertThat(flipped.seed()).isEqualTo(11L ^ OtherModelBackend.SEED_FLIP);

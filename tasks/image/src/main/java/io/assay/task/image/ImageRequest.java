@@ -65,11 +65,12 @@ public record ImageRequest(String path, String model, String prompt, String nega
   }
 
   /**
-   * This request as a generation of the same prompt and parameters, its pictures dropped (what a
-   * backend that ignores an edit's input draws).
+   * This request as a generation of the same prompt and parameters at the same size, its
+   * pictures dropped (what a backend that ignores an edit's input draws).
    */
   public ImageRequest asGeneration() {
-    return new ImageRequest(PATH, model, prompt, negativePrompt, n, size, responseFormat, steps,
+    ImageSize drawn = size == null && edit != null ? edit.size() : size;
+    return new ImageRequest(PATH, model, prompt, negativePrompt, n, drawn, responseFormat, steps,
         seed, guidanceScale, user, null);
   }
 
