@@ -1,6 +1,9 @@
 package io.assay.task.image;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -67,6 +70,47 @@ class UpstreamBackendTest {
             + "\"prompt\":\"a red fox in the snow\",\"negative_prompt\":\"blurry\",\"n\":2,"
             + "\"size\":\"512x768\",\"response_format\":\"b64_json\",\"steps\":25,"
             + "\"seed\":1234,\"guidance_scale\":6.5}")));
+  }
+
+  @Test
+  void anEdit_goesToImagesEdits_asMultipartWithTheCanonicalPicturesAndMask_asRawPng() {
+    byte[] picture = Fixtures.anyPng(512, 512);
+    byte[] answerPng = Fixtures.anyPng(512, 512);
+    server.stubFor(post(urlEqualTo("/v1/images/edits")).willReturn(aResponse()
+        .withStatus(200).withHeader("Content-Type", "application/json")
+        .withBody(new ImageAnswer(7, java.util.List.of(new ImageAnswer.Image(answerPng, null)))
+            .toMinerBody())));
+    ImageRequest edit = new EditForms().field("model", "sdxl").field("prompt", "a red door")
+        .field("strength", "0.45").field("seed", "99").field("steps", "12")
+        .file("image", picture).file("mask", EditForms.mask(512, 512, 10, 10, 50, 50)).parse();
+
+    ImageAnswer answer = (ImageAnswer) join(backend("sk-up", Duration.ofSeconds(5))
+        .serve(edit));
+
+    assertThat(answer.images()).containsExactly(new ImageAnswer.Image(answerPng, null));
+    server.verify(postRequestedFor(urlEqualTo("/v1/images/edits"))
+        .withHeader("Authorization", equalTo("Bearer sk-up"))
+        .withHeader("Content-Type", containing("multipart/form-data; boundary=assay-"))
+        .withRequestBodyPart(field("model", "stabilityai/sdxl"))
+        .withRequestBodyPart(field("prompt", "a red door"))
+        .withRequestBodyPart(field("size", "512x512"))
+        .withRequestBodyPart(field("strength", "0.45"))
+        .withRequestBodyPart(field("steps", "12"))
+        .withRequestBodyPart(field("seed", "99"))
+        .withRequestBodyPart(field("response_format", "b64_json"))
+        .withRequestBodyPart(aMultipart().withName("image")
+            .withBody(binaryEqualTo(edit.edit().images().get(0).png())).build())
+        .withRequestBodyPart(aMultipart().withName("mask")
+            .withBody(binaryEqualTo(edit.edit().mask().png())).build()));
+    // The body is the canonical form a miner gets too: raw PNG bytes, no base64.
+    byte[] sent = server.getAllServeEvents().get(0).getRequest().getBody();
+    assertThat(sent).isEqualTo(WireFormat.editRequest("stabilityai/sdxl",
+        new ImageTask(SDXL, ImageLimits.UPSTREAM).resolve(edit), 99).body());
+  }
+
+  private static com.github.tomakehurst.wiremock.matching.MultipartValuePattern field(
+      String name, String value) {
+    return aMultipart().withName(name).withBody(equalTo(value)).build();
   }
 
   @Test
