@@ -59,6 +59,18 @@ class SharedCapacityIntegrationTest {
         statuses.merge(f.get(2, TimeUnit.MINUTES).statusCode(), 1, Integer::sum);
       }
       clients.shutdown();
+      // The flood's last requests find leases under way at other gateways and give up (503)
+      // while volume is still leased here and unused, more so on a loaded machine. Requests one
+      // at a time through each gateway then use what is left, until none of them can serve.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).until(() -> {
+        boolean anyServed = false;
+        for (int gateway = 0; gateway < 3; gateway++) {
+          int status = fleet.chat(gateway, key, MAX_TOKENS).statusCode();
+          statuses.merge(status, 1, Integer::sum);
+          anyServed |= status == 200;
+        }
+        return !anyServed;
+      });
       int answered = statuses.getOrDefault(200, 0);
 
       Gateway first = fleet.gateways.get(0);
@@ -78,8 +90,8 @@ class SharedCapacityIntegrationTest {
       assertThat(asked).hasSize(2);
       assertThat(asked.values()).as("units asked of each miner in the period")
           .allSatisfy(units -> assertThat(units).isLessThanOrEqualTo(DECLARED)
-              // Unused blocks (1/64 each) and the last request's units may stay unasked.
-              .isGreaterThanOrEqualTo(DECLARED * 8 / 10));
+              // Each gateway may be left with less than one request's units leased.
+              .isGreaterThanOrEqualTo(DECLARED - 3 * MAX_TOKENS));
       leased.forEach((field, units) -> {
         if (field.endsWith("|v")) {
           assertThat(Long.parseLong(units)).as(field).isLessThanOrEqualTo(DECLARED);

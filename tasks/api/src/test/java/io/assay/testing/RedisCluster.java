@@ -227,11 +227,26 @@ public final class RedisCluster implements AutoCloseable {
     });
   }
 
+  /**
+   * The live replica of {@code master}, as the master itself sees it, once its link to the master
+   * is up: just after a failover the old master joins the new one as its replica, other nodes
+   * learn of it by gossip a little later, and it resyncs, so this waits (up to {@code PATIENCE}).
+   */
   private int replicaOf(int master) {
     String id = node(master).orElseThrow(() -> new IllegalArgumentException(master
         + " is no node of this cluster")).id();
-    return nodes().stream().filter(n -> id.equals(n.masterId()) && !n.failed()).findFirst()
-        .orElseThrow(() -> new IllegalStateException(master + " has no live replica")).port();
+    int[] replica = {-1};
+    await(master + " has a live replica").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          replica[0] = nodes(master).stream()
+              .filter(n -> id.equals(n.masterId()) && !n.failed()
+                  && servers.containsKey(n.port()) && servers.get(n.port()).isAlive())
+              .mapToInt(Node::port).findFirst().orElse(-1);
+          // In sync with it, too: a graceful failover needs the replica's link up.
+          return replica[0] > 0 && cli(replica[0], "info", "replication")
+              .contains("master_link_status:up");
+        });
+    return replica[0];
   }
 
   private Optional<Node> node(int port) {
