@@ -10,11 +10,12 @@ import java.util.List;
  * move from them.
  *
  * <p>Pictures and mask are kept in a canonical form the gateway makes once from what the user
- * sent ({@link EditRequestParser}): 8-bit RGB pictures and an RGBA mask that is black and either fully
- * transparent (redraw) or opaque (keep), each written as PNG by {@link PngEncoder}. Miners,
- * upstream servers and the checker receive these bytes, so every one of them decodes the same
- * pixels whatever the user's file held (16-bit samples, a palette, grey, gamma, interlacing), and
- * decoding them again gives them back exactly.
+ * sent ({@link EditRequestParser}): plain 8-bit RGB pictures and a plain RGBA mask that is black
+ * and either fully transparent (redraw) or opaque (keep), with no chunk a decoder could read two
+ * ways. A file already in that form is kept as sent; any other is written anew by {@link
+ * PngEncoder}. Miners, upstream servers and the checker receive these bytes, so every one of
+ * them decodes the same pixels whatever the user's file held (16-bit samples, a palette, grey,
+ * gamma, interlacing), and parsing them again keeps them byte for byte.
  *
  * @param images one or more pictures of one size; an edit starts from their mean, and keeps the
  *     first one's pixels outside the mask
@@ -91,6 +92,14 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
       return new Picture(width, height, rgb, PngEncoder.encode(width, height, rgb));
     }
 
+    /**
+     * The picture of {@code png}, a plain 8-bit RGB file ({@link PngHeader#isPlain}) whose
+     * samples are {@code rgb}: kept as it is, since every decoder reads these samples from it.
+     */
+    static Picture ofPlainPng(int width, int height, byte[] rgb, byte[] png) {
+      return new Picture(width, height, rgb, png);
+    }
+
     int width() {
       return width;
     }
@@ -150,6 +159,15 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
       this.sha256 = digestOf(png);
     }
 
+    /**
+     * The mask of {@code png}, already in canonical form: a plain 8-bit RGBA file ({@link
+     * PngHeader#isPlain}), black, each pixel fully transparent or opaque, redrawing {@code
+     * redraw}. Kept as it is.
+     */
+    static Mask ofCanonicalPng(int width, int height, boolean[] redraw, byte[] png) {
+      return new Mask(width, height, redraw, png);
+    }
+
     /** The mask redrawing the pixels set in {@code redraw}, row by row. */
     static Mask of(int width, int height, boolean[] redraw) {
       byte[] rgba = new byte[4 * redraw.length];
@@ -206,10 +224,22 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
     }
   }
 
-  /** The inputs' identity for seeding: hex SHA-256 over their digests and the strength. */
+  /**
+   * The inputs' identity for seeding the engine's noise: hex SHA-256 over the pictures' samples
+   * and the mask's pixels, so the same pixels draw the same edit however their PNGs were written.
+   */
   String key() {
     MessageDigest sha = sha256();
-    digestInto(sha);
+    for (Picture p : images) {
+      sha.update(p.rgb());
+    }
+    if (mask != null) {
+      byte[] bits = new byte[mask.width() * mask.height()];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = (byte) (mask.redraws(i) ? 1 : 0);
+      }
+      sha.update(bits);
+    }
     return java.util.HexFormat.of().formatHex(sha.digest());
   }
 

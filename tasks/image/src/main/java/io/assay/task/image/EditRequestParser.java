@@ -112,7 +112,12 @@ final class EditRequestParser {
         first = header;
         firstArgb = argb;
       }
-      pictures.add(EditInputs.Picture.ofRgb(header.width(), header.height(), rgb(argb)));
+      byte[] rgb = rgb(argb);
+      // A plain RGB file (the canonical form, as miners and the checker receive it) is kept as
+      // it is; writing it anew would cost tens of milliseconds and change nothing.
+      pictures.add(PngHeader.isPlain(uploads.get(i), 2)
+          ? EditInputs.Picture.ofPlainPng(header.width(), header.height(), rgb, uploads.get(i))
+          : EditInputs.Picture.ofRgb(header.width(), header.height(), rgb));
     }
     EditInputs.Mask mask = null;
     if (maskUpload != null) {
@@ -122,14 +127,17 @@ final class EditRequestParser {
             + size(first) + ": they must be the same size.", "mask",
             RequestParser.INVALID_VALUE);
       }
-      boolean[] redraw = transparent(decode(maskUpload, header, "mask"));
+      int[] argb = decode(maskUpload, header, "mask");
+      boolean[] redraw = transparent(argb);
       if (redraw == null) {
         throw new InvalidRequestException("'mask' has no transparent pixels: its fully"
             + " transparent (alpha 0) pixels mark the area to redraw, so this mask would change"
             + " nothing. Send a PNG with an alpha channel, or leave the mask out to change the"
             + " whole picture.", "mask", RequestParser.INVALID_VALUE);
       }
-      mask = EditInputs.Mask.of(header.width(), header.height(), redraw);
+      mask = PngHeader.isPlain(maskUpload, 6) && blackAndBinary(argb)
+          ? EditInputs.Mask.ofCanonicalPng(header.width(), header.height(), redraw, maskUpload)
+          : EditInputs.Mask.of(header.width(), header.height(), redraw);
     } else {
       boolean[] redraw = transparent(firstArgb);
       if (redraw != null) {
@@ -173,6 +181,16 @@ final class EditRequestParser {
       out[3 * i + 2] = (byte) argb[i];
     }
     return out;
+  }
+
+  /** Whether every pixel is black and either fully transparent or opaque: a canonical mask's. */
+  private static boolean blackAndBinary(int[] argb) {
+    for (int p : argb) {
+      if (p != 0 && p != 0xff000000) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Which pixels are fully transparent, or null when none is. */

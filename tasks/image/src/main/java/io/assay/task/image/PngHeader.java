@@ -65,6 +65,31 @@ record PngHeader(int width, int height) {
     return new PngHeader(width, height);
   }
 
+  /**
+   * Whether {@code png} (a file {@link #read} accepted) is plain 8-bit {@code colourType} (2 RGB,
+   * 6 RGBA), not interlaced, with no chunk but {@code IHDR}, {@code IDAT} and {@code IEND}: no
+   * palette, gamma or colour profile that a decoder might apply, so every decoder reads the same
+   * samples from it.
+   */
+  static boolean isPlain(byte[] png, int colourType) {
+    if (png[24] != 8 || png[25] != colourType || png[28] != 0) {
+      return false;
+    }
+    int at = SIGNATURE.length;
+    while (at + 12 <= png.length) {
+      long length = readInt(png, at) & 0xffffffffL;
+      String type = new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      if (!type.equals("IHDR") && !type.equals("IDAT") && !type.equals("IEND")) {
+        return false;
+      }
+      if (type.equals("IEND")) {
+        return at + 12 == png.length;
+      }
+      at += 12 + (int) Math.min(length, Integer.MAX_VALUE - 12);
+    }
+    return false;
+  }
+
   private static int readInt(byte[] b, int at) {
     return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8
         | (b[at + 3] & 0xff);
