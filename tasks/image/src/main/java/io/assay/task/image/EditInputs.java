@@ -70,21 +70,65 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
   }
 
   /**
-   * A picture in canonical form: its 8-bit RGB samples and the PNG they make.
+   * A PNG file of an edit in canonical form, with its size and its SHA-256 (computed once: the
+   * miner body's boundary is made from it). Equal when the bytes are.
    */
-  public static final class Picture {
+  abstract static sealed class CanonicalPng permits Picture, Mask {
     private final int width;
     private final int height;
-    private final byte[] rgb;
     private final byte[] png;
     private final byte[] sha256;
 
-    private Picture(int width, int height, byte[] rgb, byte[] png) {
+    CanonicalPng(int width, int height, byte[] png) {
       this.width = width;
       this.height = height;
-      this.rgb = rgb;
       this.png = png;
-      this.sha256 = digestOf(png);
+      this.sha256 = newSha256().digest(png);
+    }
+
+    int width() {
+      return width;
+    }
+
+    int height() {
+      return height;
+    }
+
+    /** The file, shared: callers do not change it. */
+    byte[] png() {
+      return png;
+    }
+
+    byte[] sha256() {
+      return sha256;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o != null && o.getClass() == getClass()
+          && Arrays.equals(sha256, ((CanonicalPng) o).sha256)
+          && Arrays.equals(png, ((CanonicalPng) o).png);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(sha256);
+    }
+
+    @Override
+    public String toString() {
+      return getClass().getSimpleName() + "[" + width + "x" + height + ", " + png.length
+          + " bytes]";
+    }
+  }
+
+  /** A picture in canonical form: its 8-bit RGB samples and a plain RGB PNG of them. */
+  public static final class Picture extends CanonicalPng {
+    private final byte[] rgb;
+
+    private Picture(int width, int height, byte[] rgb, byte[] png) {
+      super(width, height, png);
+      this.rgb = rgb;
     }
 
     /** The picture of these RGB samples, 3 bytes a pixel, row by row. */
@@ -100,43 +144,9 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
       return new Picture(width, height, rgb, png);
     }
 
-    int width() {
-      return width;
-    }
-
-    int height() {
-      return height;
-    }
-
     /** The samples, shared: callers do not change them. */
     byte[] rgb() {
       return rgb;
-    }
-
-    /** The canonical PNG, shared: callers do not change it. */
-    byte[] png() {
-      return png;
-    }
-
-    /** SHA-256 of {@link #png}, computed once. */
-    byte[] sha256() {
-      return sha256;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Picture p && Arrays.equals(sha256, p.sha256)
-          && Arrays.equals(png, p.png);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(png);
-    }
-
-    @Override
-    public String toString() {
-      return "Picture[" + width + "x" + height + ", " + png.length + " bytes]";
     }
   }
 
@@ -144,19 +154,12 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
    * A mask in canonical form: which pixels to redraw, and the PNG that says so (fully transparent
    * pixels are redrawn, as OpenAI's masks say).
    */
-  public static final class Mask {
-    private final int width;
-    private final int height;
+  public static final class Mask extends CanonicalPng {
     private final boolean[] redraw;
-    private final byte[] png;
-    private final byte[] sha256;
 
     private Mask(int width, int height, boolean[] redraw, byte[] png) {
-      this.width = width;
-      this.height = height;
+      super(width, height, png);
       this.redraw = redraw;
-      this.png = png;
-      this.sha256 = digestOf(png);
     }
 
     /**
@@ -177,14 +180,6 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
       return new Mask(width, height, redraw, PngEncoder.encode(width, height, rgba, 4));
     }
 
-    int width() {
-      return width;
-    }
-
-    int height() {
-      return height;
-    }
-
     /** Whether pixel {@code i} (row by row) is redrawn. */
     boolean redraws(int i) {
       return redraw[i];
@@ -199,28 +194,9 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
       return count;
     }
 
-    byte[] png() {
-      return png;
-    }
-
-    /** SHA-256 of {@link #png}, computed once. */
-    byte[] sha256() {
-      return sha256;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Mask m && Arrays.equals(sha256, m.sha256) && Arrays.equals(png, m.png);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(png);
-    }
-
     @Override
     public String toString() {
-      return "Mask[" + width + "x" + height + ", " + redrawn() + " pixels redrawn]";
+      return "Mask[" + width() + "x" + height() + ", " + redrawn() + " pixels redrawn]";
     }
   }
 
@@ -229,7 +205,7 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
    * and the mask's pixels, so the same pixels draw the same edit however their PNGs were written.
    */
   String key() {
-    MessageDigest sha = sha256();
+    MessageDigest sha = newSha256();
     for (Picture p : images) {
       sha.update(p.rgb());
     }
@@ -251,7 +227,7 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
     sha.update(mask == null ? new byte[] {0} : mask.sha256());
   }
 
-  static MessageDigest sha256() {
+  static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -259,7 +235,4 @@ public record EditInputs(List<Picture> images, Mask mask, double strength) {
     }
   }
 
-  private static byte[] digestOf(byte[] bytes) {
-    return sha256().digest(bytes);
-  }
 }

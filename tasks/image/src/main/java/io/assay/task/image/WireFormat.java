@@ -80,7 +80,7 @@ final class WireFormat {
     field(parts, "seed", Long.toString(seed));
     field(parts, "guidance_scale", Double.toString(r.guidanceScale()));
     // The pictures enter the boundary's digest through their own, computed once when parsed.
-    java.security.MessageDigest sha = EditInputs.sha256();
+    java.security.MessageDigest sha = EditInputs.newSha256();
     for (MultipartForm.Part part : parts) {
       sha.update(part.name().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
