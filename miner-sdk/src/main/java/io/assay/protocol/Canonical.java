@@ -13,6 +13,8 @@ final class Canonical {
   static final String HELLO = "assay/session-hello/v1";
   static final String ACCEPT = "assay/session-accept/v1";
   static final String SESSION_KEY = "assay/session-key/v1";
+  /** Suffix of the hello and accept prefixes when the session is to be attested. */
+  static final String ATTEST = "+attest";
   static final String REQUEST = "assay/request/v1";
   static final String RECEIPT = "assay/receipt/v1";
   static final String RECEIPT_ROOT = "assay/receipt-root/v1";
@@ -20,13 +22,29 @@ final class Canonical {
   private Canonical() {}
 
   static byte[] hello(SessionHello hello) {
+    if (hello.attestationNonce() != null) {
+      return join(HELLO + ATTEST, hello.validator(), hello.miner(), hello.ephemeralKey(),
+          hello.nonce(), Long.toString(hello.timestamp()), hello.attestationNonce());
+    }
     return join(HELLO, hello.validator(), hello.miner(), hello.ephemeralKey(), hello.nonce(),
         Long.toString(hello.timestamp()));
   }
 
   static byte[] accept(SessionHello hello, SessionAccept accept) {
+    if (accept.quote() != null) {
+      return join(ACCEPT + ATTEST, accept.validator(), accept.miner(), hello.ephemeralKey(),
+          hello.nonce(), accept.ephemeralKey(), accept.sessionId(),
+          Long.toString(accept.expiresAt()), String.valueOf(hello.attestationNonce()),
+          Codec.hex(Codec.sha256(quoteBytes(accept))));
+    }
     return join(ACCEPT, accept.validator(), accept.miner(), hello.ephemeralKey(), hello.nonce(),
         accept.ephemeralKey(), accept.sessionId(), Long.toString(accept.expiresAt()));
+  }
+
+  /** An accept's quote, or no bytes when it is not canonical base64url (then nothing verifies). */
+  private static byte[] quoteBytes(SessionAccept accept) {
+    byte[] quote = Codec.unb64Any(accept.quote(), AttestationBinding.MAX_QUOTE_BYTES);
+    return quote == null ? new byte[0] : quote;
   }
 
   static byte[] sessionKeyInfo(Hotkey validator, Hotkey miner) {

@@ -35,6 +35,13 @@ final class Codec {
     return (bytes * 8 + 5) / 6;
   }
 
+  /** {@code count} bytes from a secure random source. */
+  static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    RANDOM.get().nextBytes(bytes);
+    return bytes;
+  }
+
   static String b64(byte[] bytes) {
     return B64.encodeToString(bytes);
   }
@@ -45,6 +52,18 @@ final class Codec {
       return null;
     }
     return UNB64.decode(text);
+  }
+
+  /**
+   * The bytes {@code text} spells, of any length up to {@code maxBytes}, or null unless it is
+   * their canonical unpadded base64url spelling.
+   */
+  static byte[] unb64Any(String text, int maxBytes) {
+    if (text == null || text.length() > encodedLength(maxBytes) || text.length() % 4 == 1) {
+      return null;
+    }
+    int bytes = text.length() * 6 / 8;
+    return unb64(text, bytes);
   }
 
   /** Whether {@code text} is the canonical unpadded base64url spelling of {@code bytes} bytes. */

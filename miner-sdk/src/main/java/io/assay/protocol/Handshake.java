@@ -18,18 +18,22 @@ public final class Handshake {
   private final Clock clock;
   private final X25519PrivateKeyParameters ephemeral;
   private final SessionHello hello;
+  /** The 32 bytes a miner's quote must bind, or null when no attestation was asked for. */
+  private final byte[] attestationNonce;
   private boolean completed;
 
-  Handshake(Identity validator, Hotkey miner, Clock clock) {
+  Handshake(Identity validator, Hotkey miner, Clock clock, boolean attest) {
     this.validator = validator;
     this.miner = miner;
     this.clock = clock;
     this.ephemeral = SessionKeys.newEphemeral();
+    this.attestationNonce = attest ? Codec.randomBytes(AttestationBinding.NONCE_BYTES) : null;
     SessionHello unsigned = new SessionHello(validator.hotkey().value(), miner.value(),
-        SessionKeys.publicKey(ephemeral), Codec.randomToken(), clock.millis(), null);
+        SessionKeys.publicKey(ephemeral), Codec.randomToken(), clock.millis(), null,
+        attest ? Codec.b64(attestationNonce) : null);
     this.hello = new SessionHello(unsigned.validator(), unsigned.miner(),
         unsigned.ephemeralKey(), unsigned.nonce(), unsigned.timestamp(),
-        Codec.b64(validator.sign(Canonical.hello(unsigned))));
+        Codec.b64(validator.sign(Canonical.hello(unsigned))), unsigned.attestationNonce());
   }
 
   /** The signed hello to send. */
@@ -72,6 +76,15 @@ public final class Handshake {
     if (signature == null) {
       throw malformed("signature is not 64 bytes of base64url");
     }
+    byte[] quote = null;
+    if (accept.quote() != null) {
+      quote = Codec.unb64Any(accept.quote(), AttestationBinding.MAX_QUOTE_BYTES);
+      if (attestationNonce == null || quote == null) {
+        throw malformed(attestationNonce == null ? "it carries a quote no one asked for"
+            : "quote is not base64url of at most " + AttestationBinding.MAX_QUOTE_BYTES
+                + " bytes");
+      }
+    }
     if (!acceptValidator.equals(validator.hotkey())) {
       throw new ProtocolException(RejectReason.WRONG_RECEIVER, "session accept is addressed to"
           + " validator " + acceptValidator + ", not to this validator " + validator.hotkey());
@@ -92,8 +105,10 @@ public final class Handshake {
     byte[] key = SessionKeys.derive(ephemeral, minerKey, accept.sessionId(),
         validator.hotkey(), miner);
     completed = true;
+    Session.Attestation attestation = quote == null ? null : new Session.Attestation(quote,
+        AttestationBinding.reportData(attestationNonce, minerKey, miner));
     return new Session(accept.sessionId(), validator.hotkey(), miner, accept.expiresAt(), key,
-        clock);
+        clock, attestation);
   }
 
   private ProtocolException malformed(String what) {

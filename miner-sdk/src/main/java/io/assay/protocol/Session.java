@@ -38,9 +38,17 @@ public final class Session {
   private final byte[] key;
   private final Hmac hmac;
   private final Clock clock;
+  private final Attestation attestation;
+  private final byte[] bodyKey;
 
   Session(String id, Hotkey validator, Hotkey miner, long expiresAtMillis, byte[] key,
       Clock clock) {
+    this(id, validator, miner, expiresAtMillis, key, clock, null);
+  }
+
+  /** @param attestation the miner's quote for an attested session, else null */
+  Session(String id, Hotkey validator, Hotkey miner, long expiresAtMillis, byte[] key,
+      Clock clock, Attestation attestation) {
     this.id = id;
     this.validator = validator;
     this.miner = miner;
@@ -49,6 +57,47 @@ public final class Session {
     this.key = key;
     this.hmac = new Hmac(key);
     this.clock = clock;
+    this.attestation = attestation;
+    this.bodyKey = attestation == null ? null : AttestedBodies.bodyKey(key);
+  }
+
+  /**
+   * What the miner of an attested session sent to prove where it runs: its DCAP quote and the
+   * report data the quote must carry ({@link AttestationBinding}). Checking the quote is the
+   * validator's business (its TEE verifier); this only says what to check.
+   */
+  public record Attestation(byte[] quote, byte[] reportData) {}
+
+  /** The miner's quote and the report data it must carry; null unless the session is attested. */
+  public Attestation attestation() {
+    return attestation;
+  }
+
+  /**
+   * {@code body} sealed for {@code path} to the enclave of this attested session ({@link
+   * AttestedBodies}).
+   *
+   * @throws IllegalStateException when the session is not attested
+   */
+  public byte[] seal(String path, byte[] body) {
+    return AttestedBodies.seal(requireBodyKey(), path, body);
+  }
+
+  /**
+   * The body sealed in {@code sealed} for {@code path}.
+   *
+   * @throws ProtocolException {@link RejectReason#MALFORMED} when it does not open
+   * @throws IllegalStateException when the session is not attested
+   */
+  public byte[] open(String path, byte[] sealed) {
+    return AttestedBodies.open(requireBodyKey(), path, sealed);
+  }
+
+  private byte[] requireBodyKey() {
+    if (bodyKey == null) {
+      throw new IllegalStateException("session " + id + " is not attested: no body key");
+    }
+    return bodyKey;
   }
 
   /** The session id the miner assigned; goes in {@link ProtocolHeaders#SESSION}. */

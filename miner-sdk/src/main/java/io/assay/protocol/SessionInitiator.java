@@ -26,6 +26,14 @@ public final class SessionInitiator {
 
   /** Starts a handshake with {@code miner}: a fresh ephemeral key, nonce and timestamp. */
   public Handshake start(Hotkey miner) {
-    return new Handshake(validator, Objects.requireNonNull(miner, "miner"), clock);
+    return start(miner, false);
+  }
+
+  /**
+   * As {@link #start(Hotkey)}; with {@code attest}, the hello also carries a fresh attestation
+   * nonce, asking the miner for a TEE quote that binds it ({@link AttestationBinding}).
+   */
+  public Handshake start(Hotkey miner, boolean attest) {
+    return new Handshake(validator, Objects.requireNonNull(miner, "miner"), clock, attest);
   }
 }

@@ -31,6 +31,8 @@ public final class SessionResponder {
   private final int maxSessions;
   private final NonceMemory helloNonces;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  /** Quotes for hellos that ask for attestation; null when this miner runs in no TEE. */
+  private volatile AttestationBinding.Quoter quoter;
   private final ArrayDeque<Session> byAge = new ArrayDeque<>();
 
   /**
@@ -59,6 +61,15 @@ public final class SessionResponder {
   }
 
   /**
+   * From now on, answers a hello that asks for attestation with a quote from {@code quoter} (a
+   * miner in a TEE); without one, such a hello gets an accept without a quote, and its session
+   * is not attested.
+   */
+  public void attestWith(AttestationBinding.Quoter quoter) {
+    this.quoter = quoter;
+  }
+
+  /**
    * Checks a hello and opens a session. Checks run in this order, the first failure wins:
    * malformed field ({@link RejectReason#MALFORMED}), signature
    * ({@link RejectReason#BAD_SIGNATURE}), timestamp outside the window
@@ -82,6 +93,11 @@ public final class SessionResponder {
     }
     if (!Codec.isB64(hello.nonce(), Codec.NONCE_BYTES)) {
       throw malformed("nonce is not 16 bytes of base64url");
+    }
+    byte[] attestationNonce = hello.attestationNonce() == null ? null
+        : Codec.unb64(hello.attestationNonce(), AttestationBinding.NONCE_BYTES);
+    if (hello.attestationNonce() != null && attestationNonce == null) {
+      throw malformed("attestation_nonce is not 32 bytes of base64url");
     }
     byte[] signature = Codec.unb64(hello.signature(), 64);
     if (signature == null) {
@@ -120,11 +136,22 @@ public final class SessionResponder {
     byte[] key = SessionKeys.derive(ephemeral, validatorKey, sessionId, validator,
         miner.hotkey());
     long expiresAt = now + ttlMillis;
-    open(new Session(sessionId, validator, miner.hotkey(), expiresAt, key, clock), now);
+    String ownKey = SessionKeys.publicKey(ephemeral);
+    AttestationBinding.Quoter attester = quoter;
+    Session.Attestation attestation = null;
+    if (attestationNonce != null && attester != null) {
+      byte[] reportData = AttestationBinding.reportData(attestationNonce,
+          Codec.unb64(ownKey, SessionKeys.PUBLIC_KEY_BYTES), miner.hotkey());
+      attestation = new Session.Attestation(attester.quote(reportData), reportData);
+    }
+    open(new Session(sessionId, validator, miner.hotkey(), expiresAt, key, clock, attestation),
+        now);
     SessionAccept unsigned = new SessionAccept(validator.value(), miner.hotkey().value(),
-        SessionKeys.publicKey(ephemeral), sessionId, expiresAt, null);
+        ownKey, sessionId, expiresAt, null,
+        attestation == null ? null : Codec.b64(attestation.quote()));
     return new SessionAccept(unsigned.validator(), unsigned.miner(), unsigned.ephemeralKey(),
-        sessionId, expiresAt, Codec.b64(miner.sign(Canonical.accept(hello, unsigned))));
+        sessionId, expiresAt, Codec.b64(miner.sign(Canonical.accept(hello, unsigned))),
+        unsigned.quote());
   }
 
   /**

@@ -1,0 +1,64 @@
+package io.assay.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * What a miner's TEE quote must bind for an attested session: the report data (the 64 bytes a
+ * DCAP quote carries for the enclave's own use) is
+ * <pre>
+ * SHA-512("assay-attest-v1" || validator's attestation nonce (32 bytes)
+ *         || miner's ephemeral X25519 key (32 bytes) || miner's hotkey (UTF-8))</pre>
+ * So the quote answers this hello only (the nonce), the session key is derived inside the
+ * enclave that made the quote (the ephemeral key), and the quote cannot be passed off as
+ * another miner's (the hotkey).
+ */
+public final class AttestationBinding {
+
+  /** Bytes of an attestation nonce. */
+  public static final int NONCE_BYTES = 32;
+  /** The largest quote accepted in an accept: a DCAP quote with its certificates is about 5 KB. */
+  public static final int MAX_QUOTE_BYTES = 64 * 1024;
+
+  private static final byte[] DOMAIN = "assay-attest-v1".getBytes(StandardCharsets.US_ASCII);
+
+  private AttestationBinding() {}
+
+  /** Makes this machine's TEE quote over 64 bytes of report data; a miner in an enclave has one. */
+  @FunctionalInterface
+  public interface Quoter {
+    /**
+     * @param reportData the 64 bytes the quote must carry
+     * @return the DCAP quote
+     */
+    byte[] quote(byte[] reportData);
+  }
+
+  /**
+   * The report data a quote must carry.
+   *
+   * @throws IllegalArgumentException unless the nonce is 32 bytes and the key 32 bytes
+   */
+  public static byte[] reportData(byte[] nonce, byte[] minerEphemeralKey, Hotkey miner) {
+    if (nonce == null || nonce.length != NONCE_BYTES) {
+      throw new IllegalArgumentException("the attestation nonce must be " + NONCE_BYTES
+          + " bytes");
+    }
+    if (minerEphemeralKey == null || minerEphemeralKey.length != SessionKeys.PUBLIC_KEY_BYTES) {
+      throw new IllegalArgumentException("the ephemeral key must be "
+          + SessionKeys.PUBLIC_KEY_BYTES + " bytes");
+    }
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-512");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no SHA-512", e);
+    }
+    sha.update(DOMAIN);
+    sha.update(nonce);
+    sha.update(minerEphemeralKey);
+    sha.update(miner.value().getBytes(StandardCharsets.UTF_8));
+    return sha.digest();
+  }
+}
