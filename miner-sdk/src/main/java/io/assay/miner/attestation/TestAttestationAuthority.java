@@ -1,6 +1,9 @@
 package io.assay.miner.attestation;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -104,13 +107,23 @@ public final class TestAttestationAuthority {
    * CA's CRL, the Platform CA or TCB Signing certificate in the root's.
    */
   public void revoke(X509Certificate certificate) {
-    if (certificate.getIssuerX500Principal().equals(platformCa.getSubjectX500Principal())) {
+    // By signature, not by name: every test authority uses the same names.
+    if (!certificate.equals(root) && signedBy(certificate, platformCa)) {
       revokedByPlatformCa.add(certificate.getSerialNumber());
-    } else if (certificate.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
+    } else if (!certificate.equals(root) && signedBy(certificate, root)) {
       revokedByRoot.add(certificate.getSerialNumber());
     } else {
       throw new IllegalArgumentException(
-          "not issued by this authority: " + certificate.getSubjectX500Principal());
+          "not issued by this authority (or its root): " + certificate.getSubjectX500Principal());
+    }
+  }
+
+  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+    try {
+      certificate.verify(issuer.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
@@ -154,7 +167,7 @@ public final class TestAttestationAuthority {
   }
 
   private byte[] signDocument(String json) {
-    return EcdsaP256.signRaw(tcbSigningKeys.getPrivate(), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return EcdsaP256.signRaw(tcbSigningKeys.getPrivate(), json.getBytes(UTF_8));
   }
 
   private byte[] crl(X509Certificate issuer, KeyPair issuerKeys, Set<BigInteger> revoked) {
