@@ -57,7 +57,10 @@ final class CertificateMaker {
       TestPlatform platform) {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+      X500Name issuerName =
+          issuer == null
+              ? subject
+              : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
       PublicKey issuerPublicKey = issuer == null ? subjectKey : issuer.getPublicKey();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
@@ -68,7 +71,9 @@ final class CertificateMaker {
               subject,
               subjectKey);
       builder.addExtension(
-          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerPublicKey));
+          Extension.authorityKeyIdentifier,
+          false,
+          utils.createAuthorityKeyIdentifier(issuerPublicKey));
       builder.addExtension(
           Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
       switch (role) {
@@ -76,7 +81,9 @@ final class CertificateMaker {
         case ISSUING_CA -> addCa(builder, 0);
         case SIGNER -> {
           builder.addExtension(
-              Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+              Extension.keyUsage,
+              true,
+              new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
           builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         }
       }
@@ -115,7 +122,8 @@ final class CertificateMaker {
     }
   }
 
-  private static void addCa(X509v3CertificateBuilder builder, int pathLength) throws CertIOException {
+  private static void addCa(X509v3CertificateBuilder builder, int pathLength)
+      throws CertIOException {
     builder.addExtension(
         Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));

@@ -62,7 +62,8 @@ final class CollateralDocuments {
     identity.put("mrsigner", HEX.formatHex(TestQuotingEnclave.MRSIGNER));
     identity.put("isvprodid", TestQuotingEnclave.ISVPRODID);
     ArrayNode levels = identity.putArray("tcbLevels");
-    addQeLevel(levels, spec.qeUpToDateIsvSvn(), timestamp(spec.issueDate().truncatedTo(ChronoUnit.DAYS)), "UpToDate");
+    String tcbDate = timestamp(spec.issueDate().truncatedTo(ChronoUnit.DAYS));
+    addQeLevel(levels, spec.qeUpToDateIsvSvn(), tcbDate, "UpToDate");
     if (spec.qeUpToDateIsvSvn() > 0) {
       addQeLevel(levels, 0, "2018-01-04T00:00:00Z", "OutOfDate");
     }

@@ -1,5 +1,6 @@
 package io.assay.miner.attestation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
@@ -65,7 +66,7 @@ public record CollateralSpec(
         platform,
         "UpToDate",
         issueDate,
-        issueDate.plus(java.time.Duration.ofDays(30)),
+        issueDate.plus(Duration.ofDays(30)),
         TestQuotingEnclave.ISVSVN);
   }
 
@@ -78,7 +79,8 @@ public record CollateralSpec(
   }
 
   public CollateralSpec withValidity(Instant newIssueDate, Instant newNextUpdate) {
-    return new CollateralSpec(tee, platform, tcbStatus, newIssueDate, newNextUpdate, qeUpToDateIsvSvn);
+    return new CollateralSpec(
+        tee, platform, tcbStatus, newIssueDate, newNextUpdate, qeUpToDateIsvSvn);
   }
 
   public CollateralSpec withQeUpToDateIsvSvn(int isvSvn) {

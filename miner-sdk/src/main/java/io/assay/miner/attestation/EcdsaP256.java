@@ -78,7 +78,8 @@ final class EcdsaP256 {
               .encodeToString(certificate.getEncoded());
       return "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n";
     } catch (CertificateEncodingException e) {
-      throw new AttestationException("could not encode " + certificate.getSubjectX500Principal(), e);
+      throw new AttestationException(
+          "could not encode " + certificate.getSubjectX500Principal(), e);
     }
   }
 

@@ -42,7 +42,8 @@ final class SgxExtensions {
   static DERSequence of(TestPlatform platform) {
     ASN1EncodableVector tcb = new ASN1EncodableVector();
     for (int component = 0; component < 16; component++) {
-      tcb.add(pair(OID.branch("2." + (component + 1)), integer(platform.cpuSvn()[component] & 0xFF)));
+      int svn = platform.cpuSvn()[component] & 0xFF;
+      tcb.add(pair(OID.branch("2." + (component + 1)), integer(svn)));
     }
     tcb.add(pair(OID.branch("2.17"), integer(platform.pceSvn())));
     tcb.add(pair(OID.branch("2.18"), new DEROctetString(platform.cpuSvn())));

@@ -36,7 +36,8 @@ import org.bouncycastle.asn1.x500.X500Name;
  */
 public final class TestAttestationAuthority {
 
-  private static final String ORGANISATION = "O=Assay Test Authority, OU=tests and devnets only, C=US";
+  private static final String ORGANISATION =
+      "O=Assay Test Authority, OU=tests and devnets only, C=US";
 
   private final Clock clock;
   private final KeyPair rootKeys = EcdsaP256.generate();

@@ -26,8 +26,9 @@ final class TestQuotingEnclave {
     return attributes;
   }
 
-  /** Intel's QE vendor id (the only one validators accept): 939A7233-F79C-4CA9-940A-0DB3957F0607. */
-  static final byte[] INTEL_QE_VENDOR_ID = HexFormat.of().parseHex("939a7233f79c4ca9940a0db3957f0607");
+  /** Intel's QE vendor id, 939A7233-F79C-4CA9-940A-0DB3957F0607: the one validators accept. */
+  static final byte[] INTEL_QE_VENDOR_ID =
+      HexFormat.of().parseHex("939a7233f79c4ca9940a0db3957f0607");
 
   private TestQuotingEnclave() {}
 }

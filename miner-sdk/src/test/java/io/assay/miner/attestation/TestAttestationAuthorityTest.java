@@ -58,7 +58,8 @@ class TestAttestationAuthorityTest {
     List<X509Certificate> qeChain = PkixCheck.pem(collateral.qeIdentityIssuerChain());
     X509Certificate signer = tcbChain.get(0);
 
-    assertThat(tcbChain).containsExactly(authority.tcbSigningCertificate(), authority.rootCertificate());
+    assertThat(tcbChain)
+        .containsExactly(authority.tcbSigningCertificate(), authority.rootCertificate());
     assertThat(qeChain).isEqualTo(tcbChain);
     assertThat(ParsedSgxQuote.verifyRaw(
             signer.getPublicKey(), collateral.tcbInfo().getBytes(UTF_8),
@@ -104,13 +105,16 @@ class TestAttestationAuthorityTest {
 
     assertThat(tcbInfo.get("id").asText()).isEqualTo("SGX");
     assertThat(tcbInfo.get("version").asInt()).isEqualTo(3);
-    assertThat(tcbInfo.get("fmspc").asText()).isEqualTo(platform.fmspcHex()).isEqualTo("A55A7E000000");
+    assertThat(tcbInfo.get("fmspc").asText())
+        .isEqualTo(platform.fmspcHex())
+        .isEqualTo("A55A7E000000");
     assertThat(tcbInfo.get("pceId").asText()).isEqualTo("0000");
     assertThat(tcbInfo.get("issueDate").asText()).isEqualTo("2026-03-01T11:00:00Z");
     assertThat(tcbInfo.get("nextUpdate").asText()).isEqualTo("2026-03-31T11:00:00Z");
     JsonNode first = tcbInfo.get("tcbLevels").get(0);
     List<Integer> svns = new ArrayList<>();
-    first.get("tcb").get("sgxtcbcomponents").forEach(component -> svns.add(component.get("svn").asInt()));
+    first.get("tcb").get("sgxtcbcomponents")
+        .forEach(component -> svns.add(component.get("svn").asInt()));
     List<Integer> cpuSvn = new ArrayList<>();
     for (byte svn : platform.cpuSvn()) {
       cpuSvn.add(svn & 0xFF);
@@ -138,7 +142,8 @@ class TestAttestationAuthorityTest {
     }
     JsonNode upToDate = identity.get("tcbLevels").get(0);
     assertThat(upToDate.get("tcbStatus").asText()).isEqualTo("UpToDate");
-    assertThat(u16(qeReport, 258)).isGreaterThanOrEqualTo(upToDate.get("tcb").get("isvsvn").asInt());
+    assertThat(u16(qeReport, 258))
+        .isGreaterThanOrEqualTo(upToDate.get("tcb").get("isvsvn").asInt());
   }
 
   @Test
@@ -170,7 +175,8 @@ class TestAttestationAuthorityTest {
     CollateralSpec spec = CollateralSpec.upToDate(platform, NOW);
 
     assertThatThrownBy(() -> spec.withTee("sev")).hasMessageContaining("\"sgx\" or \"tdx\"");
-    assertThatThrownBy(() -> spec.withTcbStatus("Fine")).hasMessageContaining("tcbStatus must be one of");
+    assertThatThrownBy(() -> spec.withTcbStatus("Fine"))
+        .hasMessageContaining("tcbStatus must be one of");
     assertThatThrownBy(() -> spec.withValidity(NOW, NOW.minusSeconds(1)))
         .hasMessageContaining("nextUpdate must come after issueDate");
   }
