@@ -1,0 +1,77 @@
+package io.assay.miner.attestation;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The 64 report-data bytes of an attested session's quote:
+ *
+ * <pre>SHA-512("assay-attest-v1" || nonce || x25519PublicKey || hotkey)</pre>
+ *
+ * with the domain string and the hotkey as UTF-8 bytes, the validator's 32-byte nonce and
+ * the miner's 32-byte ephemeral X25519 public key raw.
+ *
+ * <p>Why each part: the nonce makes a quote fresh (an old quote cannot be replayed into a new
+ * session); the X25519 key ties the quote to the key the session is derived from, so the
+ * party that proved it runs in an enclave is the only one able to read the encrypted
+ * requests; the hotkey ties it to the miner being scored, so one enclave's quote cannot be
+ * lent to another miner; the domain string keeps these bytes from meaning anything in
+ * another protocol. SHA-512 fills the report data field exactly, and every part before the
+ * hotkey has a fixed length, so the concatenation is unambiguous.
+ */
+public final class ReportData {
+
+  /** Size of an SGX/TDX report data field. */
+  public static final int SIZE = 64;
+
+  /** Domain separation string, hashed first. */
+  public static final String DOMAIN = "assay-attest-v1";
+
+  /** Length of the validator's nonce. */
+  public static final int NONCE_BYTES = 32;
+
+  /** Length of a raw X25519 public key. */
+  public static final int X25519_KEY_BYTES = 32;
+
+  private ReportData() {}
+
+  /**
+   * The report data binding a quote to one session.
+   *
+   * @param nonce the validator's fresh 32-byte nonce from {@code POST /session}
+   * @param x25519PublicKey the miner's ephemeral X25519 public key, 32 raw bytes
+   * @param hotkey the miner's hotkey in its printable form
+   * @return 64 bytes
+   * @throws IllegalArgumentException on a wrong length or an empty hotkey
+   */
+  public static byte[] bind(byte[] nonce, byte[] x25519PublicKey, String hotkey) {
+    requireLength("nonce", nonce, NONCE_BYTES);
+    requireLength("X25519 public key", x25519PublicKey, X25519_KEY_BYTES);
+    if (hotkey == null || hotkey.isEmpty()) {
+      throw new IllegalArgumentException("the miner hotkey is missing");
+    }
+    MessageDigest sha512 = sha512();
+    sha512.update(DOMAIN.getBytes(UTF_8));
+    sha512.update(nonce);
+    sha512.update(x25519PublicKey);
+    sha512.update(hotkey.getBytes(UTF_8));
+    return sha512.digest();
+  }
+
+  static void requireLength(String what, byte[] bytes, int length) {
+    if (bytes == null || bytes.length != length) {
+      throw new IllegalArgumentException(
+          what + " must be " + length + " bytes, got " + (bytes == null ? "none" : bytes.length));
+    }
+  }
+
+  private static MessageDigest sha512() {
+    try {
+      return MessageDigest.getInstance("SHA-512");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-512", e);
+    }
+  }
+}
