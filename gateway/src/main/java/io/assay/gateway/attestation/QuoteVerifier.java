@@ -126,13 +126,13 @@ public final class QuoteVerifier {
 
   private static void checkMatch(Quote quote, PckCertificate pck, Collateral collateral) {
     TcbInfo info = collateral.tcbInfo();
-    if (info.tee() != quote.tee()) {
-      throw mismatch("the TCB info is for " + info.tee().label() + ", the quote is "
-          + quote.tee().label());
-    }
     if (!Arrays.equals(info.fmspc(), pck.fmspc())) {
       throw mismatch("the TCB info is for FMSPC " + Hex.of(info.fmspc()) + ", the quote's"
           + " platform is FMSPC " + Hex.of(pck.fmspc()));
+    }
+    if (info.tee() != quote.tee()) {
+      throw mismatch("the TCB info is for " + info.tee().label() + ", the quote is "
+          + quote.tee().label());
     }
     if (!Arrays.equals(info.pceId(), pck.pceId())) {
       throw mismatch("the TCB info is for PCE-ID " + Hex.of(info.pceId()) + ", the quote's"
