@@ -23,6 +23,8 @@ import io.assay.gateway.cli.GatewayCommand;
  * assay-gateway weights export [--config FILE] [--data-dir D]   latest weights, signed for chain
  * assay-gateway keygen --out FILE                    new identity, prints hotkey
  * assay-gateway doctor [--config FILE]               what works and what is missing
+ * assay-gateway verify-quote --quote FILE --collateral FILE [--now ISO] [--report-data HEX]
+ *     [--policy FILE]                                a DCAP quote's verdict, as JSON, offline
  * </pre>
  *
  * <p>SPEC names miner behaviours and counts, e.g. {@code honest:3,overclaim:1,slow:1}. Exit

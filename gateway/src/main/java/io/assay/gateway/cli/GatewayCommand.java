@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The gateway's command line: {@code assay-gateway [serve] [--config FILE]} runs a gateway, and
- * the subcommands are the devnet, the simulation, the audit and key tools, and {@code doctor}.
+ * the subcommands are the devnet, the simulation, the audit and key tools, {@code doctor} and
+ * {@code verify-quote}.
  * Run it through {@link io.assay.cli.CommandLines}, which adds {@code --help} everywhere and
  * turns failures into exit codes.
  */
@@ -16,7 +17,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {ServeCommand.class, DevnetCommand.class, SimulateCommand.class,
         AuditCommands.ExportEvents.class, AuditCommands.RecomputeWeights.class,
         KeysCommand.class, AuditCommands.ProveAnswer.class, WeightsCommand.class,
-        KeygenCommand.class, DoctorCommand.class},
+        KeygenCommand.class, DoctorCommand.class, VerifyQuoteCommand.class},
     footer = {"", "Without a command it serves: assay-gateway --config FILE is"
         + " assay-gateway serve --config FILE."})
 public final class GatewayCommand implements Callable<Integer> {
