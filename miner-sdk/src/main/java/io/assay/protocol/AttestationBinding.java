@@ -10,9 +10,13 @@ import java.security.NoSuchAlgorithmException;
  * <pre>
  * SHA-512("assay-attest-v1" || validator's attestation nonce (32 bytes)
  *         || miner's ephemeral X25519 key (32 bytes) || miner's hotkey (UTF-8))</pre>
- * So the quote answers this hello only (the nonce), the session key is derived inside the
- * enclave that made the quote (the ephemeral key), and the quote cannot be passed off as
- * another miner's (the hotkey).
+ * So the quote answers this hello only (the nonce: an old quote cannot be replayed into a new
+ * session), the session key is derived inside the enclave that made the quote (the ephemeral
+ * key: only the party that proved it runs in an enclave can read the sealed requests), and the
+ * quote cannot be lent to another miner (the hotkey). The domain string keeps these bytes from
+ * meaning anything in another protocol; every part before the hotkey has a fixed length, so the
+ * concatenation is unambiguous, and SHA-512 fills the report data exactly. The miner SDK's
+ * {@code io.assay.miner.attestation.ReportData} names the same binding for quote providers.
  */
 public final class AttestationBinding {
 
@@ -41,6 +45,11 @@ public final class AttestationBinding {
    * @throws IllegalArgumentException unless the nonce is 32 bytes and the key 32 bytes
    */
   public static byte[] reportData(byte[] nonce, byte[] minerEphemeralKey, Hotkey miner) {
+    return reportData(nonce, minerEphemeralKey, miner.value());
+  }
+
+  /** As above, for a hotkey in its printable form. */
+  public static byte[] reportData(byte[] nonce, byte[] minerEphemeralKey, String miner) {
     if (nonce == null || nonce.length != NONCE_BYTES) {
       throw new IllegalArgumentException("the attestation nonce must be " + NONCE_BYTES
           + " bytes");
@@ -58,7 +67,7 @@ public final class AttestationBinding {
     sha.update(DOMAIN);
     sha.update(nonce);
     sha.update(minerEphemeralKey);
-    sha.update(miner.value().getBytes(StandardCharsets.UTF_8));
+    sha.update(miner.getBytes(StandardCharsets.UTF_8));
     return sha.digest();
   }
 }

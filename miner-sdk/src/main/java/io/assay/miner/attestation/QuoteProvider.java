@@ -1,5 +1,7 @@
 package io.assay.miner.attestation;
 
+import io.assay.protocol.AttestationBinding;
+
 /**
  * Produces Intel DCAP quotes for an attested task: the evidence that this miner's code runs
  * inside an SGX enclave (or a TDX trust domain) on a genuine, up-to-date platform.
@@ -16,7 +18,7 @@ package io.assay.miner.attestation;
  * <p>Implementations are thread-safe. {@link #quote} blocks (a real quoting enclave takes
  * milliseconds to tens of milliseconds), so call it from a worker, never from an event loop.
  */
-public interface QuoteProvider {
+public interface QuoteProvider extends AttestationBinding.Quoter {
 
   /** The TEE this provider attests: {@code "sgx"} or {@code "tdx"}. */
   String tee();
@@ -30,5 +32,6 @@ public interface QuoteProvider {
    * @throws IllegalArgumentException if {@code reportData} is not 64 bytes
    * @throws AttestationException if no quote can be produced; the message says why
    */
+  @Override
   byte[] quote(byte[] reportData);
 }

@@ -1,9 +1,8 @@
 package io.assay.miner.attestation;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import io.assay.protocol.AttestationBinding;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 
 /**
  * The 64 report-data bytes of an attested session's quote:
@@ -52,26 +51,13 @@ public final class ReportData {
     if (hotkey == null || hotkey.isEmpty()) {
       throw new IllegalArgumentException("the miner hotkey is missing");
     }
-    MessageDigest sha512 = sha512();
-    sha512.update(DOMAIN.getBytes(UTF_8));
-    sha512.update(nonce);
-    sha512.update(x25519PublicKey);
-    sha512.update(hotkey.getBytes(UTF_8));
-    return sha512.digest();
+    return AttestationBinding.reportData(nonce, x25519PublicKey, hotkey);
   }
 
   static void requireLength(String what, byte[] bytes, int length) {
     if (bytes == null || bytes.length != length) {
       throw new IllegalArgumentException(
           what + " must be " + length + " bytes, got " + (bytes == null ? "none" : bytes.length));
-    }
-  }
-
-  private static MessageDigest sha512() {
-    try {
-      return MessageDigest.getInstance("SHA-512");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-512", e);
     }
   }
 }
