@@ -529,8 +529,14 @@ public final class Gateway implements AutoCloseable {
       throw new ConfigException("miner " + entry.name() + ": hotkey '" + entry.hotkey()
           + "' is not valid: " + e.getMessage());
     }
+    Map<String, io.assay.gateway.attestation.TaskAttestation> attested = new java.util.HashMap<>();
+    for (GatewayConfig.TaskConfig task : config.tasks()) {
+      if (task.attestation() != null) {
+        attested.put(task.id(), task.attestation());
+      }
+    }
     return new MinerClient(entry.name(), entry.url(), hotkey, initiator, minerHttp,
-        config.routing().minerTimeout(), clock);
+        config.routing().minerTimeout(), clock, attested);
   }
 
   /**

@@ -64,6 +64,7 @@ public interface Miner extends AutoCloseable {
     String host = "127.0.0.1";
     int port = 0;
     Predicate<Hotkey> acceptValidators;
+    io.assay.miner.attestation.QuoteProvider quoteProvider;
     final List<TaskOffer> offers = new ArrayList<>();
     Duration periodLength = Duration.ofMinutes(60);
     Duration sessionTtl = Duration.ofHours(1);
@@ -108,6 +109,16 @@ public interface Miner extends AutoCloseable {
 
     public Builder offer(TaskOffer offer) {
       offers.add(Objects.requireNonNull(offer, "offer"));
+      return this;
+    }
+
+    /**
+     * The TEE this miner runs in: sessions a validator asks to attest are answered with its
+     * quote, and their sealed request bodies are opened inside it (see ATTESTATION.md). None by
+     * default: such sessions get no quote, and the validator sends them no attested work.
+     */
+    public Builder quoteProvider(io.assay.miner.attestation.QuoteProvider provider) {
+      this.quoteProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.assay.miner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.metrics.Exposition;
 import io.assay.metrics.MetricsAccess;
+import io.assay.protocol.AttestedBodies;
 import io.assay.protocol.AuthenticatedRequest;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.ProtocolException;
@@ -54,6 +55,8 @@ final class MinerServer implements Miner {
   private final String host;
   private final int requestedPort;
   private final int maxBodyBytes;
+  /** Whether this miner runs in a TEE and quotes the sessions that ask for it. */
+  private final boolean attesting;
   /** A session hello is a few hundred bytes; anyone may send one, so it gets a small limit. */
   static final int MAX_HELLO_BYTES = 64 * 1024;
   private final SessionResponder sessions;
@@ -84,6 +87,10 @@ final class MinerServer implements Miner {
     this.sessions = new SessionResponder(
         b.identity, b.acceptValidators, b.clock, b.sessionTtl, b.timestampWindow, 10_000);
     this.authenticator = new RequestAuthenticator(sessions, b.clock, b.timestampWindow, 1_000_000);
+    this.attesting = b.quoteProvider != null;
+    if (attesting) {
+      sessions.attestWith(b.quoteProvider);
+    }
     for (TaskOffer offer : b.offers) {
       Task task = offer.kind().bind(offer.spec());
       ServedTask previous = tasks.put(offer.spec().id(), new ServedTask(offer, task,
@@ -253,14 +260,33 @@ final class MinerServer implements Miner {
   }
 
   /** @param headers the request's protocol headers, checked before its body; null for a hello */
-  private void route(HttpServerRequest request, HttpMethod method, String path, byte[] body,
+  private void route(HttpServerRequest request, HttpMethod method, String path, byte[] received,
       RequestAuthenticator.Prechecked headers) {
     HttpServerResponse response = request.response();
     if (headers == null) {
-      openSession(response, body);
+      if (attesting) {
+        // A quote takes a TEE's quoting enclave milliseconds: a worker's job.
+        vertx.executeBlocking(() -> {
+          openSession(response, received);
+          return null;
+        }, false).onFailure(e -> sendError(response, e instanceof ProtocolException p
+            ? p.reason().status() : 500, e instanceof ProtocolException p ? p.reason().code()
+            : "internal_error", e.getMessage()));
+        return;
+      }
+      openSession(response, received);
       return;
     }
-    AuthenticatedRequest auth = authenticator.verify(headers, body);
+    AuthenticatedRequest auth = authenticator.verify(headers, received);
+    byte[] body;
+    if (request.getHeader(AttestedBodies.HEADER) != null) {
+      body = unsealed(response, auth, path, received);
+      if (body == null) {
+        return;
+      }
+    } else {
+      body = received;
+    }
     if (method == HttpMethod.GET && path.equals("/capacity")) {
       CapacityDeclaration declaration = capacity.answer();
       if (declaration == null) {
@@ -296,6 +322,25 @@ final class MinerServer implements Miner {
             serveTask(response, auth, kind, ar.result());
           }
         });
+  }
+
+  /**
+   * A body the validator sealed to this enclave, opened here, inside it; null once the refusal
+   * is sent (a session that is not attested, or a body that does not open).
+   */
+  private byte[] unsealed(HttpServerResponse response, AuthenticatedRequest auth, String path,
+      byte[] sealed) {
+    if (auth.session().attestation() == null) {
+      sendSigned(response, 400, auth, errorBody("not_attested", "a sealed body came over"
+          + " session " + auth.session().id() + ", which is not attested"));
+      return null;
+    }
+    try {
+      return auth.session().open(path, sealed);
+    } catch (ProtocolException e) {
+      sendSigned(response, 400, auth, errorBody("bad_seal", e.getMessage()));
+      return null;
+    }
   }
 
   /** A parsed request, or the refusal of an invalid one. */

@@ -136,9 +136,12 @@ public record GatewayConfig(
    *     must keep up after {@code stream.ttft_max}
    * @param price credits charged per million work units served to a key with a credit balance
    *     ({@code tasks[].price}; 0: free)
+   * @param attestation for a task run in a TEE ({@code tasks[].attestation}): what a miner's
+   *     session must prove before it gets work; null for the others
    */
   public record TaskConfig(String kind, String model, double weight, long maxCapacity,
-      long unitsPerRequest, long syntheticBudget, double streamMinRate, double price) {
+      long unitsPerRequest, long syntheticBudget, double streamMinRate, double price,
+      io.assay.gateway.attestation.TaskAttestation attestation) {
 
     /** A task's default test budget, in typical requests per period. */
     public static final long DEFAULT_BUDGET_REQUESTS = 10_000;
@@ -150,24 +153,30 @@ public record GatewayConfig(
     /** This task at {@code credits} per million units. */
     public TaskConfig withPrice(double credits) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate, credits);
+          streamMinRate, credits, attestation);
     }
 
     TaskConfig withWeight(double w) {
       return new TaskConfig(kind, model, w, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate, price);
+          streamMinRate, price, attestation);
     }
 
     /** The same with {@code max_capacity} set. */
     public TaskConfig withMaxCapacity(long units) {
       return new TaskConfig(kind, model, weight, units, unitsPerRequest, syntheticBudget,
-          streamMinRate, price);
+          streamMinRate, price, attestation);
+    }
+
+    /** The same run in a TEE, as {@code attestation} requires (null: not attested). */
+    public TaskConfig withAttestation(io.assay.gateway.attestation.TaskAttestation value) {
+      return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, syntheticBudget,
+          streamMinRate, price, value);
     }
 
     /** The same with {@code synthetic_budget} set. */
     public TaskConfig withSyntheticBudget(long units) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, units,
-          streamMinRate, price);
+          streamMinRate, price, attestation);
     }
   }
 
@@ -284,7 +293,11 @@ public record GatewayConfig(
           t.longValue("synthetic_budget", unitsPerRequest * TaskConfig.DEFAULT_BUDGET_REQUESTS, 1,
               Long.MAX_VALUE),
           t.decimal("stream_min_rate", minRate, 0, 1e12),
-          t.decimal("price", 0, 0, 1e12));
+          t.decimal("price", 0, 0, 1e12),
+          t.has("attestation")
+              ? io.assay.gateway.attestation.TaskAttestation.read(t.section("attestation"),
+                  baseDir)
+              : null);
       if (!ids.add(task.id())) {
         throw new ConfigException("config key '" + t.path() + "': task " + task.id()
             + " is configured twice");

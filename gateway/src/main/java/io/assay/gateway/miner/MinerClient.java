@@ -1,6 +1,9 @@
 package io.assay.gateway.miner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.assay.gateway.attestation.TaskAttestation;
+import io.assay.gateway.attestation.Verdict;
+import io.assay.protocol.AttestedBodies;
 import io.assay.protocol.Handshake;
 import io.assay.protocol.Hotkey;
 import io.assay.protocol.ProtocolHeaders;
@@ -31,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MinerClient {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MinerClient.class);
+
   private final String name;
   private final String baseUrl;
   /** {@link #baseUrl}, parsed once rather than for every request; copied per request. */
@@ -41,9 +46,26 @@ public final class MinerClient {
   private final Duration timeout;
   private final Clock clock;
   private volatile Future<Session> session;
+  /** The attested tasks, by id: what their miners' sessions must prove. */
+  private final Map<String, TaskAttestation> attestedTasks;
+  /** The current session's id and the attested tasks its quote was accepted for. */
+  private volatile Attested attested = new Attested(null, java.util.Set.of());
+
+  /** The tasks a session's quote was accepted for, and the verdicts, for the admin view. */
+  private record Attested(String sessionId, java.util.Set<String> tasks) {}
 
   public MinerClient(String name, String baseUrl, Hotkey hotkey, SessionInitiator initiator,
       HttpClient http, Duration timeout, Clock clock) {
+    this(name, baseUrl, hotkey, initiator, http, timeout, clock, Map.of());
+  }
+
+  /**
+   * @param attestedTasks the tasks that run in a TEE, by id: sessions then ask the miner for a
+   *     quote, and only a session whose quote a task accepts gets that task's work, sealed
+   */
+  public MinerClient(String name, String baseUrl, Hotkey hotkey, SessionInitiator initiator,
+      HttpClient http, Duration timeout, Clock clock, Map<String, TaskAttestation> attestedTasks) {
+    this.attestedTasks = Map.copyOf(attestedTasks);
     this.name = name;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.target = HttpTargets.of(java.net.URI.create(this.baseUrl));
@@ -159,8 +181,44 @@ public final class MinerClient {
     }
   }
 
+  /**
+   * Whether this miner may be sent work of {@code taskId} now: any task that does not run in a
+   * TEE; an attested task only over a current session whose quote that task accepted.
+   */
+  public boolean mayServe(String taskId) {
+    if (!attestedTasks.containsKey(taskId)) {
+      return true;
+    }
+    Future<Session> current = session;
+    Attested now = attested;
+    return current != null && current.succeeded() && !current.result().expired(clock.instant())
+        && current.result().id().equals(now.sessionId()) && now.tasks().contains(taskId);
+  }
+
+  /**
+   * Sends work of {@code taskId}: as {@link #call(HttpMethod, String, String, byte[])}, and for a
+   * task that runs in a TEE, sealed to the enclave over a session whose quote the task accepted
+   * (fails with {@link MinerCallException.Outcome#REJECTED}, nothing sent, over any other).
+   */
+  public Future<MinerReply> callTask(String taskId, String path, String contentType,
+      byte[] body) {
+    if (!attestedTasks.containsKey(taskId)) {
+      return call(HttpMethod.POST, path, contentType, body);
+    }
+    return currentSession().compose(s -> {
+      Attested now = attested;
+      if (!s.id().equals(now.sessionId()) || !now.tasks().contains(taskId)) {
+        return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
+            "miner " + name + "'s session is not attested for " + taskId));
+      }
+      Map<String, String> sealed = Map.of(AttestedBodies.HEADER, AttestedBodies.CIPHER);
+      return send(s, HttpMethod.POST, path, contentType, s.seal(path, body), sealed,
+          timeout.toMillis());
+    });
+  }
+
   private Future<Session> openSession() {
-    Handshake handshake = initiator.start(hotkey);
+    Handshake handshake = initiator.start(hotkey, !attestedTasks.isEmpty());
     byte[] hello;
     try {
       hello = Json.MAPPER.writeValueAsBytes(handshake.hello());
@@ -175,7 +233,7 @@ public final class MinerClient {
       }
       try {
         SessionAccept accept = Json.MAPPER.readValue(reply.body(), SessionAccept.class);
-        return Future.succeededFuture(handshake.complete(accept));
+        return judged(handshake.complete(accept));
       } catch (IOException | RuntimeException e) {
         return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
             "miner " + name + " answered the session handshake wrongly: " + e.getMessage(), 0, e));
@@ -183,13 +241,60 @@ public final class MinerClient {
     });
   }
 
+  /**
+   * The session once its quote, if it has one, is judged for every attested task: verifying a
+   * quote (certificates, signatures, collateral) takes milliseconds, so on a worker. A session
+   * without a quote, or whose quote no task accepts, is still used for the other tasks.
+   */
+  private Future<Session> judged(Session s) {
+    Session.Attestation evidence = s.attestation();
+    if (evidence == null || attestedTasks.isEmpty()) {
+      attested = new Attested(s.id(), java.util.Set.of());
+      return Future.succeededFuture(s);
+    }
+    java.util.concurrent.Callable<java.util.Set<String>> judge = () -> {
+      java.util.Set<String> accepted = new java.util.TreeSet<>();
+      attestedTasks.forEach((task, attestation) -> {
+        Verdict verdict = attestation.judge(evidence.quote(), evidence.reportData(),
+            clock.instant());
+        if (verdict.valid()) {
+          accepted.add(task);
+        } else {
+          log.warn("miner {}: quote refused for {}: {}", name, task, verdict.reason());
+        }
+      });
+      return accepted;
+    };
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    Future<java.util.Set<String>> tasks;
+    if (context == null) {
+      try {
+        tasks = Future.succeededFuture(judge.call());
+      } catch (Exception e) {
+        tasks = Future.failedFuture(e);
+      }
+    } else {
+      tasks = context.executeBlocking(judge, false);
+    }
+    return tasks.map(accepted -> {
+      attested = new Attested(s.id(), java.util.Set.copyOf(accepted));
+      return s;
+    });
+  }
+
   private Future<MinerReply> send(Session s, HttpMethod method, String path,
       String contentType, byte[] body, long timeoutMillis) {
+    return send(s, method, path, contentType, body, Map.of(), timeoutMillis);
+  }
+
+  private Future<MinerReply> send(Session s, HttpMethod method, String path,
+      String contentType, byte[] body, Map<String, String> extra, long timeoutMillis) {
     SignedRequest signed = s.sign(method.name(), path, body);
     Map<String, String> headers = signed.headers();
-    if (!JSON.equals(contentType)) {
+    if (!JSON.equals(contentType) || !extra.isEmpty()) {
       headers = new java.util.HashMap<>(headers);
       headers.put("Content-Type", contentType);
+      headers.putAll(extra);
     }
     return exchange(method, path, body, headers, timeoutMillis)
         .compose(reply -> verified(signed, path, reply));

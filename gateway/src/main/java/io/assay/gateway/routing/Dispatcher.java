@@ -145,7 +145,7 @@ public final class Dispatcher {
     String contentType = task.minerContentType(request);
     String taskId = task.spec().id();
     Call<Served> call = a -> a.node().client()
-        .call(HttpMethod.POST, request.path(), contentType, body)
+        .callTask(taskId, request.path(), contentType, body)
         .compose(reply -> {
           if (reply.status() != 200) {
             return Future.failedFuture(failure(a.node(), reply));
@@ -430,6 +430,10 @@ public final class Dispatcher {
       long period = Math.floorDiv(now, settings.periodMillis());
       TaskCapacity.Reservation reservation = null;
       MinerNode node = pinned;
+      if (pinned != null && !pinned.client().mayServe(taskId)) {
+        return Future.failedFuture(new NotSentException("miner " + pinned.name()
+            + " has no attested session for " + taskId + " now"));
+      }
       if (pinned != null) {
         TaskCapacity cap = pinned.capacity(taskId, period);
         reservation = cap == null ? null : cap.tryReserve(units, now);

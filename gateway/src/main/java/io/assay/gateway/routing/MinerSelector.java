@@ -11,8 +11,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Eligible are the miners bound to the task this period whose declaration still has room
  * for the request, in volume and in requests at once, that are not backing off on the task
- * after failures or a 429 ({@link TaskCapacity#admits}), and that were not tried already for
- * this request. Among
+ * after failures or a 429 ({@link TaskCapacity#admits}), that were not tried already for
+ * this request, and, for a task run in a TEE, whose session is attested for it ({@link
+ * io.assay.gateway.miner.MinerClient#mayServe}). Among
  * them it prefers the miners that serve the task best, as subnet 19 keeps organic traffic on its
  * top contenders: two candidates are drawn with probability proportional to {@code (0.05 +
  * t / max t) * reliability}, {@code t} the miner's current task score and {@code reliability}
@@ -40,7 +41,7 @@ final class MinerSelector {
     List<MinerNode> eligible = new ArrayList<>();
     double best = 0;
     for (MinerNode node : miners) {
-      if (tried.contains(node.hotkey())) {
+      if (tried.contains(node.hotkey()) || !node.client().mayServe(taskId)) {
         continue;
       }
       TaskCapacity cap = node.capacity(taskId, period);
