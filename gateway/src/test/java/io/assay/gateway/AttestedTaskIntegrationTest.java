@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.assay.gateway.attestation.AttestationPolicy;
 import io.assay.gateway.attestation.Collateral;
+import io.assay.gateway.attestation.CollateralSource;
 import io.assay.gateway.attestation.QuoteVerifier;
 import io.assay.gateway.attestation.TaskAttestation;
 import io.assay.gateway.auth.ApiKey;
@@ -49,7 +50,8 @@ class AttestedTaskIntegrationTest {
     TestQuoteProvider enclave = TestQuoteProvider.create(authority);
     TaskAttestation attestation = new TaskAttestation(
         new QuoteVerifier(authority.rootCertificate()),
-        Collateral.fromQvlJson(enclave.collateral().toJson()), AttestationPolicy.PERMISSIVE);
+        CollateralSource.pinned(Collateral.fromQvlJson(enclave.collateral().toJson())),
+        AttestationPolicy.PERMISSIVE);
     GatewayConfig config = ConfigFiles.load(null, Map.of("ASSAY_SYNTHETIC_ENABLED", "false",
             "ASSAY_CHECKING_EMBEDDED", "false"))
         .withPort(0).withDataDir(TestDevnets.tempDir("assay-attested"))

@@ -50,7 +50,12 @@ class TaskAttestationConfigTest {
   void missingOrUnusableFiles_andUnknownKeys_areRefusedNamingTheKey() throws Exception {
     Files.writeString(dir.resolve("bad.json"), "{\"tcb_info\": 1}");
     assertThatThrownBy(() -> read("attestation: {root: intel}", dir))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("attestation.collateral");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'collateral'")
+        .hasMessageContaining("'pccs_url'").hasMessageContaining("neither");
+    assertThatThrownBy(() -> read("attestation: {collateral: a.json, pccs_url: 'https://x'}",
+        dir)).isInstanceOf(ConfigException.class).hasMessageContaining("both");
+    assertThatThrownBy(() -> read("attestation: {pccs_url: 'ftp://pccs'}", dir))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("attestation.pccs_url");
     assertThatThrownBy(() -> read("attestation: {collateral: nowhere.json}", dir))
         .isInstanceOf(ConfigException.class).hasMessageContaining("attestation.collateral")
         .hasMessageContaining("nowhere.json");
