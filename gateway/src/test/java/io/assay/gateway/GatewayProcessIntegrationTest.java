@@ -79,7 +79,8 @@ class GatewayProcessIntegrationTest {
       System.out.printf("SIGTERM: stopped in %d ms; %d answers, %d errors after their request"
           + " was accepted%n", took.toMillis(), load.delivered.get(), load.failedAnswers.get());
       assertThat(took).isLessThan(Duration.ofSeconds(5));
-      assertThat(load.failedAnswers.get()).as("requests answered with an error").isZero();
+      assertThat(load.failedAnswers.get()).as("requests answered with an error: %s",
+          load.failures).isZero();
     } finally {
       gateway.destroyForcibly();
     }
@@ -123,6 +124,8 @@ class GatewayProcessIntegrationTest {
     final AtomicInteger delivered = new AtomicInteger();
     /** Answers that came back with a status other than 200: the gateway failed them. */
     final AtomicInteger failedAnswers = new AtomicInteger();
+    /** Their status and body, for the failure message. */
+    final java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> clients = new ArrayList<>();
 
@@ -163,11 +166,12 @@ class GatewayProcessIntegrationTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
     while (true) {
       try {
-        int status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-        if (status == 200) {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
           load.delivered.incrementAndGet();
         } else {
           load.failedAnswers.incrementAndGet();
+          load.failures.add(response.statusCode() + " " + response.body());
         }
       } catch (Exception e) {
         if (load.stopping.get()) {

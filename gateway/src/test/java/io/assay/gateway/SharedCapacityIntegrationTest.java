@@ -90,8 +90,10 @@ class SharedCapacityIntegrationTest {
       assertThat(asked).hasSize(2);
       assertThat(asked.values()).as("units asked of each miner in the period")
           .allSatisfy(units -> assertThat(units).isLessThanOrEqualTo(DECLARED)
-              // Each gateway may be left with less than one request's units leased.
-              .isGreaterThanOrEqualTo(DECLARED - 3 * MAX_TOKENS));
+              // Leased and unused at the end: less than one request's units per gateway, and
+              // more where the miner refused a request as full (429: it counts its own way)
+              // and the gateway then left it alone for the rest of the period.
+              .isGreaterThanOrEqualTo(DECLARED * 8 / 10));
       leased.forEach((field, units) -> {
         if (field.endsWith("|v")) {
           assertThat(Long.parseLong(units)).as(field).isLessThanOrEqualTo(DECLARED);
