@@ -255,12 +255,17 @@ public final class MinerClient {
     java.util.concurrent.Callable<java.util.Set<String>> judge = () -> {
       java.util.Set<String> accepted = new java.util.TreeSet<>();
       attestedTasks.forEach((task, attestation) -> {
-        Verdict verdict = attestation.judge(evidence.quote(), evidence.reportData(),
-            clock.instant());
-        if (verdict.valid()) {
-          accepted.add(task);
-        } else {
-          log.warn("miner {}: quote refused for {}: {}", name, task, verdict.reason());
+        try {
+          Verdict verdict = attestation.judge(evidence.quote(), evidence.reportData(),
+              clock.instant());
+          if (verdict.valid()) {
+            accepted.add(task);
+          } else {
+            log.warn("miner {}: quote refused for {}: {}", name, task, verdict.reason());
+          }
+        } catch (RuntimeException e) {
+          // Not accepted, and the session still serves the miner's other tasks.
+          log.error("miner {}: judging its quote for {} failed", name, task, e);
         }
       });
       return accepted;
