@@ -265,16 +265,22 @@ final class MinerServer implements Miner {
     HttpServerResponse response = request.response();
     if (headers == null) {
       if (attesting) {
-        // A quote takes a TEE's quoting enclave milliseconds: a worker's job.
-        vertx.executeBlocking(() -> {
-          openSession(response, received);
-          return null;
-        }, false).onFailure(e -> sendError(response, e instanceof ProtocolException p
-            ? p.reason().status() : 500, e instanceof ProtocolException p ? p.reason().code()
-            : "internal_error", e.getMessage()));
+        // A quote takes a TEE's quoting enclave milliseconds: a worker's job; the answer is
+        // written back on the event loop.
+        vertx.executeBlocking(() -> acceptHello(received), false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            sendJson(response, 200, Json.MAPPER.valueToTree(ar.result()));
+          } else if (ar.cause() instanceof ProtocolException p) {
+            sendError(response, p.reason().status(), p.reason().code(), p.getMessage());
+          } else {
+            log.warn("miner {}: a session hello failed", name, ar.cause());
+            sendError(response, 500, "internal_error", "miner error: "
+                + ar.cause().getMessage());
+          }
+        });
         return;
       }
-      openSession(response, received);
+      sendJson(response, 200, Json.MAPPER.valueToTree(acceptHello(received)));
       return;
     }
     AuthenticatedRequest auth = authenticator.verify(headers, received);
@@ -354,7 +360,8 @@ final class MinerServer implements Miner {
     }
   }
 
-  private void openSession(HttpServerResponse response, byte[] body) {
+  /** The accept of a session hello; throws {@link ProtocolException} for a refused one. */
+  private SessionAccept acceptHello(byte[] body) {
     SessionHello hello;
     try {
       hello = Json.MAPPER.readValue(body, SessionHello.class);
@@ -368,7 +375,7 @@ final class MinerServer implements Miner {
       logRefusal(hello.validator(), e);
       throw e;
     }
-    sendJson(response, 200, Json.MAPPER.valueToTree(accept));
+    return accept;
   }
 
   /** When each (validator, reason) refusal was last logged: once a minute each, not per hello. */
