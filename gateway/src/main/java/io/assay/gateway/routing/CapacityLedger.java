@@ -125,9 +125,30 @@ public final class CapacityLedger {
    */
   public CompletionStage<Boolean> reserveWindow(long period, String field, long windowCapacity,
       long windowEnd) {
-    return redis.commands().hset(Keys.capacityLeased(period), field + "|r",
-        windowCapacity + " " + windowEnd);
+    return run(RESERVE_WINDOW, period, field, Long.toString(windowCapacity),
+        Long.toString(windowEnd)).thenApply(changed -> changed == 1);
   }
+
+  /**
+   * Writes a window's hold, never raising one already written for the same window. KEYS: the
+   * period's hash. ARGV: field prefix, {@code c_W}, the window's end. A hold only falls in a
+   * window's life ({@code c * f} from the binding, the budget's {@code c_W} once the leader
+   * assigns it, 0 at its end), so the smaller wins: a gateway that binds the declaration after
+   * the leader assigned the window (a follower, or one started late) cannot put back the
+   * uncapped {@code c * f} and let the window lease past {@code c_W}. Returns 1 when written.
+   */
+  static final RedisScript RESERVE_WINDOW = new RedisScript("""
+      local p = ARGV[1]
+      local old = redis.call('HGET', KEYS[1], p .. '|r')
+      if old then
+        local cw, ends = string.match(old, '^(%d+) (%d+)$')
+        if ends == ARGV[3] and tonumber(cw) <= tonumber(ARGV[2]) then
+          return 0
+        end
+      end
+      redis.call('HSET', KEYS[1], p .. '|r', ARGV[2] .. ' ' .. ARGV[3])
+      return 1
+      """);
 
   /**
    * What was leased in {@code field}'s test window across the gateways: at its end, what the

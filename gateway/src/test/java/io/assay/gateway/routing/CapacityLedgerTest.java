@@ -80,6 +80,25 @@ class CapacityLedgerTest {
   }
 
   @Test
+  void aWindowsHold_isNeverRaised_byALateBinding() throws Exception {
+    CapacityLedger ledger = ledger();
+    // The leader binds (c * f = 120), then assigns the budget's c_W of 60.
+    assertThat(ledger.reserveWindow(5, "m|t", 120, 5_000).toCompletableFuture().get()).isTrue();
+    assertThat(ledger.reserveWindow(5, "m|t", 60, 5_000).toCompletableFuture().get()).isTrue();
+    // A follower binds the declaration late: its uncapped c * f does not replace c_W.
+    assertThat(ledger.reserveWindow(5, "m|t", 120, 5_000).toCompletableFuture().get())
+        .isFalse();
+    assertThat(ledger.leaseWindow(5, "m|t", 1_000, 50).toCompletableFuture().get()).isEqualTo(50);
+    assertThat(ledger.leaseWindow(5, "m|t", 1_000, 50).toCompletableFuture().get())
+        .as("past c_W by less than one lease").isEqualTo(50);
+    assertThat(ledger.leaseWindow(5, "m|t", 1_000, 50).toCompletableFuture().get())
+        .as("c_W reached").isZero();
+    // Another window (another end) is held anew; the end of the window releases it.
+    assertThat(ledger.reserveWindow(5, "m|t", 80, 9_000).toCompletableFuture().get()).isTrue();
+    assertThat(ledger.reserveWindow(5, "m|t", 0, 9_000).toCompletableFuture().get()).isTrue();
+  }
+
+  @Test
   void aWindowWithoutItsReserve_leasesNothing_andAFirstWindowLeaseIsAlwaysGranted()
       throws Exception {
     CapacityLedger ledger = ledger();

@@ -1,7 +1,7 @@
 package io.assay.task.image;
 
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +14,22 @@ import java.util.function.Function;
  * Pictures (and masks) for synthetic edits, drawn ahead of time by the generator itself.
  *
  * <p>Drawing a picture takes tens of milliseconds, too long for the event loop that makes
- * synthetic requests, so a few are kept ready per size and each one taken is replaced on a
- * background thread (one for the whole JVM, drawing one picture at a time). Until a size has one
- * ready, {@link #take} gives nothing and the generator makes a generation instead. Each picture
- * is used once. Half the starts have a mask: a rectangle or an ellipse to redraw.
+ * synthetic requests, so a few are kept ready per size, drawn on a background thread (one for
+ * the whole JVM, one picture at a time). Until a size has one ready, {@link #take} gives nothing
+ * and the generator makes a generation instead. A start is used again and again (each edit of it
+ * has its own prompt, seed and strength, so no answer can be reused), and one in {@value
+ * #REPLACE_ONE_IN} takes has one of them replaced by a fresh picture: the drawing stays a small,
+ * bounded share of the synthetic load, however many candidate requests the validator draws and
+ * discards. Half the starts have a mask: a rectangle or an ellipse to redraw.
  *
  * <p>Thread-safe.
  */
 final class EditStarts {
 
   /** Starts kept ready per size. */
-  static final int READY_PER_SIZE = 3;
+  static final int READY_PER_SIZE = 4;
+  /** One take in this many replaces a start with a fresh picture. */
+  static final int REPLACE_ONE_IN = 16;
   /** Steps the generator draws its pictures in: few, as the pictures need not be fine. */
   private static final int DRAW_STEPS = 6;
 
@@ -40,8 +45,9 @@ final class EditStarts {
 
   private final List<ImageSize> sizes;
   private final Function<SplittableRandom, String> prompts;
-  private final Map<ImageSize, ArrayDeque<EditInputs>> ready = new HashMap<>();
-  private final Map<ImageSize, Integer> drawing = new HashMap<>();
+  private final Map<ImageSize, List<EditInputs>> ready = new HashMap<>();
+  /** Sizes with a picture being drawn: at most one at a time each. */
+  private final java.util.Set<ImageSize> drawing = new java.util.HashSet<>();
   private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
 
   /**
@@ -58,17 +64,18 @@ final class EditStarts {
     return sizes;
   }
 
-  /** A start of {@code size} ready now, or null; either way the pool is topped up. */
+  /**
+   * A start of {@code size} ready now, or null; a fresh picture is drawn while the size has
+   * fewer than {@value #READY_PER_SIZE}, and one take in {@value #REPLACE_ONE_IN} after that.
+   */
   synchronized EditInputs take(ImageSize size) {
-    ArrayDeque<EditInputs> queue = ready.computeIfAbsent(size, s -> new ArrayDeque<>());
-    EditInputs start = queue.poll();
-    int missing = READY_PER_SIZE - queue.size() - drawing.getOrDefault(size, 0);
-    for (int i = 0; i < missing; i++) {
-      drawing.merge(size, 1, Integer::sum);
+    List<EditInputs> kept = ready.computeIfAbsent(size, s -> new ArrayList<>());
+    boolean draw = kept.size() < READY_PER_SIZE || random.nextInt(REPLACE_ONE_IN) == 0;
+    if (draw && drawing.add(size)) {
       long seed = random.nextLong();
       Drawer.THREAD.execute(() -> draw(size, new SplittableRandom(seed)));
     }
-    return start;
+    return kept.isEmpty() ? null : kept.get(random.nextInt(kept.size()));
   }
 
   private void draw(ImageSize size, SplittableRandom r) {
@@ -77,9 +84,12 @@ final class EditStarts {
       start = EditStarts.draw(size, prompts.apply(r), r);
     } finally {
       synchronized (this) {
-        drawing.merge(size, -1, Integer::sum);
-        if (start != null) {
-          ready.computeIfAbsent(size, s -> new ArrayDeque<>()).add(start);
+        drawing.remove(size);
+        List<EditInputs> kept = ready.computeIfAbsent(size, s -> new ArrayList<>());
+        if (start != null && kept.size() < READY_PER_SIZE) {
+          kept.add(start);
+        } else if (start != null) {
+          kept.set(random.nextInt(kept.size()), start);
         }
       }
     }
