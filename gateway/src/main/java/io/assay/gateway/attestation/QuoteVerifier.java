@@ -86,6 +86,18 @@ public final class QuoteVerifier {
    */
   public Verdict verify(byte[] rawQuote, Collateral collateral, Instant now,
       byte[] expectedReportData, AttestationPolicy policy) {
+    return verify(rawQuote, CollateralSource.pinned(collateral), now, expectedReportData,
+        policy);
+  }
+
+  /**
+   * As {@link #verify(byte[], Collateral, Instant, byte[], AttestationPolicy)}, with the
+   * collateral of the quote's platform taken from {@code source} once the quote is parsed (its
+   * PCK certificate's FMSPC, its TEE and the CA that issued the PCK certificate). May block on
+   * the source's network: call it from a worker.
+   */
+  public Verdict verify(byte[] rawQuote, CollateralSource source, Instant now,
+      byte[] expectedReportData, AttestationPolicy policy) {
     if (expectedReportData != null && expectedReportData.length > 64) {
       throw new IllegalArgumentException("expected report data is at most 64 bytes, not "
           + expectedReportData.length);
@@ -96,6 +108,9 @@ public final class QuoteVerifier {
       quote = QuoteParser.parse(rawQuote);
       List<X509Certificate> pckChain = pckChain(quote);
       PckCertificate pck = PckCertificate.of(pckChain.get(0));
+      String pckCa = pckChain.size() > 1
+          && Certificates.name(pckChain.get(1)).contains("Processor") ? "processor" : "platform";
+      Collateral collateral = source.collateral(Hex.of(pck.fmspc()), quote.tee(), pckCa, now);
       checkMatch(quote, pck, collateral);
       checkDates(collateral, now);
       checkCollateralSignatures(collateral, now);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * What an attested task ({@code tasks[].attestation}) asks of a miner's session before any of
@@ -31,19 +30,7 @@ public record TaskAttestation(QuoteVerifier verifier, CollateralSource collatera
    * issued it). May block fetching collateral: call it from a worker.
    */
   public Verdict judge(byte[] quote, byte[] reportData, Instant now) {
-    Collateral current;
-    try {
-      Quote parsed = QuoteParser.parse(quote);
-      List<X509Certificate> chain = Certificates.pemChain(parsed.signature().pckChainPem(),
-          Check.QUOTE_FORMAT, "the PCK certificate chain");
-      PckCertificate pck = PckCertificate.of(chain.get(0));
-      String ca = chain.size() > 1 && Certificates.name(chain.get(1)).contains("Processor")
-          ? "processor" : "platform";
-      current = collateral.collateral(Hex.of(pck.fmspc()), parsed.tee(), ca, now);
-    } catch (AttestationException e) {
-      return new Verdict(false, null, null, null, null, null, e.getMessage(), e.check());
-    }
-    return verifier.verify(quote, current, now, reportData, policy);
+    return verifier.verify(quote, collateral, now, reportData, policy);
   }
 
   /**
