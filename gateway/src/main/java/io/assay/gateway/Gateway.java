@@ -160,8 +160,15 @@ public final class Gateway implements AutoCloseable {
       recordHolder(cfg.dataDir(), holder);
       this.directory = new MinerDirectory();
       SessionInitiator initiator = new SessionInitiator(identity, clock);
+      Map<String, io.assay.gateway.attestation.TaskAttestation> attested =
+          new java.util.HashMap<>();
+      for (GatewayConfig.TaskConfig task : config.tasks()) {
+        if (task.attestation() != null) {
+          attested.put(task.id(), task.attestation());
+        }
+      }
       for (MinerEntry entry : allMiners(b)) {
-        directory.put(new MinerNode(client(entry, initiator)));
+        directory.put(new MinerNode(client(entry, initiator, attested)));
       }
       this.events = new EventStream(redis);
       this.keys = new ApiKeys(redis, Duration.ofSeconds(30));
@@ -521,19 +528,15 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private MinerClient client(MinerEntry entry, SessionInitiator initiator) {
+  /** @param attested the tasks that run in a TEE, by id */
+  private MinerClient client(MinerEntry entry, SessionInitiator initiator,
+      Map<String, io.assay.gateway.attestation.TaskAttestation> attested) {
     Hotkey hotkey;
     try {
       hotkey = Hotkey.parse(entry.hotkey());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("miner " + entry.name() + ": hotkey '" + entry.hotkey()
           + "' is not valid: " + e.getMessage());
-    }
-    Map<String, io.assay.gateway.attestation.TaskAttestation> attested = new java.util.HashMap<>();
-    for (GatewayConfig.TaskConfig task : config.tasks()) {
-      if (task.attestation() != null) {
-        attested.put(task.id(), task.attestation());
-      }
     }
     return new MinerClient(entry.name(), entry.url(), hotkey, initiator, minerHttp,
         config.routing().minerTimeout(), clock, attested);

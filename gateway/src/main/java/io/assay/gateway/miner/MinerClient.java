@@ -51,8 +51,14 @@ public final class MinerClient {
   /** The current session's id and the attested tasks its quote was accepted for. */
   private volatile Attested attested = new Attested(null, java.util.Set.of());
 
-  /** The tasks a session's quote was accepted for, and the verdicts, for the admin view. */
-  private record Attested(String sessionId, java.util.Set<String> tasks) {}
+  /** The session whose quote was judged, and the attested tasks that accepted it. */
+  private record Attested(String sessionId, java.util.Set<String> tasks) {
+
+    /** Whether {@code session}'s quote was accepted for {@code taskId}. */
+    boolean covers(Session session, String taskId) {
+      return session.id().equals(sessionId) && tasks.contains(taskId);
+    }
+  }
 
   public MinerClient(String name, String baseUrl, Hotkey hotkey, SessionInitiator initiator,
       HttpClient http, Duration timeout, Clock clock) {
@@ -190,9 +196,8 @@ public final class MinerClient {
       return true;
     }
     Future<Session> current = session;
-    Attested now = attested;
     return current != null && current.succeeded() && !current.result().expired(clock.instant())
-        && current.result().id().equals(now.sessionId()) && now.tasks().contains(taskId);
+        && attested.covers(current.result(), taskId);
   }
 
   /**
@@ -206,8 +211,7 @@ public final class MinerClient {
       return call(HttpMethod.POST, path, contentType, body);
     }
     return currentSession().compose(s -> {
-      Attested now = attested;
-      if (!s.id().equals(now.sessionId()) || !now.tasks().contains(taskId)) {
+      if (!attested.covers(s, taskId)) {
         return Future.failedFuture(new MinerCallException(MinerCallException.Outcome.REJECTED,
             "miner " + name + "'s session is not attested for " + taskId));
       }
