@@ -48,15 +48,16 @@ public final class AttestationBinding {
     return reportData(nonce, minerEphemeralKey, miner.value());
   }
 
-  /** As above, for a hotkey in its printable form. */
+  /**
+   * As above, for a hotkey in its printable form.
+   *
+   * @throws IllegalArgumentException naming the part of a wrong length, or a missing hotkey
+   */
   public static byte[] reportData(byte[] nonce, byte[] minerEphemeralKey, String miner) {
-    if (nonce == null || nonce.length != NONCE_BYTES) {
-      throw new IllegalArgumentException("the attestation nonce must be " + NONCE_BYTES
-          + " bytes");
-    }
-    if (minerEphemeralKey == null || minerEphemeralKey.length != SessionKeys.PUBLIC_KEY_BYTES) {
-      throw new IllegalArgumentException("the ephemeral key must be "
-          + SessionKeys.PUBLIC_KEY_BYTES + " bytes");
+    requireLength("nonce", nonce, NONCE_BYTES);
+    requireLength("X25519 public key", minerEphemeralKey, SessionKeys.PUBLIC_KEY_BYTES);
+    if (miner == null || miner.isEmpty()) {
+      throw new IllegalArgumentException("the miner hotkey is missing");
     }
     MessageDigest sha;
     try {
@@ -69,5 +70,12 @@ public final class AttestationBinding {
     sha.update(minerEphemeralKey);
     sha.update(miner.getBytes(StandardCharsets.UTF_8));
     return sha.digest();
+  }
+
+  private static void requireLength(String what, byte[] bytes, int length) {
+    if (bytes == null || bytes.length != length) {
+      throw new IllegalArgumentException(
+          what + " must be " + length + " bytes, got " + (bytes == null ? "none" : bytes.length));
+    }
   }
 }

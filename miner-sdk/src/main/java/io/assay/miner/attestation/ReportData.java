@@ -46,11 +46,6 @@ public final class ReportData {
    * @throws IllegalArgumentException on a wrong length or an empty hotkey
    */
   public static byte[] bind(byte[] nonce, byte[] x25519PublicKey, String hotkey) {
-    requireLength("nonce", nonce, NONCE_BYTES);
-    requireLength("X25519 public key", x25519PublicKey, X25519_KEY_BYTES);
-    if (hotkey == null || hotkey.isEmpty()) {
-      throw new IllegalArgumentException("the miner hotkey is missing");
-    }
     return AttestationBinding.reportData(nonce, x25519PublicKey, hotkey);
   }
 
