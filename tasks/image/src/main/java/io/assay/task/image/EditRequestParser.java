@@ -62,7 +62,7 @@ final class EditRequestParser {
         case "model" -> model = nonBlank(part, "model");
         case "prompt" -> prompt = text(part, "prompt");
         case "negative_prompt" -> negativePrompt = text(part, "negative_prompt");
-        case "n" -> n = (int) RequestParser.checkN(integer(part, "an integer from 1 to "
+        case "n" -> n = RequestParser.checkN(integer(part, "an integer from 1 to "
             + RequestParser.MAX_N));
         case "size" -> size = RequestParser.checkSize(part.text().strip());
         case "response_format" -> responseFormat =

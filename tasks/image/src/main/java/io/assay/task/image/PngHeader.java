@@ -85,7 +85,10 @@ record PngHeader(int width, int height) {
       if (type.equals("IEND")) {
         return at + 12 == png.length;
       }
-      at += 12 + (int) Math.min(length, Integer.MAX_VALUE - 12);
+      if (length > png.length - at - 12) {
+        return false; // a chunk running past the file's end: not a file to keep as it is
+      }
+      at += 12 + (int) length;
     }
     return false;
   }
