@@ -199,7 +199,7 @@ public final class Gateway implements AutoCloseable {
           new Dispatcher.Settings(config.routing().maxAttempts(),
               Math.min(config.routing().failureCooldown().toMillis(), periodMillis / 4),
               Math.max(10, Math.min(12_000, periodMillis / 300)), periodMillis,
-              config.checking().organicShare(), config.checking().syntheticShare()),
+              organicCheckShares(config), config.checking().syntheticShare()),
           new SplittableRandom(), streams, task -> params.task(task).minRate());
       this.taskWeights = new TaskWeights(config.taskWeights(), events, redis, clock);
       if (config.events().trim()) {
@@ -433,6 +433,15 @@ public final class Gateway implements AutoCloseable {
 
   public EventStream events() {
     return events;
+  }
+
+  /** Each task's {@code tasks[].organic_share}, by task id. */
+  private static java.util.function.ToDoubleFunction<String> organicCheckShares(
+      GatewayConfig config) {
+    Map<String, Double> shares = new java.util.HashMap<>();
+    config.tasks().forEach(t -> shares.put(t.id(), t.organicCheckShare()));
+    double otherwise = config.checking().organicShare();
+    return task -> shares.getOrDefault(task, otherwise);
   }
 
   /** The task weights last recorded in Redis ({@code new} of the newest change), or null. */

@@ -138,10 +138,13 @@ public record GatewayConfig(
    *     ({@code tasks[].price}; 0: free)
    * @param attestation for a task run in a TEE ({@code tasks[].attestation}): what a miner's
    *     session must prove before it gets work; null for the others
+   * @param organicCheckShare {@code p} of this task's organic answers ({@code
+   *     tasks[].organic_share}, default {@code checking.organic_share}): a task whose checks
+   *     cost little, such as a proof verified in milliseconds, can have every answer checked
    */
   public record TaskConfig(String kind, String model, double weight, long maxCapacity,
       long unitsPerRequest, long syntheticBudget, double streamMinRate, double price,
-      io.assay.gateway.attestation.TaskAttestation attestation) {
+      io.assay.gateway.attestation.TaskAttestation attestation, double organicCheckShare) {
 
     /** A task's default test budget, in typical requests per period. */
     public static final long DEFAULT_BUDGET_REQUESTS = 10_000;
@@ -153,30 +156,30 @@ public record GatewayConfig(
     /** This task at {@code credits} per million units. */
     public TaskConfig withPrice(double credits) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate, credits, attestation);
+          streamMinRate, credits, attestation, organicCheckShare);
     }
 
     TaskConfig withWeight(double w) {
       return new TaskConfig(kind, model, w, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate, price, attestation);
+          streamMinRate, price, attestation, organicCheckShare);
     }
 
     /** The same with {@code max_capacity} set. */
     public TaskConfig withMaxCapacity(long units) {
       return new TaskConfig(kind, model, weight, units, unitsPerRequest, syntheticBudget,
-          streamMinRate, price, attestation);
+          streamMinRate, price, attestation, organicCheckShare);
     }
 
     /** The same run in a TEE, as {@code attestation} requires (null: not attested). */
     public TaskConfig withAttestation(io.assay.gateway.attestation.TaskAttestation value) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, syntheticBudget,
-          streamMinRate, price, value);
+          streamMinRate, price, value, organicCheckShare);
     }
 
     /** The same with {@code synthetic_budget} set. */
     public TaskConfig withSyntheticBudget(long units) {
       return new TaskConfig(kind, model, weight, maxCapacity, unitsPerRequest, units,
-          streamMinRate, price, attestation);
+          streamMinRate, price, attestation, organicCheckShare);
     }
   }
 
@@ -297,7 +300,8 @@ public record GatewayConfig(
           t.has("attestation")
               ? io.assay.gateway.attestation.TaskAttestation.read(t.section("attestation"),
                   baseDir)
-              : null);
+              : null,
+          t.decimal("organic_share", checking.organicShare(), 0, 1));
       if (!ids.add(task.id())) {
         throw new ConfigException("config key '" + t.path() + "': task " + task.id()
             + " is configured twice");

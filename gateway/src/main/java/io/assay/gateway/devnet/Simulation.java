@@ -46,8 +46,13 @@ public final class Simulation {
 
   /** Organic users sending requests side by side. */
   private static final int USERS = 6;
-  /** Proofs per second this host spends on zk test windows: a proof takes about a second. */
-  private static final double PROOFS_PER_SECOND = 0.25;
+  /**
+   * Proofs per second this host spends on zk test windows, per circuit: a proof takes about a
+   * second of the one prover. With 17 miners and 20 s periods a circuit is then tested in about
+   * half the periods, every miner at once, which is what separates honest provers from bad
+   * proofs: organic proofs reach only a few miners a period, at random.
+   */
+  private static final double PROOFS_PER_SECOND = 0.4;
 
   private Simulation() {}
 
@@ -212,7 +217,8 @@ public final class Simulation {
   /**
    * A user sending a steady stream of its own requests through the public API, a short pause
    * between requests so that it does not crowd out the tests: every task, chats and embeddings
-   * most often, proofs (a second of the host's CPU each) least.
+   * most often, proofs (a second of the host's one prover each, which the test windows need)
+   * least.
    */
   private record User(Devnet devnet, GatewayConfig config, SplittableRandom random,
       AtomicBoolean running) implements Runnable {
@@ -225,7 +231,7 @@ public final class Simulation {
       double[] odds = tasks.stream().mapToDouble(t -> switch (t.kind()) {
         case "llm", "embeddings" -> 4;
         case "image" -> 2;
-        default -> 1;
+        default -> 0.5;
       }).toArray();
       while (running.get()) {
         TaskConfig task = tasks.get(draw(odds));

@@ -55,9 +55,15 @@ public final class Dispatcher {
   /** Capacity leases a request may wait for before it is refused for want of room. */
   private static final int MAX_LEASE_WAITS = 8;
 
-  /** Settings of the dispatcher. */
+  /**
+   * Settings of the dispatcher.
+   *
+   * @param organicCheckShare the share of a task's organic answers picked for checking, by task
+   *     id ({@code tasks[].organic_share})
+   */
   public record Settings(int maxAttempts, long cooldownMillis, long maxRateLimitPauseMillis,
-      long periodMillis, double organicCheckShare, double syntheticCheckShare) {}
+      long periodMillis, ToDoubleFunction<String> organicCheckShare,
+      double syntheticCheckShare) {}
 
   private final MinerDirectory directory;
   private final MinerSelector selector;
@@ -563,7 +569,7 @@ public final class Dispatcher {
       reservation.capacity().succeeded();
       node.succeeded(seconds * 1000);
       double share = origin == Origin.SYNTHETIC ? settings.syntheticCheckShare()
-          : settings.organicCheckShare();
+          : settings.organicCheckShare().applyAsDouble(task.spec().id());
       Double p = share > 0 && ThreadLocalRandom.current().nextDouble() < share ? share : null;
       listener.settled(new Settlement(node, task, origin, request, reservation,
           RequestOutcome.Outcome.SUCCESS, null, units, seconds, answer, receipt, p, stopped,

@@ -35,9 +35,10 @@ public final class TestWindow {
   }
 
   /**
-   * @param tolerance units of {@code c_W} a miner may leave unasked at the end without it
-   *     counting, however busy it was found: one typical request, since requests are whole and
-   *     a miner at its declared rate can be one behind when the window closes
+   * @param tolerance one typical request, in work units: what a miner may leave unasked of
+   *     {@code c_W} at the end without it counting, however busy it was found (requests are
+   *     whole, and a miner at its declared rate can be one behind when the window closes); and
+   *     what the window holds back before its first request, when {@code c_W} is less
    */
   public TestWindow(long start, long end, double capacity, int maxConsecutiveFailures,
       long tolerance) {
@@ -72,7 +73,21 @@ public final class TestWindow {
 
   /** Work still owed by the window before it ends: what routing outside it must leave. */
   double owed(long now) {
-    return now >= end || stopped ? 0 : Math.max(capacity - asked, 0);
+    if (now >= end || stopped) {
+      return 0;
+    }
+    return requests == 0 ? hold() : Math.max(capacity - asked, 0);
+  }
+
+  /**
+   * What the window holds back of the miner's volume before its first request: {@code c_W}, and
+   * at least one typical request, since a window asks at least one (SCORING.md section 2). A
+   * miner whose {@code c * f} is a fraction of a request (a prover declaring a proof or two a
+   * period) would otherwise have its whole period used up by organic work before its window
+   * opens, and never be tested.
+   */
+  public double hold() {
+    return Math.max(capacity, tolerance);
   }
 
   /**

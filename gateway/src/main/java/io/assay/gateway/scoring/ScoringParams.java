@@ -156,11 +156,16 @@ public record ScoringParams(
         establishedPeriods, newMinerMultiplier, k, streamTtftMax, zkRecent, burnUid, tasks);
   }
 
+  /** The least first-work allowance of a compressed clock ({@link #compressed}). */
+  static final long COMPRESSED_MIN_TTFT_MILLIS = 3_000;
+
   /**
    * The same scoring on a compressed clock, for devnets and simulations: periods of {@code
    * newPeriod}, the grace, the windows and the stream allowance shrunk by the same factor (so
-   * 3 days stay 72 periods); the first-work allowance is kept at 1 s at least, since real
-   * engines take that long whatever the clock.
+   * 3 days stay 72 periods); the first-work allowance is kept at {@value
+   * #COMPRESSED_MIN_TTFT_MILLIS} ms at least, since real engines on a shared host take that
+   * long whatever the clock: at 1 s, honest miners' first streams were cut while a simulation's
+   * seventeen miners, its checkers and their JIT warmed up on two cores.
    */
   public ScoringParams compressed(Duration newPeriod) {
     double f = (double) newPeriod.toMillis() / period.toMillis();
@@ -170,7 +175,9 @@ public record ScoringParams(
         minAnswers, qualityThreshold, qualityExponent, qualityMin, bonusSpan,
         newPeriod.multipliedBy(periodsInVolume), halfLifePeriods, establishedPeriods,
         newMinerMultiplier, taskExponent,
-        Duration.ofMillis(Math.max(1000, scaled(streamTtftMax, f).toMillis())), zkRecent, burnUid,
+        Duration.ofMillis(
+            Math.max(COMPRESSED_MIN_TTFT_MILLIS, scaled(streamTtftMax, f).toMillis())),
+        zkRecent, burnUid,
         tasks);
   }
 

@@ -153,15 +153,17 @@ public final class TestWindows {
 
   /**
    * A miner's declaration was bound: until the grace window closes and the budget is known, its
-   * window holds {@code c * f} (the most it can be asked), so organic demand early in the period
-   * cannot use up what the test will ask.
+   * window holds {@code c * f} (the most it can be asked), and at least one typical request, so
+   * organic demand early in the period cannot use up what the test will ask.
    */
   public void bound(MinerNode miner, String task, TaskCapacity capacity) {
     Plan plan = current.get(task);
     if (plan != null && plan.period() == capacity.period() && capacity.declared() > 0) {
-      double held = capacity.declared() * plan.fraction();
-      capacity.plan(new TestWindow(plan.start(), plan.end(), held, maxConsecutiveFailures));
-      reserve(plan, miner, held);
+      TestWindow held = new TestWindow(plan.start(), plan.end(),
+          capacity.declared() * plan.fraction(), maxConsecutiveFailures,
+          typical(tasks.get(task)));
+      capacity.plan(held);
+      reserve(plan, miner, held.hold());
     }
   }
 
@@ -335,7 +337,7 @@ public final class TestWindows {
       TaskCapacity cap = node.capacity(plan.task(), plan.period());
       TestWindow window = window(plan, cap, held, typical);
       cap.plan(window);
-      reserve(plan, node, window.capacity());
+      reserve(plan, node, window.hold());
       Pacing pacing = new Pacing(node, task, cap, window);
       timeline.at(plan.start(), () -> pacing.step(0));
     }

@@ -189,6 +189,24 @@ class GatewayConfigTest {
   }
 
   @Test
+  void theShareOfOrganicAnswersChecked_isSetPerTask_withTheCheckingShareAsDefault() {
+    GatewayConfig config = read(String.join("\n", "checking:", "  organic_share: 0.2",
+        "tasks:",
+        "  - kind: embeddings", "    model: a", "    weight: 0.5",
+        "  - kind: zk-proof", "    model: b", "    weight: 0.5", "    organic_share: 1",
+        ""), Map.of());
+    assertThat(config.tasks().get(0).organicCheckShare()).isEqualTo(0.2);
+    assertThat(config.tasks().get(1).organicCheckShare()).isEqualTo(1.0);
+    assertThatThrownBy(() -> read(String.join("\n", "tasks:",
+        "  - kind: embeddings", "    model: a", "    weight: 1", "    organic_share: 1.5",
+        ""), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tasks[0].organic_share");
+    assertThat(ConfigFiles.load(null, Map.of()).tasks())
+        .filteredOn(t -> t.kind().equals("zk-proof"))
+        .isNotEmpty().allSatisfy(t -> assertThat(t.organicCheckShare()).isEqualTo(1.0));
+  }
+
+  @Test
   void theTestBudget_isSetPerTask_withADefaultOfTenThousandTypicalRequests() {
     GatewayConfig config = read(String.join("\n", "tasks:",
         "  - kind: embeddings", "    model: a", "    weight: 0.5", "    units_per_request: 8",

@@ -60,6 +60,22 @@ class TaskCapacityTest {
   }
 
   @Test
+  void aWindowOfLessThanOneRequest_holdsOneRequestBeforeIt_soItsOneRequestFits() {
+    // A prover declaring 4 units (one proof of 3, and a bit) with f = 0.04: c_W is 0.16, yet
+    // the window asks one whole proof. Organic work before the window must leave it room.
+    TaskCapacity cap = new TaskCapacity(0, 4, 1);
+    TestWindow window = new TestWindow(1000, 2000, 0.16, 5, 3);
+    cap.plan(window);
+    assertThat(window.hold()).isEqualTo(3.0);
+    assertThat(cap.tryReserve(3, 10)).isNull(); // 3 + 3 > 4: the proof belongs to the window
+    assertThat(cap.remaining(10)).isOne();
+    TaskCapacity.Reservation tested = cap.tryReserve(3, 1500);
+    assertThat(tested).isNotNull().extracting(r -> r.inWindow()).isEqualTo(true);
+    cap.settle(tested, 3, false);
+    assertThat(cap.remaining(2500)).isOne(); // after the window, the hold is gone
+  }
+
+  @Test
   void inItsWindow_requestsStartOnlyWhileItsCapacityIsNotReached_butAtLeastOnce() {
     TaskCapacity cap = new TaskCapacity(0, 10_000, 10);
     cap.plan(new TestWindow(1000, 2000, 25, 5));

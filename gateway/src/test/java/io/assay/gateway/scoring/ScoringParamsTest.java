@@ -49,12 +49,12 @@ class ScoringParamsTest {
   }
 
   @Test
-  void aCompressedClock_keepsEveryWindowInPeriods_andTheFirstWorkAllowanceAtOneSecond() {
+  void aCompressedClock_keepsEveryWindowInPeriods_andTheFirstWorkAllowanceAtThreeSeconds() {
     ScoringParams c = ScoringParams.defaults().compressed(Duration.ofSeconds(20));
     assertThat(c.period()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.volumePeriods()).isEqualTo(72);
     assertThat(c.declarationGrace()).isEqualTo(Duration.ofMillis(666));
-    assertThat(c.streamTtftMax()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.streamTtftMax()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.qualityWindow()).isEqualTo(Duration.ofSeconds(20 * 24 * 5));
   }
 
