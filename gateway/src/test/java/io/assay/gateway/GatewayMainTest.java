@@ -91,6 +91,16 @@ class GatewayMainTest {
     CommandRun spec = run("simulate", "--miners", "honest:x");
     assertThat(spec.exit()).isEqualTo(2);
     assertThat(spec.err()).contains("--miners");
+
+    CommandRun kind = run("devnet", "--attest", "speech");
+    assertThat(kind.exit()).isEqualTo(2);
+    assertThat(kind.err()).contains("--attest").contains("'speech'").contains("llm");
+    CommandRun alone = run("devnet", "--attested-miners", "1");
+    assertThat(alone.exit()).isEqualTo(2);
+    assertThat(alone.err()).contains("--attested-miners needs --attest KIND");
+    CommandRun behaviours = run("devnet", "--attest", "llm", "--miners", "honest:2");
+    assertThat(behaviours.exit()).isEqualTo(2);
+    assertThat(behaviours.err()).contains("--attest runs honest reference miners");
   }
 
   @Test

@@ -94,6 +94,20 @@ public final class MinerFactory {
    * @throws ConfigException when a task kind or a reference engine is unavailable
    */
   public Miner create(MinerConfig config, Tailoring tailoring) {
+    return create(config, tailoring, null);
+  }
+
+  /**
+   * Builds the configured miner, as {@link #create(MinerConfig)} does, running in the TEE whose
+   * quotes {@code quotes} makes: it answers an attested session's hello with a quote, and only
+   * it can open that session's sealed bodies (see {@code ATTESTATION.md}).
+   */
+  public Miner create(MinerConfig config, io.assay.miner.attestation.QuoteProvider quotes) {
+    return create(config, new ByBehaviour(config), quotes);
+  }
+
+  private Miner create(MinerConfig config, Tailoring tailoring,
+      io.assay.miner.attestation.QuoteProvider quotes) {
     Objects.requireNonNull(tailoring, "tailoring");
     Identity identity;
     try {
@@ -112,6 +126,9 @@ public final class MinerFactory {
         .acceptValidators(config.acceptAnyValidator() ? v -> true : accepted::contains)
         .metricsToken(config.metricsToken())
         .declarationPolicy(tailoring.declarationPolicy());
+    if (quotes != null) {
+      builder.quoteProvider(quotes);
+    }
     List<Backend> built = new ArrayList<>();
     Map<String, List<String>> unavailableTasks = new LinkedHashMap<>();
     try {

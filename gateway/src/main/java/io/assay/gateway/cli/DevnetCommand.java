@@ -43,6 +43,15 @@ final class DevnetCommand implements Callable<Integer> {
       description = "the scoring period (default: scoring.period)")
   private Integer periodSeconds;
 
+  @Option(names = "--attest", paramLabel = "KIND", split = ",",
+      description = "task kinds (e.g. llm) that must run in a TEE: the devnet makes a test"
+          + " attestation authority and trusts it for them")
+  private List<String> attest = List.of();
+
+  @Option(names = "--attested-miners", paramLabel = "N",
+      description = "how many miners, the first ones, run in the test enclave (default: all)")
+  private Integer attestedMiners;
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig loaded = config.load();
@@ -52,9 +61,24 @@ final class DevnetCommand implements Callable<Integer> {
     if (periodSeconds != null && periodSeconds > 0) {
       loaded = loaded.withPeriod(Duration.ofSeconds(periodSeconds));
     }
+    if (attestedMiners != null && (attestedMiners < 0 || attest.isEmpty())) {
+      throw CommandLines.usageError(spec, attest.isEmpty()
+          ? "--attested-miners needs --attest KIND" : "--attested-miners must be >= 0");
+    }
     Devnet devnet;
     if (miners.matches("\\d+")) {
-      devnet = Devnet.start(loaded.withPort(port), dataDir, Integer.parseInt(miners));
+      int count = Integer.parseInt(miners);
+      Devnet.Enclaves enclaves = new Devnet.Enclaves(java.util.Set.copyOf(attest),
+          attestedMiners == null ? count : attestedMiners);
+      try {
+        enclaves.checkAgainst(loaded);
+      } catch (IllegalArgumentException e) {
+        throw CommandLines.usageError(spec, "--attest: " + e.getMessage());
+      }
+      devnet = Devnet.start(loaded.withPort(port), dataDir, count, enclaves);
+    } else if (!attest.isEmpty()) {
+      throw CommandLines.usageError(spec, "--attest runs honest reference miners: give --miners"
+          + " a count, not behaviours");
     } else {
       List<MinerSpec> specs = MinerSpecsArgument.parse(spec, miners);
       devnet = Devnet.start(loaded.withPort(port), dataDir, specs,
@@ -65,6 +89,11 @@ final class DevnetCommand implements Callable<Integer> {
         + devnet.info().baseUrl());
     System.out.println("API key:   " + devnet.info().apiKey());
     System.out.println("Admin key: " + devnet.info().adminKey());
+    if (!attest.isEmpty()) {
+      System.out.println("Attested:  " + String.join(", ", attest) + " tasks, served by the "
+          + (attestedMiners == null ? "all the miners" : "first " + attestedMiners + " miner(s)")
+          + " in the devnet's test enclave");
+    }
     System.out.println("Try it:");
     System.out.println("  " + devnet.curlExample());
     System.out.println();

@@ -2,19 +2,24 @@ package io.assay.gateway.devnet;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assay.gateway.Gateway;
+import io.assay.gateway.attestation.AttestationPolicy;
+import io.assay.gateway.attestation.Collateral;
+import io.assay.gateway.attestation.CollateralSource;
+import io.assay.gateway.attestation.QuoteVerifier;
+import io.assay.gateway.attestation.TaskAttestation;
 import io.assay.gateway.auth.ApiKey;
-import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
+import io.assay.gateway.config.GatewayConfig;
 import io.assay.miner.Miner;
 import io.assay.miner.MinerConfig;
 import io.assay.miner.MinerFactory;
 import io.assay.miner.Workers;
+import io.assay.miner.attestation.TestAttestationAuthority;
+import io.assay.miner.attestation.TestQuoteProvider;
 import io.assay.miner.sim.MinerSpec;
 import io.assay.miner.sim.SimulatedFleet;
 import io.assay.protocol.Hotkey;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import io.assay.protocol.Identity;
 import io.assay.task.Json;
 import io.assay.task.TaskKind;
@@ -23,7 +28,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,12 +77,93 @@ public final class Devnet implements AutoCloseable {
    * @param minerCount how many reference miners to start
    */
   public static Devnet start(GatewayConfig config, Path dataDir, int minerCount) throws Exception {
+    return start(config, dataDir, minerCount, Enclaves.NONE);
+  }
+
+  /**
+   * Tasks that must run in a TEE on a devnet, and how many of its miners run in one: the devnet
+   * makes a test attestation authority (issue 17), gives the first {@code miners} miners an
+   * enclave whose quotes it signs, and has the gateway trust that authority, with its collateral
+   * pinned, for the tasks of {@code kinds}. The other miners are in no TEE and get none of
+   * those tasks' work.
+   *
+   * @param kinds task kinds whose tasks require attestation (empty: none)
+   * @param miners how many miners, the first ones, run in the test enclave
+   */
+  public record Enclaves(Set<String> kinds, int miners) {
+
+    /** No task needs a TEE. */
+    public static final Enclaves NONE = new Enclaves(Set.of(), 0);
+
+    public Enclaves {
+      kinds = Set.copyOf(kinds);
+      if (miners < 0) {
+        throw new IllegalArgumentException("miners in an enclave must be >= 0, was " + miners);
+      }
+    }
+
+    /**
+     * Checks that every one of {@link #kinds} has a task in {@code config}.
+     *
+     * @throws IllegalArgumentException naming the configured kinds when one has none
+     */
+    public void checkAgainst(GatewayConfig config) {
+      Set<String> configured = new java.util.TreeSet<>();
+      config.tasks().forEach(t -> configured.add(t.kind()));
+      for (String kind : new java.util.TreeSet<>(kinds)) {
+        if (!configured.contains(kind)) {
+          throw new IllegalArgumentException("no configured task is of kind '" + kind
+              + "' to attest; the configured kinds are " + configured);
+        }
+      }
+    }
+
+    /** {@code config} with its tasks of {@link #kinds} attested by {@code authority}. */
+    private GatewayConfig apply(GatewayConfig config, TestQuoteProvider enclave,
+        TestAttestationAuthority authority) {
+      checkAgainst(config);
+      TaskAttestation attestation = new TaskAttestation(
+          new QuoteVerifier(authority.rootCertificate()),
+          CollateralSource.pinned(Collateral.fromQvlJson(enclave.collateral().toJson())),
+          AttestationPolicy.PERMISSIVE);
+      GatewayConfig attested = config;
+      for (String kind : kinds) {
+        attested = attested.withTasks(kind, t -> t.withAttestation(attestation));
+      }
+      return attested;
+    }
+  }
+
+  /**
+   * As {@link #start(GatewayConfig, Path, int)}, with the tasks of {@code enclaves.kinds()}
+   * served only by the first {@code enclaves.miners()} miners, which run in a test enclave.
+   */
+  public static Devnet start(GatewayConfig config, Path dataDir, int minerCount,
+      Enclaves enclaves) throws Exception {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= minerCount; i++) {
       names.add("miner-" + i);
     }
-    return start(config, dataDir, names, () -> { }, (factory, name, validator, cfg) -> factory.create(
-        minerConfig(cfg, validator, name, tasks(cfg, t -> new Offer(defaultCapacity(t), 8)))));
+    GatewayConfig cfg = config;
+    TestQuoteProvider enclave = null;
+    if (!enclaves.kinds().isEmpty()) {
+      TestAttestationAuthority authority = TestAttestationAuthority.create();
+      enclave = TestQuoteProvider.create(authority);
+      cfg = enclaves.apply(config, enclave, authority);
+    }
+    Set<String> inEnclave = Set.copyOf(names.subList(0, Math.min(names.size(),
+        enclave == null ? 0 : enclaves.miners())));
+    TestQuoteProvider quotes = enclave;
+    return start(cfg, dataDir, names, () -> { }, (factory, name, validator, c) -> {
+      MinerConfig mc = minerConfig(c, validator, name,
+          tasks(c, t -> new Offer(defaultCapacity(t), 8)));
+      if (inEnclave.contains(name)) {
+        log.info("miner {} runs in the devnet's test enclave (quotes signed by its test"
+            + " authority)", name);
+        return factory.create(mc, quotes);
+      }
+      return factory.create(mc);
+    });
   }
 
   /**
