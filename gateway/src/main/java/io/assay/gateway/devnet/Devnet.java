@@ -8,9 +8,9 @@ import io.assay.gateway.attestation.CollateralSource;
 import io.assay.gateway.attestation.QuoteVerifier;
 import io.assay.gateway.attestation.TaskAttestation;
 import io.assay.gateway.auth.ApiKey;
+import io.assay.gateway.config.GatewayConfig;
 import io.assay.gateway.config.GatewayConfig.MinerEntry;
 import io.assay.gateway.config.GatewayConfig.TaskConfig;
-import io.assay.gateway.config.GatewayConfig;
 import io.assay.miner.Miner;
 import io.assay.miner.MinerConfig;
 import io.assay.miner.MinerFactory;
@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,9 +109,9 @@ public final class Devnet implements AutoCloseable {
      * @throws IllegalArgumentException naming the configured kinds when one has none
      */
     public void checkAgainst(GatewayConfig config) {
-      Set<String> configured = new java.util.TreeSet<>();
+      Set<String> configured = new TreeSet<>();
       config.tasks().forEach(t -> configured.add(t.kind()));
-      for (String kind : new java.util.TreeSet<>(kinds)) {
+      for (String kind : new TreeSet<>(kinds)) {
         if (!configured.contains(kind)) {
           throw new IllegalArgumentException("no configured task is of kind '" + kind
               + "' to attest; the configured kinds are " + configured);
