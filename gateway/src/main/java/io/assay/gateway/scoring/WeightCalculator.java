@@ -287,6 +287,8 @@ public final class WeightCalculator {
       Map<Long, PeriodTally> windows = new HashMap<>();
       series.tally(first, lastPeriod, params, tallies, windows);
       Map<Long, Double> periodScores = new HashMap<>();
+      // Periods no test judged: their declaration counts only as far as it was served.
+      Map<Long, Double> untested = new HashMap<>();
       Double lastWindow = null;
       Double standing = null; // the newest window score so far: a test's verdict stands
       for (long p = first; p <= lastPeriod; p++) {
@@ -298,6 +300,8 @@ public final class WeightCalculator {
           // the last verdict stands, so a machine caught once is not trusted in between
           if (standing != null && c > 0) {
             ps = ps == null ? standing : Math.min(ps, standing);
+          } else if (tally != null) {
+            untested.put(p, (double) Math.min(c, tally.consumed));
           }
           periodScores.put(p, ps);
           continue;
@@ -314,6 +318,10 @@ public final class WeightCalculator {
         }
         if (psWindow != null) {
           standing = psWindow;
+        } else if (plan == null) {
+          // No window at all (a gateway started too late in the period for one to fit):
+          // nothing measured the declared rate, so an overclaim would be paid in full.
+          untested.put(p, (double) Math.min(c, tally.consumed));
         }
         periodScores.put(p, ps);
         if (p == lastPeriod) {
@@ -323,8 +331,9 @@ public final class WeightCalculator {
       this.last = tallies.getOrDefault(lastPeriod, new PeriodTally());
       this.lastScore = periodScores.get(lastPeriod);
       this.lastWindowScore = lastWindow;
-      this.volume = VerifiedVolume.of(lastPeriod, series::testedCapacity, periodScores::get,
-          params);
+      this.volume = VerifiedVolume.of(lastPeriod,
+          p -> untested.containsKey(p) ? untested.get(p) : series.testedCapacity(p),
+          periodScores::get, params);
       this.quality = quality;
     }
 

@@ -88,8 +88,8 @@ class VerifiedVolumeTest {
 
   @Test
   void throughTheCalculator_theNewestCompletedPeriodIsIZero() {
-    WeightReport r = LogBuilder.oneTask().declare(0, "m", 100).served(0, "m", 5, 10, 1)
-        .checked("m", 1).computeAtEndOf(0);
+    WeightReport r = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000).declare(0, "m", 100)
+        .served(0, "m", 5, 10, 1).checked("m", 1).computeAtEndOf(0);
     assertThat(r.miners().get("m").tasks().get(LLM).verifiedVolume())
         .isCloseTo(0.25 * 100 / decays(), within(1e-12));
   }

@@ -23,7 +23,7 @@ class WeightCalculatorTest {
   @Test
   void taskScore_isTheShareOfEv_raisedToK_normalised() {
     // Equal speeds (no bonus), Q = 1: EV in proportion to c. s = 1/4, 3/4; k = 1.5.
-    LogBuilder log = LogBuilder.oneTask();
+    LogBuilder log = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000);
     serve(log, "a", 100, 10, 1);
     serve(log, "b", 300, 10, 1);
     WeightReport r = log.computeAtEndOf(0);
@@ -34,6 +34,27 @@ class WeightCalculatorTest {
         .isCloseTo(sa / (sa + sb), within(1e-15));
     assertThat(r.weights().get("a")).isCloseTo(sa / (sa + sb), within(1e-15));
     assertThat(r.weights().get("a") + r.weights().get("b")).isCloseTo(1, within(1e-15));
+  }
+
+  @Test
+  void aPeriodNoTestWindowJudged_countsTheDeclarationOnlyAsFarAsItWasServed() {
+    // No window in period 0 (a gateway started too late in it for one to fit): "b" declares
+    // three times what "a" does and serves the same, which is all that was verified of either.
+    LogBuilder untested = LogBuilder.oneTask();
+    serve(untested, "a", 100, 10, 1);
+    serve(untested, "b", 300, 10, 1);
+    WeightReport r = untested.computeAtEndOf(0);
+    assertThat(r.miners().get("b").tasks().get(LLM).verifiedVolume())
+        .isEqualTo(r.miners().get("a").tasks().get(LLM).verifiedVolume()).isPositive();
+    assertThat(r.weights().get("a")).isCloseTo(0.5, within(1e-15));
+
+    // The same period with a window: the declarations count, as that window judged them.
+    LogBuilder tested = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000);
+    serve(tested, "a", 100, 10, 1);
+    serve(tested, "b", 300, 10, 1);
+    WeightReport t = tested.computeAtEndOf(0);
+    assertThat(t.miners().get("b").tasks().get(LLM).verifiedVolume())
+        .isCloseTo(3 * t.miners().get("a").tasks().get(LLM).verifiedVolume(), within(1e-12));
   }
 
   @Test
@@ -92,7 +113,7 @@ class WeightCalculatorTest {
   @Test
   void taskExponent_k_isConfigurable() {
     LogBuilder log = LogBuilder.withParams(ScoringParams.defaults().withTaskExponent(1),
-        Map.of(LLM, 1.0));
+        Map.of(LLM, 1.0)).plan(0, 0.04, 30 * 60_000);
     serve(log, "a", 100, 10, 1);
     serve(log, "b", 300, 10, 1);
     WeightReport r = log.computeAtEndOf(0);
@@ -113,7 +134,7 @@ class WeightCalculatorTest {
 
   @Test
   void aParameterChange_appliesFromItsTimeOn() {
-    LogBuilder log = LogBuilder.oneTask();
+    LogBuilder log = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000);
     serve(log, "a", 100, 10, 1);
     serve(log, "b", 300, 10, 1);
     log.params(HOUR + 10, ScoringParams.defaults().withTaskExponent(1));
