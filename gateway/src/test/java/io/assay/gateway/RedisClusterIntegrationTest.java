@@ -108,6 +108,10 @@ class RedisClusterIntegrationTest {
         LlmTestGateway test = start(cluster, "0.2")) {
       Redis redis = test.gateway.redis();
       String hash = ApiKeys.hash(test.apiKey);
+      // The key was made a moment ago: were it still only on the master, killing the master
+      // would lose it (the class comment) and every request after would get 401. A key in use
+      // was made well before a crash; this is that.
+      cluster.awaitReplicated(cluster.masterOf(Keys.usage(hash)));
 
       int servedAcrossTheKill;
       try (Traffic traffic = new Traffic(test)) {

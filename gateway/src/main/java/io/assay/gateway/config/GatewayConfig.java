@@ -358,6 +358,14 @@ public record GatewayConfig(
         routing, scoring, synthetic, checking, events, tasks, miners, listener);
   }
 
+  /** This configuration with {@code routing.miner_timeout} set. */
+  public GatewayConfig withMinerTimeout(Duration timeout) {
+    RoutingConfig r = new RoutingConfig(routing.maxAttempts(), timeout,
+        routing.failureCooldown(), routing.capacityRefresh());
+    return new GatewayConfig(host, port, dataDir, redisUrl, maxBodyBytes, identityFile, files,
+        r, scoring, synthetic, checking, events, tasks, miners, listener);
+  }
+
   public GatewayConfig withDataDir(Path dir) {
     return new GatewayConfig(host, port, dir, redisUrl, maxBodyBytes,
         dir.resolve(identityFile.getFileName()), files, routing, scoring, synthetic, checking,

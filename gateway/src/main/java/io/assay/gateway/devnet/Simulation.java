@@ -53,6 +53,8 @@ public final class Simulation {
    * proofs: organic proofs reach only a few miners a period, at random.
    */
   private static final double PROOFS_PER_SECOND = 0.4;
+  /** How long a miner may take to answer before it has failed (see {@link #run}). */
+  private static final Duration MINER_TIMEOUT = Duration.ofMinutes(3);
 
   private Simulation() {}
 
@@ -74,7 +76,15 @@ public final class Simulation {
     // of, one simulated machine, serves in a period.
     ServiceModel model = ServiceModel.sharedBy(specs.size());
     long proofs = Math.max(1, (long) (period.toSeconds() * PROOFS_PER_SECOND));
-    GatewayConfig config = base.withPeriod(period).withPort(0).withTasks("zk-proof", t -> t
+    //
+    // The fleet's provers are one Node process: a test window asks every tested miner for a
+    // proof at once, so the last of them (two circuits' windows can meet) waits behind dozens of
+    // others, past the default minute on a loaded host. That wait is the host's, not the
+    // miner's: the simulated validator waits longer before it calls a miner silent.
+    GatewayConfig config = base.withPeriod(period).withPort(0)
+        .withMinerTimeout(MINER_TIMEOUT.compareTo(base.routing().minerTimeout()) > 0
+            ? MINER_TIMEOUT : base.routing().minerTimeout())
+        .withTasks("zk-proof", t -> t
         .withSyntheticBudget(Math.min(t.syntheticBudget(), proofs * t.unitsPerRequest()))
         .withMaxCapacity(Math.min(t.maxCapacity(),
             model.capacityPerPeriod(t.kind(), t.unitsPerRequest(), period))));

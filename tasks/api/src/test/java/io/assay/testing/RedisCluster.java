@@ -123,6 +123,30 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code master}'s replica has every write the master had taken when this was
+   * called (its replication offset has reached the master's), so that what was written before
+   * survives a {@link #kill}: replication is asynchronous, and on a loaded machine a replica can
+   * lag by seconds.
+   */
+  public void awaitReplicated(int master) {
+    long offset = offset(cli(master, "info", "replication"), "master_repl_offset:");
+    int replica = replicaOf(master);
+    await(replica + " replicated " + master + " to offset " + offset).atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> offset(cli(replica, "info", "replication"), "slave_repl_offset:")
+            >= offset);
+  }
+
+  private static long offset(String info, String field) {
+    for (String line : info.split("\\R")) {
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).trim());
+      }
+    }
+    throw new IllegalStateException("no " + field + " in " + info);
+  }
+
+  /**
    * Kills {@code master} (SIGKILL: no goodbye, writes acknowledged but not yet sent to its
    * replica are gone) and waits until its replica has taken its slots and the cluster is
    * healthy again.
