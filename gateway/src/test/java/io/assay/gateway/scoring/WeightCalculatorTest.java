@@ -20,13 +20,17 @@ class WeightCalculatorTest {
     return log.declare(0, miner, c).served(0, miner, 1, units, seconds).checked(miner, 1.0);
   }
 
+  /** "a" declares 100 and "b" 300 in period 0; each serves one request of 10 units in 1 s. */
+  private static WeightReport aAndThreeTimesA(LogBuilder log) {
+    serve(log, "a", 100, 10, 1);
+    serve(log, "b", 300, 10, 1);
+    return log.computeAtEndOf(0);
+  }
+
   @Test
   void taskScore_isTheShareOfEv_raisedToK_normalised() {
     // Equal speeds (no bonus), Q = 1: EV in proportion to c. s = 1/4, 3/4; k = 1.5.
-    LogBuilder log = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000);
-    serve(log, "a", 100, 10, 1);
-    serve(log, "b", 300, 10, 1);
-    WeightReport r = log.computeAtEndOf(0);
+    WeightReport r = aAndThreeTimesA(LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000));
 
     double sa = StrictMath.pow(0.25, 1.5);
     double sb = StrictMath.pow(0.75, 1.5);
@@ -40,19 +44,13 @@ class WeightCalculatorTest {
   void aPeriodNoTestWindowJudged_countsTheDeclarationOnlyAsFarAsItWasServed() {
     // No window in period 0 (a gateway started too late in it for one to fit): "b" declares
     // three times what "a" does and serves the same, which is all that was verified of either.
-    LogBuilder untested = LogBuilder.oneTask();
-    serve(untested, "a", 100, 10, 1);
-    serve(untested, "b", 300, 10, 1);
-    WeightReport r = untested.computeAtEndOf(0);
+    WeightReport r = aAndThreeTimesA(LogBuilder.oneTask());
     assertThat(r.miners().get("b").tasks().get(LLM).verifiedVolume())
         .isEqualTo(r.miners().get("a").tasks().get(LLM).verifiedVolume()).isPositive();
     assertThat(r.weights().get("a")).isCloseTo(0.5, within(1e-15));
 
     // The same period with a window: the declarations count, as that window judged them.
-    LogBuilder tested = LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000);
-    serve(tested, "a", 100, 10, 1);
-    serve(tested, "b", 300, 10, 1);
-    WeightReport t = tested.computeAtEndOf(0);
+    WeightReport t = aAndThreeTimesA(LogBuilder.oneTask().plan(0, 0.04, 30 * 60_000));
     assertThat(t.miners().get("b").tasks().get(LLM).verifiedVolume())
         .isCloseTo(3 * t.miners().get("a").tasks().get(LLM).verifiedVolume(), within(1e-12));
   }
@@ -114,9 +112,7 @@ class WeightCalculatorTest {
   void taskExponent_k_isConfigurable() {
     LogBuilder log = LogBuilder.withParams(ScoringParams.defaults().withTaskExponent(1),
         Map.of(LLM, 1.0)).plan(0, 0.04, 30 * 60_000);
-    serve(log, "a", 100, 10, 1);
-    serve(log, "b", 300, 10, 1);
-    WeightReport r = log.computeAtEndOf(0);
+    WeightReport r = aAndThreeTimesA(log);
     assertThat(r.weights().get("a")).isCloseTo(0.25, within(1e-15));
   }
 
