@@ -72,7 +72,12 @@ public final class AttestationBinding {
     return sha.digest();
   }
 
-  private static void requireLength(String what, byte[] bytes, int length) {
+  /**
+   * Checks that {@code bytes} is exactly {@code length} bytes long.
+   *
+   * @throws IllegalArgumentException naming {@code what} and the length it had
+   */
+  public static void requireLength(String what, byte[] bytes, int length) {
     if (bytes == null || bytes.length != length) {
       throw new IllegalArgumentException(
           what + " must be " + length + " bytes, got " + (bytes == null ? "none" : bytes.length));

@@ -1,5 +1,6 @@
 package io.assay.miner.attestation;
 
+import io.assay.protocol.AttestationBinding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -42,11 +43,11 @@ record EnclaveReportBody(
   static final int REPORTDATA_OFFSET = 320;
 
   EnclaveReportBody {
-    ReportData.requireLength("CPUSVN", cpuSvn, 16);
-    ReportData.requireLength("attributes", attributes, 16);
-    ReportData.requireLength("MRENCLAVE", mrEnclave, 32);
-    ReportData.requireLength("MRSIGNER", mrSigner, 32);
-    ReportData.requireLength("report data", reportData, ReportData.SIZE);
+    AttestationBinding.requireLength("CPUSVN", cpuSvn, 16);
+    AttestationBinding.requireLength("attributes", attributes, 16);
+    AttestationBinding.requireLength("MRENCLAVE", mrEnclave, 32);
+    AttestationBinding.requireLength("MRSIGNER", mrSigner, 32);
+    AttestationBinding.requireLength("report data", reportData, ReportData.SIZE);
     requireU16("ISVPRODID", isvProdId);
     requireU16("ISVSVN", isvSvn);
   }

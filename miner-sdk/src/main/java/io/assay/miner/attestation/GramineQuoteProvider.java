@@ -2,6 +2,7 @@ package io.assay.miner.attestation;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.assay.protocol.AttestationBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,7 +53,7 @@ public final class GramineQuoteProvider implements QuoteProvider {
 
   @Override
   public byte[] quote(byte[] reportData) {
-    ReportData.requireLength("report data", reportData, ReportData.SIZE);
+    AttestationBinding.requireLength("report data", reportData, ReportData.SIZE);
     if (!available()) {
       throw new AttestationException(
           "not running in a Gramine SGX enclave: "

@@ -48,11 +48,4 @@ public final class ReportData {
   public static byte[] bind(byte[] nonce, byte[] x25519PublicKey, String hotkey) {
     return AttestationBinding.reportData(nonce, x25519PublicKey, hotkey);
   }
-
-  static void requireLength(String what, byte[] bytes, int length) {
-    if (bytes == null || bytes.length != length) {
-      throw new IllegalArgumentException(
-          what + " must be " + length + " bytes, got " + (bytes == null ? "none" : bytes.length));
-    }
-  }
 }

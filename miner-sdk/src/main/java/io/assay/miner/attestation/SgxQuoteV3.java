@@ -2,6 +2,7 @@ package io.assay.miner.attestation;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.assay.protocol.AttestationBinding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -48,7 +49,7 @@ final class SgxQuoteV3 {
 
   /** The 48-byte header. */
   static byte[] header(int qeSvn, int pceSvn, byte[] qeIdentifier) {
-    ReportData.requireLength("QE identifier", qeIdentifier, 16);
+    AttestationBinding.requireLength("QE identifier", qeIdentifier, 16);
     ByteBuffer out = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     out.putShort((short) VERSION)
         .putShort((short) ATTESTATION_KEY_TYPE_ECDSA_P256)

@@ -1,5 +1,6 @@
 package io.assay.miner.attestation;
 
+import io.assay.protocol.AttestationBinding;
 import java.util.HexFormat;
 
 /**
@@ -24,8 +25,8 @@ public record TestEnclave(
   static final int XFRM = 0xe7;
 
   public TestEnclave {
-    ReportData.requireLength("MRENCLAVE", mrEnclave, 32);
-    ReportData.requireLength("MRSIGNER", mrSigner, 32);
+    AttestationBinding.requireLength("MRENCLAVE", mrEnclave, 32);
+    AttestationBinding.requireLength("MRSIGNER", mrSigner, 32);
     EnclaveReportBody.requireU16("ISVPRODID", isvProdId);
     EnclaveReportBody.requireU16("ISVSVN", isvSvn);
     mrEnclave = mrEnclave.clone();

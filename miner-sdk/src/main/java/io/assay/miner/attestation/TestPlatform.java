@@ -1,5 +1,6 @@
 package io.assay.miner.attestation;
 
+import io.assay.protocol.AttestationBinding;
 import java.util.HexFormat;
 
 /**
@@ -20,12 +21,12 @@ public record TestPlatform(
   private static final HexFormat HEX = HexFormat.of();
 
   public TestPlatform {
-    ReportData.requireLength("PPID", ppid, 16);
-    ReportData.requireLength("CPUSVN", cpuSvn, 16);
+    AttestationBinding.requireLength("PPID", ppid, 16);
+    AttestationBinding.requireLength("CPUSVN", cpuSvn, 16);
     EnclaveReportBody.requireU16("PCESVN", pceSvn);
-    ReportData.requireLength("PCE-ID", pceId, 2);
-    ReportData.requireLength("FMSPC", fmspc, 6);
-    ReportData.requireLength("platform instance id", platformInstanceId, 16);
+    AttestationBinding.requireLength("PCE-ID", pceId, 2);
+    AttestationBinding.requireLength("FMSPC", fmspc, 6);
+    AttestationBinding.requireLength("platform instance id", platformInstanceId, 16);
     ppid = ppid.clone();
     cpuSvn = cpuSvn.clone();
     pceId = pceId.clone();

@@ -1,5 +1,6 @@
 package io.assay.miner.attestation;
 
+import io.assay.protocol.AttestationBinding;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,7 +64,7 @@ public final class TestQuoteProvider implements QuoteProvider {
 
   @Override
   public byte[] quote(byte[] reportData) {
-    ReportData.requireLength("report data", reportData, ReportData.SIZE);
+    AttestationBinding.requireLength("report data", reportData, ReportData.SIZE);
     byte[] body =
         new EnclaveReportBody(
                 pck.platform().cpuSvn(), 0, enclave.attributes(), enclave.mrEnclave(),
