@@ -55,9 +55,11 @@ class ImageKindTest {
       assertThat(r.model()).isEqualTo("reference-image");
       units += Fixtures.TASK.estimateUnits(r);
       ImageRequest resolved = Fixtures.TASK.resolve(r);
-      // What a miner receives parses back to the same picture.
-      ImageRequest echoed = (ImageRequest) Fixtures.KIND.parseRequest(ImageRequest.PATH,
-          Fixtures.TASK.minerRequestBody(Fixtures.TASK.split(r).get(0)));
+      // What a miner receives parses back to the same picture: a generation's JSON, or (one
+      // in five, once the generator has drawn a start picture) an edit's multipart form.
+      TaskRequest part = Fixtures.TASK.split(r).get(0);
+      ImageRequest echoed = (ImageRequest) Fixtures.KIND.parseRequest(part.path(),
+          Fixtures.TASK.minerContentType(part), Fixtures.TASK.minerRequestBody(part));
       assertThat(echoed.prompt()).isEqualTo(r.prompt());
       assertThat(echoed.size()).isEqualTo(resolved.size());
       prompts.add(r.prompt());
